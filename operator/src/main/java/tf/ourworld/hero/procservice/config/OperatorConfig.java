@@ -1,0 +1,70 @@
+package tf.ourworld.hero.procservice.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Everything the operator is configured with, read once from flags and environment into an
+ * immutable snapshot (docs/operator.md lists each key, its default and meaning).
+ *
+ * @param namespaces namespaces to watch; empty means all
+ * @param labelSelector only ProcServices matching this label selector (sharding), or null
+ * @param processRuntimeEnabled whether runtime Process may run local processes
+ * @param allowExec executables (absolute paths or globs) that Process commands and exec probes may run
+ * @param stateDir root of the Process runtime's per-service runtime dirs and bookkeeping
+ * @param socketRoots absolute directories under which absolute unixSocket paths are allowed
+ * @param httpPort port of /healthz, /readyz and /metrics; 0 picks a free one, -1 turns it off
+ * @param leaderElection whether to elect a leader on a Lease before reconciling
+ * @param leaseName name of the Lease
+ * @param leaseNamespace namespace of the Lease (null: the operator's own)
+ * @param probeConcurrency probes that may run at the same time
+ * @param reconcileThreads JOSDK reconcile threads
+ * @param logFormat json or text
+ * @param stableResetAfter how long a process must stay up before its backoff resets
+ */
+public record OperatorConfig(
+    Set<String> namespaces,
+    String labelSelector,
+    boolean processRuntimeEnabled,
+    List<String> allowExec,
+    Path stateDir,
+    List<Path> socketRoots,
+    int httpPort,
+    boolean leaderElection,
+    String leaseName,
+    String leaseNamespace,
+    int probeConcurrency,
+    int reconcileThreads,
+    String logFormat,
+    Duration stableResetAfter) {
+
+  public OperatorConfig {
+    namespaces = namespaces == null ? Set.of() : Set.copyOf(namespaces);
+    allowExec = allowExec == null ? List.of() : List.copyOf(allowExec);
+    socketRoots = socketRoots == null ? List.of() : List.copyOf(socketRoots);
+  }
+
+  /** Defaults, as documented. */
+  public static OperatorConfig defaults() {
+    return new OperatorConfig(Set.of(), null, false, List.of(),
+        Path.of(System.getProperty("user.home"), ".local", "state", "procservice"), List.of(), 8080,
+        false, "procservice-operator-lock", null, 64, 4, "json", Duration.ofMinutes(10));
+  }
+
+  public OperatorConfig withProcessRuntime(boolean enabled, List<String> allow) {
+    return new OperatorConfig(namespaces, labelSelector, enabled, allow, stateDir, socketRoots, httpPort,
+        leaderElection, leaseName, leaseNamespace, probeConcurrency, reconcileThreads, logFormat, stableResetAfter);
+  }
+
+  public OperatorConfig withStateDir(Path dir) {
+    return new OperatorConfig(namespaces, labelSelector, processRuntimeEnabled, allowExec, dir, socketRoots, httpPort,
+        leaderElection, leaseName, leaseNamespace, probeConcurrency, reconcileThreads, logFormat, stableResetAfter);
+  }
+
+  public OperatorConfig withHttpPort(int port) {
+    return new OperatorConfig(namespaces, labelSelector, processRuntimeEnabled, allowExec, stateDir, socketRoots, port,
+        leaderElection, leaseName, leaseNamespace, probeConcurrency, reconcileThreads, logFormat, stableResetAfter);
+  }
+}

@@ -1,0 +1,187 @@
+package tf.ourworld.hero.procservice.model;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+
+/** A handler probe: exactly one action, kubelet's timing fields and defaults. */
+@ValidationRule(value = "[has(self.httpGet), has(self.tcpSocket), has(self.openRpc), has(self.exec)].filter(x, x).size() == 1",
+    message = "exactly one of httpGet, tcpSocket, openRpc, exec must be set", reason = "FieldValueInvalid")
+public class ProbeSpec {
+  @JsonPropertyDescription("Unique DNS label naming the probe in status and logs.")
+  @Required
+  @Pattern(ProcessSpec.DNS_LABEL)
+  @Size(min = 1, max = 63)
+  private String name;
+
+  @JsonPropertyDescription("The process this probe checks: its restart target, and the source of named ports.")
+  private String process;
+
+  @JsonPropertyDescription("True (default): failing makes the service not Ready and may restart it. False: only Degraded.")
+  @Default("true")
+  private Boolean critical = true;
+
+  @JsonPropertyDescription("HTTP GET over TCP or a unix socket.")
+  private HttpGetAction httpGet;
+
+  @JsonPropertyDescription("A connect to a TCP port or a unix socket.")
+  private TcpSocketAction tcpSocket;
+
+  @JsonPropertyDescription("A JSON-RPC 2.0 request (default rpc.discover) over HTTP or a raw stream.")
+  private OpenRpcAction openRpc;
+
+  @JsonPropertyDescription("A command run by the operator (runtime Process only, subject to the operator's allow-list).")
+  private ExecAction exec;
+
+  @JsonPropertyDescription("What a passing reply looks like (httpGet, openRpc).")
+  private ExpectSpec expect;
+
+  @JsonPropertyDescription("Seconds after the process starts before the first probe.")
+  @Default("0")
+  @Min(0)
+  private Integer initialDelaySeconds = 0;
+
+  @JsonPropertyDescription("Seconds between probes.")
+  @Default("10")
+  @Min(1)
+  private Integer periodSeconds = 10;
+
+  @JsonPropertyDescription("Seconds the whole exchange (connect, send, read) may take.")
+  @Default("1")
+  @Min(1)
+  private Integer timeoutSeconds = 1;
+
+  @JsonPropertyDescription("Consecutive failures after which the probe counts as failed.")
+  @Default("3")
+  @Min(1)
+  private Integer failureThreshold = 3;
+
+  @JsonPropertyDescription("Consecutive successes after which a failed probe counts as passing again.")
+  @Default("1")
+  @Min(1)
+  private Integer successThreshold = 1;
+
+  /** The kind of the one action that is set, or null when none or several are. */
+  public String kind() {
+    int n = (httpGet != null ? 1 : 0) + (tcpSocket != null ? 1 : 0) + (openRpc != null ? 1 : 0) + (exec != null ? 1 : 0);
+    if (n != 1) {
+      return null;
+    }
+    return httpGet != null ? "httpGet" : tcpSocket != null ? "tcpSocket" : openRpc != null ? "openRpc" : "exec";
+  }
+
+  /** Critical unless explicitly false. */
+  @JsonIgnore
+  public boolean isCriticalProbe() {
+    return !Boolean.FALSE.equals(critical);
+  }
+
+  public String getName() {
+    return name;
+  }
+
+  public void setName(String name) {
+    this.name = name;
+  }
+
+  public String getProcess() {
+    return process;
+  }
+
+  public void setProcess(String process) {
+    this.process = process;
+  }
+
+  public Boolean getCritical() {
+    return critical;
+  }
+
+  public void setCritical(Boolean critical) {
+    this.critical = critical;
+  }
+
+  public HttpGetAction getHttpGet() {
+    return httpGet;
+  }
+
+  public void setHttpGet(HttpGetAction httpGet) {
+    this.httpGet = httpGet;
+  }
+
+  public TcpSocketAction getTcpSocket() {
+    return tcpSocket;
+  }
+
+  public void setTcpSocket(TcpSocketAction tcpSocket) {
+    this.tcpSocket = tcpSocket;
+  }
+
+  public OpenRpcAction getOpenRpc() {
+    return openRpc;
+  }
+
+  public void setOpenRpc(OpenRpcAction openRpc) {
+    this.openRpc = openRpc;
+  }
+
+  public ExecAction getExec() {
+    return exec;
+  }
+
+  public void setExec(ExecAction exec) {
+    this.exec = exec;
+  }
+
+  public ExpectSpec getExpect() {
+    return expect;
+  }
+
+  public void setExpect(ExpectSpec expect) {
+    this.expect = expect;
+  }
+
+  public Integer getInitialDelaySeconds() {
+    return initialDelaySeconds;
+  }
+
+  public void setInitialDelaySeconds(Integer initialDelaySeconds) {
+    this.initialDelaySeconds = initialDelaySeconds;
+  }
+
+  public Integer getPeriodSeconds() {
+    return periodSeconds;
+  }
+
+  public void setPeriodSeconds(Integer periodSeconds) {
+    this.periodSeconds = periodSeconds;
+  }
+
+  public Integer getTimeoutSeconds() {
+    return timeoutSeconds;
+  }
+
+  public void setTimeoutSeconds(Integer timeoutSeconds) {
+    this.timeoutSeconds = timeoutSeconds;
+  }
+
+  public Integer getFailureThreshold() {
+    return failureThreshold;
+  }
+
+  public void setFailureThreshold(Integer failureThreshold) {
+    this.failureThreshold = failureThreshold;
+  }
+
+  public Integer getSuccessThreshold() {
+    return successThreshold;
+  }
+
+  public void setSuccessThreshold(Integer successThreshold) {
+    this.successThreshold = successThreshold;
+  }
+}

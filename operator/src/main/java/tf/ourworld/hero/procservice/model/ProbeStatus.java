@@ -1,0 +1,54 @@
+package tf.ourworld.hero.procservice.model;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/** Observed result of one probe. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ProbeStatus {
+  private String name;
+  /** Unknown, Success or Failure. */
+  private String result;
+  private Integer consecutiveFailures;
+  private String lastTransitionTime;
+  private String lastError;
+
+  public String getName() {
+    return name;
+  }
+
+  public void setName(String name) {
+    this.name = name;
+  }
+
+  public String getResult() {
+    return result;
+  }
+
+  public void setResult(String result) {
+    this.result = result;
+  }
+
+  public Integer getConsecutiveFailures() {
+    return consecutiveFailures;
+  }
+
+  public void setConsecutiveFailures(Integer consecutiveFailures) {
+    this.consecutiveFailures = consecutiveFailures;
+  }
+
+  public String getLastTransitionTime() {
+    return lastTransitionTime;
+  }
+
+  public void setLastTransitionTime(String lastTransitionTime) {
+    this.lastTransitionTime = lastTransitionTime;
+  }
+
+  public String getLastError() {
+    return lastError;
+  }
+
+  public void setLastError(String lastError) {
+    this.lastError = lastError;
+  }
+}

@@ -1,0 +1,50 @@
+package tf.ourworld.hero.procservice.model;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Kind;
+import io.fabric8.kubernetes.model.annotation.Plural;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Singular;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/** A service the operator keeps actually working: its processes and the handler probes that prove it. */
+@Group(ProcService.GROUP)
+@Version(ProcService.VERSION)
+@Kind("ProcService")
+@Plural("procservices")
+@Singular("procservice")
+@ShortNames("psvc")
+@AdditionalPrinterColumn(name = "State", jsonPath = ".status.state", type = Type.STRING)
+@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.probesReady", type = Type.STRING)
+@AdditionalPrinterColumn(name = "Restarts", jsonPath = ".status.restarts", type = Type.INTEGER)
+@AdditionalPrinterColumn(name = "Reason", jsonPath = ".status.reason", type = Type.STRING)
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
+@AdditionalPrinterColumn(name = "Message", jsonPath = ".status.message", type = Type.STRING, priority = 1)
+public class ProcService extends CustomResource<ProcServiceSpec, ProcServiceStatus> implements Namespaced {
+  public static final String GROUP = "hero.ourworld.tf";
+  public static final String VERSION = "v1alpha1";
+  public static final String CRD_NAME = "procservices." + GROUP;
+
+  /** Any new value runs every probe of the resource at once. */
+  public static final String ANNOTATION_PROBE_NOW = GROUP + "/probe-now";
+  /** Any new value leaves Failed and clears the restart window. */
+  public static final String ANNOTATION_RESET_FAILED = GROUP + "/reset-failed";
+  public static final String LABEL_MANAGED_BY = "app.kubernetes.io/managed-by";
+  public static final String LABEL_PROCSERVICE = GROUP + "/procservice";
+  public static final String MANAGER_NAME = "procservice-operator";
+  public static final String FINALIZER = GROUP + "/finalizer";
+
+  @Override
+  protected ProcServiceSpec initSpec() {
+    return new ProcServiceSpec();
+  }
+
+  @Override
+  protected ProcServiceStatus initStatus() {
+    return null;
+  }
+}

@@ -1,0 +1,44 @@
+package tf.ourworld.hero.procservice.probe;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * What status shows of one probe. Equality ignores latency, so an unchanged healthy probe never
+ * looks changed; consecutiveFailures is capped at the failure threshold for the same reason.
+ *
+ * @param key probe key (see {@link PlannedProbe#key()})
+ * @param result Unknown until the first verdict; Failure once failures reach the threshold;
+ *     Success once successes reach the success threshold (or on the first success from Unknown)
+ * @param consecutiveFailures failures in a row, capped at failureThreshold
+ * @param lastError error text of the latest failure, kept until the probe succeeds again
+ * @param lastTransitionTime when result last changed
+ * @param lastLatencyMillis latency of the latest run (not part of equality)
+ */
+public record ProbeState(String key, ProbeResult result, int consecutiveFailures, String lastError,
+    Instant lastTransitionTime, long lastLatencyMillis) {
+
+  public static ProbeState unknown(String key) {
+    return new ProbeState(key, ProbeResult.Unknown, 0, null, null, 0);
+  }
+
+  public boolean failed() {
+    return result == ProbeResult.Failure;
+  }
+
+  public boolean passing() {
+    return result == ProbeResult.Success;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ProbeState s && key.equals(s.key) && result == s.result
+        && consecutiveFailures == s.consecutiveFailures && Objects.equals(lastError, s.lastError)
+        && Objects.equals(lastTransitionTime, s.lastTransitionTime);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(key, result, consecutiveFailures, lastError, lastTransitionTime);
+  }
+}
