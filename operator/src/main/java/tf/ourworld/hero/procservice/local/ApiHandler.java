@@ -78,9 +78,9 @@ final class ApiHandler {
     Optional<ApiResource> resource = registry.find(rp.group(), rp.version(), rp.plural());
     return switch (method) {
       case "GET" -> get(rp, resource, accept);
-      case "POST" -> write(HttpMethod.POST, rp, contentType, body);
-      case "PUT" -> write(HttpMethod.PUT, rp, contentType, body);
-      case "PATCH" -> patch(rp, contentType, body);
+      case "POST" -> write(HttpMethod.POST, rp, contentType, withDefaults(resource, body));
+      case "PUT" -> write(HttpMethod.PUT, rp, contentType, withDefaults(resource, body));
+      case "PATCH" -> patch(rp, resource, contentType, body);
       case "DELETE" -> delete(rp);
       default -> Reply.status(405, "MethodNotAllowed", method + " is not supported");
     };
@@ -158,7 +158,20 @@ final class ApiHandler {
     return passThrough(store.dispatch(request(method, rp.storePath(), contentType, body)));
   }
 
-  private Reply patch(ResourcePath rp, String contentType, byte[] body) {
+  /** The body with the CRD's schema defaults filled in, as the API server stores it. */
+  private static byte[] withDefaults(Optional<ApiResource> resource, byte[] body) {
+    if (resource.isEmpty() || resource.get().schema() == null || body == null || body.length == 0) {
+      return body;
+    }
+    try {
+      JsonNode node = JSON.readTree(body);
+      return JSON.writeValueAsBytes(SchemaDefaults.apply(node, resource.get().schema()));
+    } catch (IOException e) {
+      return body; // not JSON: the store answers with its own error
+    }
+  }
+
+  private Reply patch(ResourcePath rp, Optional<ApiResource> resource, String contentType, byte[] body) {
     String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
     if (type.startsWith("application/apply-patch")) {
       return Reply.status(415, "UnsupportedMediaType",
@@ -184,12 +197,19 @@ final class ApiHandler {
         return Reply.status(400, "BadRequest", "the patch is not valid JSON: " + e.getMessage());
       }
       JsonNode merged = MergePatch.apply(currentNode, patchNode);
+      resource.filter(res -> res.schema() != null).ifPresent(res -> SchemaDefaults.apply(merged, res.schema()));
       if (rp.query().containsKey("dryRun")) {
         return Reply.json(200, merged);
       }
       effective = MergePatch.asJsonPatch(currentNode, merged).toString().getBytes(StandardCharsets.UTF_8);
     }
-    MockResponse r = store.dispatch(request(HttpMethod.PATCH, rp.storePath(), "application/json-patch+json", effective));
+    MockResponse r;
+    try {
+      r = store.dispatch(request(HttpMethod.PATCH, rp.storePath(), "application/json-patch+json", effective));
+    } catch (RuntimeException e) {
+      // zjsonpatch rejects e.g. a replace of a missing field; the API server answers 422 too
+      return Reply.status(422, "Invalid", "the patch cannot be applied: " + e.getMessage());
+    }
     if (r.code() < 300 && bodyOf(r).isEmpty()) {
       // the patch removed the last finalizer of a deleted object: it is gone; answer with what it was
       return Reply.json(200, currentNode);

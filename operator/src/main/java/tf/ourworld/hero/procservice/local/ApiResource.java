@@ -16,6 +16,7 @@ import java.util.List;
  * @param categories categories (kubectl get all)
  * @param statusSubresource whether {@code <plural>/status} is served
  * @param printerColumns the CRD's additionalPrinterColumns, or empty for built-in kinds
+ * @param schema the CRD version's openAPIV3Schema (for defaulting), or null for built-in kinds
  */
 public record ApiResource(
     String group,
@@ -27,7 +28,8 @@ public record ApiResource(
     List<String> shortNames,
     List<String> categories,
     boolean statusSubresource,
-    List<CustomResourceColumnDefinition> printerColumns) {
+    List<CustomResourceColumnDefinition> printerColumns,
+    com.fasterxml.jackson.databind.JsonNode schema) {
 
   public ApiResource {
     shortNames = shortNames == null ? List.of() : List.copyOf(shortNames);
@@ -39,7 +41,7 @@ public record ApiResource(
   static ApiResource builtIn(String group, String version, String kind, String plural, boolean namespaced,
       String... shortNames) {
     return new ApiResource(group, version, kind, plural, kind.toLowerCase(java.util.Locale.ROOT), namespaced,
-        List.of(shortNames), List.of(), false, List.of());
+        List.of(shortNames), List.of(), false, List.of(), null);
   }
 
   /** "v1" for the core group, "group/version" otherwise. */

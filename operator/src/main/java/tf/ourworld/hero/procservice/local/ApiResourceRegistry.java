@@ -43,7 +43,9 @@ public final class ApiResourceRegistry {
       ApiResource res = new ApiResource(spec.getGroup(), v.getName(), names.getKind(), names.getPlural(),
           names.getSingular() == null ? names.getKind().toLowerCase(java.util.Locale.ROOT) : names.getSingular(),
           "Namespaced".equals(spec.getScope()), names.getShortNames(), names.getCategories(), status,
-          v.getAdditionalPrinterColumns());
+          v.getAdditionalPrinterColumns(),
+          v.getSchema() == null || v.getSchema().getOpenAPIV3Schema() == null ? null
+              : io.fabric8.kubernetes.client.utils.Serialization.jsonMapper().valueToTree(v.getSchema().getOpenAPIV3Schema()));
       resources.removeIf(r -> r.group().equals(res.group()) && r.version().equals(res.version())
           && r.plural().equals(res.plural()));
       resources.add(res);
