@@ -79,8 +79,29 @@ final class HttpExchange {
    * @param bodyLimit bytes of body to keep; negative: do not read the body at all
    */
   static Reply exchange(Wire wire, byte[] request, int bodyLimit) throws IOException, ProbeFailure {
-    wire.write(request);
+    send(wire, request);
     return new HttpExchange(wire).readReply(bodyLimit);
+  }
+
+  /**
+   * Writes a request. A peer that accepted and then closed (or reset) before answering anything
+   * is the seed incident's "empty reply", whichever of write or read notices it first.
+   */
+  static void send(Wire wire, byte[] request) throws IOException, ProbeFailure {
+    try {
+      wire.write(request);
+    } catch (IOException e) {
+      if (peerGone(e)) {
+        throw new ProbeFailure("empty reply (connection closed before the request was sent)");
+      }
+      throw e;
+    }
+  }
+
+  /** True for a connection reset or broken pipe. */
+  static boolean peerGone(IOException e) {
+    String m = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
+    return m.contains("connection reset") || m.contains("broken pipe");
   }
 
   private Reply readReply(int bodyLimit) throws IOException, ProbeFailure {
@@ -213,8 +234,16 @@ final class HttpExchange {
     }
   }
 
-  private boolean fill() throws IOException {
-    int n = wire.read(buf, 0, buf.length);
+  private boolean fill() throws IOException, ProbeFailure {
+    int n;
+    try {
+      n = wire.read(buf, 0, buf.length);
+    } catch (IOException e) {
+      if (received == 0 && peerGone(e)) {
+        throw new ProbeFailure("empty reply (connection reset)");
+      }
+      throw e;
+    }
     if (n <= 0) {
       // 0 only happens on a non-blocking channel, which a probe never uses
       return false;

@@ -69,7 +69,7 @@ final class OpenRpcCheck implements ProbeCheck {
       byte[] line = new byte[request.length + 1];
       System.arraycopy(request, 0, line, 0, request.length);
       line[request.length] = '\n';
-      wire.write(line);
+      HttpExchange.send(wire, line);
       reply = readLine(wire);
     } else {
       HttpExchange.Reply http = HttpExchange.exchange(wire, HttpExchange.request("POST", endpoint.authority(),
@@ -109,7 +109,15 @@ final class OpenRpcCheck implements ProbeCheck {
     ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
     byte[] buf = new byte[8192];
     while (true) {
-      int n = wire.read(buf, 0, buf.length);
+      int n;
+      try {
+        n = wire.read(buf, 0, buf.length);
+      } catch (IOException e) {
+        if (out.size() == 0 && HttpExchange.peerGone(e)) {
+          throw new ProbeFailure("empty reply (connection reset)");
+        }
+        throw e;
+      }
       if (n <= 0) {
         if (out.size() == 0) {
           throw new ProbeFailure("empty reply");
