@@ -13,6 +13,7 @@ import tf.ourworld.hero.procservice.config.OperatorConfig;
 import tf.ourworld.hero.procservice.model.ProcService;
 import tf.ourworld.hero.procservice.model.RuntimeKind;
 import tf.ourworld.hero.procservice.probe.ProbeListener;
+import tf.ourworld.hero.procservice.probe.ProbeObserver;
 import tf.ourworld.hero.procservice.probe.ProbeRunner;
 import tf.ourworld.hero.procservice.reconcile.ProcServiceReconciler;
 import tf.ourworld.hero.procservice.reconcile.RuntimeRegistry;
@@ -62,6 +63,7 @@ public final class OperatorApp implements AutoCloseable {
     private Function<ProbeListener, ProbeRunner> probeRunnerFactory;
     private TransitionEvents events = TransitionEvents.NONE;
     private Clock clock = Clock.systemUTC();
+    private ProbeObserver probeObserver = ProbeObserver.NOOP;
 
     private Builder(KubernetesClient client, OperatorConfig config) {
       this.client = client;
@@ -83,6 +85,11 @@ public final class OperatorApp implements AutoCloseable {
       return this;
     }
 
+    public Builder probeObserver(ProbeObserver observer) {
+      this.probeObserver = observer;
+      return this;
+    }
+
     public Builder clock(Clock clock) {
       this.clock = clock;
       return this;
@@ -92,7 +99,7 @@ public final class OperatorApp implements AutoCloseable {
       TriggerEventSource runtimeChanges = new TriggerEventSource("runtime-changes");
       TriggerEventSource probeChanges = new TriggerEventSource("probe-changes");
       ProbeListener listener = (id, before, after) -> probeChanges.trigger(id);
-      ProbeRunner probes = Defaults.probeRunner(probeRunnerFactory, config, clock).apply(listener);
+      ProbeRunner probes = Defaults.probeRunner(probeRunnerFactory, config, clock, probeObserver).apply(listener);
 
       RuntimeRegistry registry = new RuntimeRegistry();
       for (WorkloadRuntime r : runtimes) {
