@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -35,8 +34,6 @@ import tf.ourworld.hero.procservice.local.ServiceTable;
         + " and run the operator on it with the Process runtime. Use kubectl with the kubeconfig it writes.",
         "Ctrl-C or SIGTERM stops every process it started and exits 0."})
 public class LocalCommand implements Callable<Integer> {
-  private static final Logger log = LoggerFactory.getLogger(LocalCommand.class);
-
   @Option(names = "--port", paramLabel = "N",
       description = "Port of the embedded API on 127.0.0.1 (default: ${DEFAULT-VALUE}; 0 picks a free one).")
   int port = EmbeddedApiServer.DEFAULT_PORT;
@@ -64,6 +61,7 @@ public class LocalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Logging.apply("text"); // before anything logs: local is for people reading a terminal
     ManifestSet set = ManifestSet.read(manifests);
     set.problems().forEach(p -> err.println("error: " + p.file() + ": " + p.message()));
     List<String> allow = AllowList.of(set.manifests(), allowExec, System.getenv("PATH"));
@@ -103,7 +101,12 @@ public class LocalCommand implements Callable<Integer> {
       out.flush();
 
       OperatorConfig config = localConfig(allow);
-      operator[0] = OperatorApp.start(client, config);
+      try {
+        operator[0] = OperatorApp.start(client, config);
+      } catch (IllegalArgumentException e) {
+        err.println("error: " + e.getMessage());
+        return 2;
+      }
       if (!quiet) {
         table[0] = new ServiceTable(out, Clock.systemDefaultZone()).start(client);
       }
@@ -156,7 +159,7 @@ public class LocalCommand implements Callable<Integer> {
       try {
         sun.misc.Signal.handle(new sun.misc.Signal(name), s -> stop.countDown());
       } catch (IllegalArgumentException e) {
-        log.debug("cannot handle SIG{}", name, e);
+        LoggerFactory.getLogger(LocalCommand.class).debug("cannot handle SIG{}", name, e);
       }
     }
   }
@@ -168,7 +171,7 @@ public class LocalCommand implements Callable<Integer> {
     try {
       c.close();
     } catch (Exception e) {
-      log.atWarn().setCause(e).addKeyValue("component", what).log("Error while stopping");
+      LoggerFactory.getLogger(LocalCommand.class).atWarn().setCause(e).addKeyValue("component", what).log("Error while stopping");
     }
   }
 }

@@ -16,7 +16,8 @@ import tf.ourworld.hero.procservice.model.ProcessSpec;
 /**
  * The executables {@code local} lets the Process runtime run: {@code command[0]} of every process
  * and exec probe in the manifests given on its command line, resolved on PATH to an absolute path
- * as the runtime will resolve it, plus whatever {@code --allow-exec} adds.
+ * as the runtime will resolve it, plus whatever {@code --allow-exec} adds. Commands not found are
+ * left out: the operator reports them in the service's status.
  */
 public final class AllowList {
   private AllowList() {
@@ -40,11 +41,12 @@ public final class AllowList {
         continue;
       }
       for (ProcessSpec p : nonNull(ps.getSpec().getProcesses())) {
-        first(p.getCommand()).ifPresent(c -> allow.add(resolve(c, pathEnv)));
+        first(p.getCommand()).map(c -> resolve(c, pathEnv)).filter(c -> c.startsWith("/")).ifPresent(allow::add);
       }
       for (ProbeSpec probe : nonNull(ps.getSpec().getProbes())) {
         if (probe.getExec() != null) {
-          first(probe.getExec().getCommand()).ifPresent(c -> allow.add(resolve(c, pathEnv)));
+          first(probe.getExec().getCommand()).map(c -> resolve(c, pathEnv)).filter(c -> c.startsWith("/"))
+              .ifPresent(allow::add);
         }
       }
     }
@@ -52,14 +54,18 @@ public final class AllowList {
     return List.copyOf(allow);
   }
 
-  /** An absolute path as given; a bare name found on PATH as its absolute path; else unchanged. */
+  /**
+   * An absolute path as given; a bare name found on PATH (absolute entries only, as the Process
+   * runtime looks it up) as its absolute path; anything else unchanged, and so not allow-listed:
+   * the operator then reports it (CommandNotFound / CommandNotAllowed) in the service's status.
+   */
   static String resolve(String command, String pathEnv) {
     if (command.contains("/")) {
-      return Path.of(command).toAbsolutePath().normalize().toString();
+      return command;
     }
     if (pathEnv != null) {
       for (String dir : pathEnv.split(File.pathSeparator)) {
-        if (dir.isEmpty()) {
+        if (dir.isEmpty() || !dir.startsWith("/")) {
           continue;
         }
         Path candidate = Path.of(dir, command);
