@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -19,6 +20,7 @@ import picocli.CommandLine.Parameters;
 import tf.ourworld.hero.procservice.app.OperatorApp;
 import tf.ourworld.hero.procservice.config.OperatorConfig;
 import tf.ourworld.hero.procservice.local.AllowList;
+import tf.ourworld.hero.procservice.local.ChildProcesses;
 import tf.ourworld.hero.procservice.local.EmbeddedApiServer;
 import tf.ourworld.hero.procservice.local.Kubeconfig;
 import tf.ourworld.hero.procservice.local.ManifestSet;
@@ -34,6 +36,9 @@ import tf.ourworld.hero.procservice.local.ServiceTable;
         + " and run the operator on it with the Process runtime. Use kubectl with the kubeconfig it writes.",
         "Ctrl-C or SIGTERM stops every process it started and exits 0."})
 public class LocalCommand implements Callable<Integer> {
+  /** Seconds between SIGTERM and SIGKILL for the processes still running when local stops. */
+  static final int STOP_GRACE_SECONDS = 10;
+
   @Option(names = "--port", paramLabel = "N",
       description = "Port of the embedded API on 127.0.0.1 (default: ${DEFAULT-VALUE}; 0 picks a free one).")
   int port = EmbeddedApiServer.DEFAULT_PORT;
@@ -49,6 +54,10 @@ public class LocalCommand implements Callable<Integer> {
       description = "Also allow this executable (absolute path or glob) for processes and exec probes. Repeatable.")
   List<String> allowExec = new ArrayList<>();
 
+  @Option(names = "--log-format", paramLabel = "text|json",
+      description = "Log format (default: ${DEFAULT-VALUE}; json gives the structured lines of `run`).")
+  String logFormat = "text";
+
   @Option(names = {"-q", "--quiet"}, description = "Do not print the live table of services.")
   boolean quiet;
 
@@ -61,7 +70,7 @@ public class LocalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Logging.apply("text"); // before anything logs: local is for people reading a terminal
+    Logging.apply(logFormat); // before anything logs: text by default, local is for people at a terminal
     ManifestSet set = ManifestSet.read(manifests);
     set.problems().forEach(p -> err.println("error: " + p.file() + ": " + p.message()));
     List<String> allow = AllowList.of(set.manifests(), allowExec, System.getenv("PATH"));
@@ -86,6 +95,11 @@ public class LocalCommand implements Callable<Integer> {
       }
       closeQuietly(table[0], "table");
       closeQuietly(operator[0], "operator");
+      // The Process runtime leaves processes running for adoption; here nothing may outlive us.
+      int stopped = ChildProcesses.stopAll(Duration.ofSeconds(STOP_GRACE_SECONDS));
+      if (stopped > 0) {
+        err.println("stopped " + stopped + " process" + (stopped == 1 ? "" : "es"));
+      }
       closeQuietly(client, "client");
       closeQuietly(api, "embedded API");
     };
@@ -133,7 +147,7 @@ public class LocalCommand implements Callable<Integer> {
     OperatorConfig d = OperatorConfig.defaults();
     return new OperatorConfig(d.namespaces(), d.labelSelector(), true, allow, stateDir.toAbsolutePath().normalize(),
         d.socketRoots(), 0, false, d.leaseName(), d.leaseNamespace(), d.probeConcurrency(), d.reconcileThreads(),
-        "text", d.stableResetAfter());
+        logFormat, d.stableResetAfter());
   }
 
   private void apply(KubernetesClient client, ManifestSet set) {
