@@ -117,8 +117,10 @@ public final class EventRecorder implements AutoCloseable {
     int count = seen.count() + 1;
     String patch = "{\"count\":" + count + ",\"lastTimestamp\":\"" + now + "\"}";
     try {
-      client.v1().events().inNamespace(key.namespace()).withName(seen.eventName())
-          .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+      // Patching through resource(..) sends only the PATCH; withName(..).patch(..) would GET the Event first.
+      Event ref = new EventBuilder().withNewMetadata().withName(seen.eventName()).withNamespace(key.namespace())
+          .endMetadata().build();
+      client.v1().events().inNamespace(key.namespace()).resource(ref).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
       recent.put(key, new Written(seen.eventName(), count, now));
       return true;
     } catch (KubernetesClientException e) {
