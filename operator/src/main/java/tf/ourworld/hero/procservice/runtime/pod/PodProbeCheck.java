@@ -44,6 +44,21 @@ public final class PodProbeCheck {
     return problems;
   }
 
+  /** True when the probe can run against a pod: exactly one action, no exec, no unix socket. */
+  public static boolean plannable(ProbeSpec probe) {
+    return probe.kind() != null && probe.getExec() == null && !hasUnixSocket(probe);
+  }
+
+  private static boolean hasUnixSocket(ProbeSpec probe) {
+    return (probe.getHttpGet() != null && notBlank(probe.getHttpGet().getUnixSocket()))
+        || (probe.getTcpSocket() != null && notBlank(probe.getTcpSocket().getUnixSocket()))
+        || (probe.getOpenRpc() != null && notBlank(probe.getOpenRpc().getUnixSocket()));
+  }
+
+  private static boolean notBlank(String s) {
+    return s != null && !s.isBlank();
+  }
+
   /** True when the port is set: a number, or a non-blank name. */
   public static boolean hasPort(IntOrString port) {
     return port != null && (port.getIntVal() != null || (port.getStrVal() != null && !port.getStrVal().isBlank()));

@@ -1,7 +1,6 @@
 package tf.ourworld.hero.procservice.runtime.pod;
 
 import io.fabric8.kubernetes.api.model.ContainerStatus;
-import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -95,36 +94,7 @@ public final class PodRuntime implements WorkloadRuntime {
 
   @Override
   public List<SpecProblem> check(ProcService service) {
-    List<SpecProblem> problems = new ArrayList<>();
-    String name = service.getMetadata().getName();
-    if (name != null && name.length() > 63) {
-      problems.add(SpecProblem.invalid("metadata.name: must be at most 63 characters for runtime Pod: it is"
-          + " the value of the pod label " + ProcService.LABEL_PROCSERVICE));
-    }
-    List<ProcessSpec> processes = service.getSpec().getProcesses();
-    if (processes == null || processes.isEmpty()) {
-      problems.add(SpecProblem.invalid("spec.processes: at least one process is required for runtime Pod"));
-    }
-    for (int i = 0; processes != null && i < processes.size(); i++) {
-      String image = processes.get(i).getImage();
-      if (image == null || image.isBlank()) {
-        problems.add(SpecProblem.invalid("spec.processes[" + i + "].image: required for runtime Pod"));
-      }
-    }
-    problems.addAll(PodProbeCheck.check(service, RuntimeKind.Pod));
-    List<ProbeSpec> probes = service.getSpec().getProbes();
-    for (int i = 0; probes != null && i < probes.size(); i++) {
-      ProbeSpec probe = probes.get(i);
-      String field = "spec.probes[" + i + "]." + probe.kind() + ".port";
-      IntOrString port = port(probe);
-      if (port != null && port.getStrVal() != null && !port.getStrVal().isBlank()) {
-        String problem = namedPortProblem(service, probe, port.getStrVal());
-        if (problem != null) {
-          problems.add(SpecProblem.invalid(field + ": " + problem));
-        }
-      }
-    }
-    return problems;
+    return PodSpecCheck.check(service);
   }
 
   @Override
@@ -239,7 +209,7 @@ public final class PodRuntime implements WorkloadRuntime {
       return planned;
     }
     for (ProbeSpec probe : probes) {
-      if (probe.kind() == null || probe.getExec() != null || hasUnixSocket(probe)) {
+      if (!PodProbeCheck.plannable(probe)) {
         continue;   // refused by check()
       }
       List<ProcessObservation> targets = probe.getProcess() == null
@@ -447,26 +417,6 @@ public final class PodRuntime implements WorkloadRuntime {
     return grace == null ? 30L : grace.longValue();
   }
 
-  private static IntOrString port(ProbeSpec probe) {
-    if (probe.getHttpGet() != null) {
-      return probe.getHttpGet().getPort();
-    }
-    if (probe.getTcpSocket() != null) {
-      return probe.getTcpSocket().getPort();
-    }
-    return probe.getOpenRpc() != null ? probe.getOpenRpc().getPort() : null;
-  }
-
-  private static boolean hasUnixSocket(ProbeSpec probe) {
-    return (probe.getHttpGet() != null && notBlank(probe.getHttpGet().getUnixSocket()))
-        || (probe.getTcpSocket() != null && notBlank(probe.getTcpSocket().getUnixSocket()))
-        || (probe.getOpenRpc() != null && notBlank(probe.getOpenRpc().getUnixSocket()));
-  }
-
-  private static boolean notBlank(String s) {
-    return s != null && !s.isBlank();
-  }
-
   /** Named ports of the process, or of all processes (first declaration wins) when null. */
   static Map<String, Integer> namedPorts(ProcService service, String process) {
     Map<String, Integer> ports = new LinkedHashMap<>();
@@ -475,31 +425,11 @@ public final class PodRuntime implements WorkloadRuntime {
         continue;
       }
       for (PortSpec port : p.getPorts() == null ? List.<PortSpec>of() : p.getPorts()) {
-        if (notBlank(port.getName()) && port.getContainerPort() != null) {
+        if (port.getName() != null && !port.getName().isBlank() && port.getContainerPort() != null) {
           ports.putIfAbsent(port.getName(), port.getContainerPort());
         }
       }
     }
     return ports;
-  }
-
-  private static String namedPortProblem(ProcService service, ProbeSpec probe, String name) {
-    if (probe.getProcess() != null) {
-      return namedPorts(service, probe.getProcess()).containsKey(name) ? null
-          : "no port named '" + name + "' in process '" + probe.getProcess() + "'";
-    }
-    Set<Integer> numbers = new java.util.HashSet<>();
-    for (ProcessSpec p : service.getSpec().getProcesses()) {
-      Integer n = namedPorts(service, p.getName()).get(name);
-      if (n != null) {
-        numbers.add(n);
-      }
-    }
-    if (numbers.isEmpty()) {
-      return "no process has a port named '" + name + "'";
-    }
-    return numbers.size() > 1
-        ? "several processes have a port named '" + name + "' with different numbers; set the probe's process"
-        : null;
   }
 }
