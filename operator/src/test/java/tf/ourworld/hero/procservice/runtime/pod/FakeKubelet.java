@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -41,6 +42,15 @@ public final class FakeKubelet implements AutoCloseable {
   }
 
   private void run(Pod pod) {
+    try {
+      markRunning(pod);
+    } catch (RuntimeException e) {
+      // Shows in the test output; the test's await then fails with a clear condition.
+      e.printStackTrace();
+    }
+  }
+
+  private void markRunning(Pod pod) {
     if (pod.getStatus() != null && !pod.getStatus().getContainerStatuses().isEmpty()) {
       return;   // someone gave it a status already (a tracked pod made by the test)
     }
@@ -52,6 +62,9 @@ public final class FakeKubelet implements AutoCloseable {
         .build()));
     client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
         .editStatus(p -> {
+          if (p.getStatus() == null) {
+            p.setStatus(new PodStatus());
+          }
           p.getStatus().setPhase("Running");
           p.getStatus().setPodIP(POD_IP);
           p.getStatus().setStartTime(now);
