@@ -104,12 +104,15 @@ public final class PodObserver {
       return new ProcessObservation(name, Phase.Running, null, podName, podIp,
           parse(state.getRunning().getStartedAt()), incarnation, restarts, previous, false);
     }
+    String podPhase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
     if (state != null && state.getTerminated() != null) {
       ContainerStateTerminated t = state.getTerminated();
-      return new ProcessObservation(name, Phase.Exited, null, podName, podIp,
+      // Kubelet restarts the container itself when the pod's restartPolicy says so: it is on its
+      // way back (Starting), and a pod replacement on top would only fight kubelet.
+      Phase phase = kubeletRestarts(pod, podPhase, t) ? Phase.Starting : Phase.Exited;
+      return new ProcessObservation(name, phase, null, podName, podIp,
           parse(t.getStartedAt()), incarnation, restarts, exit(t), false);
     }
-    String podPhase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
     if (state == null && ("Failed".equals(podPhase) || "Succeeded".equals(podPhase))) {
       // The pod ended without reporting this container (evicted, node lost): the exit is unknown.
       Instant at = parse(pod.getStatus().getStartTime());
@@ -120,6 +123,16 @@ public final class PodObserver {
     return new ProcessObservation(name, Phase.Starting, null, podName, podIp,
         pod.getStatus() == null ? null : parse(pod.getStatus().getStartTime()), incarnation, restarts,
         previous, false);
+  }
+
+  private static boolean kubeletRestarts(Pod pod, String podPhase, ContainerStateTerminated t) {
+    if ("Failed".equals(podPhase) || "Succeeded".equals(podPhase)) {
+      return false;
+    }
+    String policy = pod.getSpec() == null || pod.getSpec().getRestartPolicy() == null
+        ? "Always" : pod.getSpec().getRestartPolicy();
+    return "Always".equals(policy)
+        || ("OnFailure".equals(policy) && (t.getExitCode() == null || t.getExitCode() != 0));
   }
 
   private static Instant startTime(ContainerState state, Pod pod) {

@@ -10,6 +10,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import tf.ourworld.hero.procservice.model.ProcService;
 import tf.ourworld.hero.procservice.runtime.ProcessObservation;
 import tf.ourworld.hero.procservice.runtime.ProcessObservation.Phase;
@@ -74,12 +76,34 @@ class PodObserverTest {
     assertThat(server.adopted()).isFalse();
 
     ProcessObservation ui = obs.get(1);
-    assertThat(ui.phase()).isEqualTo(Phase.Exited);
+    assertThat(ui.phase()).as("kubelet restarts it under restartPolicy Always").isEqualTo(Phase.Starting);
     assertThat(ui.lastExit().code()).isEqualTo(1);
     assertThat(ui.lastExit().signal()).isNull();
     assertThat(ui.lastExit().time()).isEqualTo(Instant.parse(T1));
     assertThat(ui.incarnation()).isEqualTo("u1/0");
     assertThat(ui.runtimeRestarts()).isEqualTo(2);
+  }
+
+  @ParameterizedTest(name = "pod {0}, exit {1} -> {2}")
+  @CsvSource({
+      "Always, 0, Starting",
+      "Always, 1, Starting",
+      "OnFailure, 1, Starting",
+      "OnFailure, 0, Exited",
+      "Never, 1, Exited",
+      "Never, 0, Exited",
+  })
+  void terminatedContainerIsExitedOnlyWhenKubeletLeavesItDown(String policy, int code, Phase expected) {
+    Pod pod = podOf(0);
+    pod.getSpec().setRestartPolicy(policy);
+    pod.getStatus().setContainerStatuses(List.of(new ContainerStatusBuilder().withName("server").withRestartCount(0)
+        .withState(new ContainerStateBuilder().withNewTerminated().withExitCode(code).withFinishedAt(T1)
+            .endTerminated().build()).build()));
+
+    ProcessObservation server = PodObserver.observe(service, pod, null).get(0);
+
+    assertThat(server.phase()).isEqualTo(expected);
+    assertThat(server.lastExit().code()).isEqualTo(code);
   }
 
   @Test

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import tf.ourworld.hero.procservice.config.OperatorConfig;
 import tf.ourworld.hero.procservice.model.PortSpec;
 import tf.ourworld.hero.procservice.model.ProcService;
+import tf.ourworld.hero.procservice.model.RestartPolicy;
 import tf.ourworld.hero.procservice.probe.PlannedProbe;
 import tf.ourworld.hero.procservice.runtime.ProcessObservation;
 import tf.ourworld.hero.procservice.runtime.ProcessObservation.Phase;
@@ -253,20 +254,33 @@ class PodRuntimeIT {
   }
 
   @Test
-  void crashedContainerIsExitedWithItsExit() {
+  void crashedContainerIsStartingWhileKubeletRestartsItAndExitedUnderNever() {
     ProcService s = service("foundry");
     runtime.start(s, Set.of());
     awaitRunning(s);
 
     kubelet.crash(NS, "foundry", "ui", 137);
 
-    await().until(() -> runtime.observe(s).process("ui").orElseThrow().phase() == Phase.Exited);
+    await().until(() -> runtime.observe(s).process("ui").orElseThrow().lastExit() != null);
     ProcessObservation ui = runtime.observe(s).process("ui").orElseThrow();
+    assertThat(ui.phase()).as("restartPolicy Always: kubelet brings it back").isEqualTo(Phase.Starting);
     assertThat(ui.lastExit().code()).isEqualTo(137);
     assertThat(ui.lastExit().signal()).isEqualTo("SIGKILL");
     assertThat(runtime.observe(s).process("server").orElseThrow().phase()).isEqualTo(Phase.Running);
     // The probe's process still runs: its probe stays planned.
     assertThat(runtime.plannedProbes(s, runtime.observe(s))).extracting(PlannedProbe::key).containsExactly("health");
+
+    ProcService oneShot = service("oneshot");
+    oneShot.getSpec().getProcesses().forEach(p -> p.setRestartPolicy(RestartPolicy.Never));
+    runtime.start(oneShot, Set.of());
+    awaitRunning(oneShot);
+    assertThat(pod("oneshot").getSpec().getRestartPolicy()).isEqualTo("Never");
+
+    kubelet.crash(NS, "oneshot", "server", 2);
+
+    await().until(() -> runtime.observe(oneShot).process("server").orElseThrow().phase() == Phase.Exited);
+    assertThat(runtime.observe(oneShot).process("server").orElseThrow().lastExit().code()).isEqualTo(2);
+    assertThat(runtime.plannedProbes(oneShot, runtime.observe(oneShot))).as("its process is down").isEmpty();
   }
 
   @Test
