@@ -30,7 +30,7 @@ import tf.ourworld.hero.procservice.model.ProcService;
 import tf.ourworld.hero.procservice.probe.PlannedProbe;
 import tf.ourworld.hero.procservice.runtime.RuntimeObservation;
 import tf.ourworld.hero.procservice.runtime.TrackedPod;
-import tf.ourworld.hero.procservice.runtime.pod.MockApi;
+import tf.ourworld.hero.procservice.testing.MockApi;
 import tf.ourworld.hero.procservice.runtime.pod.Services;
 
 /**
