@@ -48,8 +48,12 @@ public final class PodRuntime implements WorkloadRuntime {
   /** Waiting reasons that are ordinary progress, not worth a warning. */
   private static final Set<String> NORMAL_WAITING = Set.of("ContainerCreating", "PodInitializing");
 
-  /** A start that waits for the old pod to be gone. */
-  private record Pending(ProcService service, int replacements, Instant since) {
+  /**
+   * A start that waits for the old pod to be gone.
+   *
+   * @param replacement true when it comes from restart() (its replacement is already counted)
+   */
+  private record Pending(ProcService service, int replacements, Instant since, boolean replacement) {
   }
 
   private final KubernetesClient client;
@@ -140,7 +144,7 @@ public final class PodRuntime implements WorkloadRuntime {
         create(service, p != null ? p.replacements() : knownReplacements(id, null));
       } else if (PodObserver.terminating(pod)) {
         // Comes back once the old pod is gone (podChanged sees the delete).
-        pending.putIfAbsent(id, new Pending(service, knownReplacements(id, pod), clock.instant()));
+        pending.putIfAbsent(id, new Pending(service, knownReplacements(id, pod), clock.instant(), false));
       }
     }
   }
@@ -156,12 +160,12 @@ public final class PodRuntime implements WorkloadRuntime {
     synchronized (lock(id)) {
       Pod pod = ownPod(service);
       Pending already = pending.get(id);
-      if (already != null && (pod == null || PodObserver.terminating(pod))) {
+      if (already != null && already.replacement()) {
         // A replacement is under way: take the newer spec, do not count it twice.
-        pending.put(id, new Pending(service, already.replacements(), already.since()));
+        pending.put(id, new Pending(service, already.replacements(), already.since(), true));
       } else {
         int next = knownReplacements(id, pod) + 1;
-        pending.put(id, new Pending(service, next, clock.instant()));
+        pending.put(id, new Pending(service, next, clock.instant(), true));
         log.atInfo().setMessage("Replacing pod").addKeyValue("event", "pod_replace")
             .addKeyValue("namespace", id.getNamespace().orElse(null)).addKeyValue("name", id.getName())
             .addKeyValue("replacements", next).log();
@@ -326,6 +330,9 @@ public final class PodRuntime implements WorkloadRuntime {
       if (existing != null && !service.getMetadata().getName().equals(labels(existing).get(ProcService.LABEL_PROCSERVICE))) {
         throw new IllegalStateException("Pod " + ns + "/" + pod.getMetadata().getName()
             + " already exists and is not managed by this ProcService: delete or rename it", e);
+      }
+      if (existing != null && !PodObserver.terminating(existing)) {
+        pending.remove(id);   // ours and alive: nothing left to start
       }
     }
   }
