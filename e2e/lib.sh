@@ -23,8 +23,14 @@ fail() { log "FAIL: $*"; dump; exit 1; }
 k() { KUBECONFIG="$WORK/kubeconfig" "$KUBECTL" "$@"; }
 
 # Starts local with the demo allow-listed; no manifests (scenarios apply them with kubectl).
+# With E2E_KUBECONFIG set, runs the operator (`run --process-runtime`) on this machine against that
+# cluster instead: the same scenarios, with the processes local and the API real.
 start_local() {
   WORK="$(mktemp -d "${TMPDIR:-/tmp}/procservice-e2e.XXXXXX")"
+  if [[ -n "${E2E_KUBECONFIG:-}" ]]; then
+    start_operator_on_cluster
+    return
+  fi
   log "starting procservice local in $WORK"
   (
     cd "$WORK"
@@ -46,10 +52,36 @@ start_local() {
   fail "local did not start within 60s"
 }
 
+start_operator_on_cluster() {
+  cp "$E2E_KUBECONFIG" "$WORK/kubeconfig"
+  log "real cluster: $(k config current-context); installing the CRD, running the operator here"
+  k apply -f "$E2E_ROOT/crds/" >/dev/null || fail "cannot install the CRD"
+  k wait --for=condition=Established crd/procservices.hero.ourworld.tf --timeout=60s >/dev/null || true
+  (
+    cd "$WORK"
+    export PATH="$E2E_ROOT/examples/bin:$PATH" KUBECONFIG="$WORK/kubeconfig"
+    exec java -jar "$JAR" run --process-runtime --allow-exec "$DEMO" --state-dir "$WORK/state" \
+      --namespaces default --http-port 0 --log-format json >"$WORK/local.out" 2>"$WORK/local.err"
+  ) &
+  LOCAL_PID=$!
+  trap cleanup EXIT
+  local i
+  for i in $(seq 1 120); do
+    grep -q "Operator started" "$WORK/local.out" 2>/dev/null && return 0
+    kill -0 "$LOCAL_PID" 2>/dev/null || fail "the operator exited during start-up"
+    sleep 0.5
+  done
+  fail "the operator did not start within 60s"
+}
+
 # Stops local with SIGTERM; it must exit 0 and leave no demo process behind.
 stop_local() {
   [[ -n "$LOCAL_PID" ]] || return 0
   stop_transitions
+  if [[ -n "${E2E_KUBECONFIG:-}" ]]; then
+    # `run` leaves processes for adoption by its next start: delete what the scenario made first.
+    k delete psvc "$NAME" broken-probe -n default --ignore-not-found --timeout=60s >/dev/null 2>&1 || true
+  fi
   log "stopping local (SIGTERM)"
   kill -TERM "$LOCAL_PID"
   local rc=0
