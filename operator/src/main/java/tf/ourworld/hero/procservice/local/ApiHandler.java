@@ -78,8 +78,12 @@ final class ApiHandler {
     Optional<ApiResource> resource = registry.find(rp.group(), rp.version(), rp.plural());
     return switch (method) {
       case "GET" -> get(rp, resource, accept);
-      case "POST" -> write(HttpMethod.POST, rp, contentType, withDefaults(resource, body));
-      case "PUT" -> write(HttpMethod.PUT, rp, contentType, withDefaults(resource, body));
+      case "POST", "PUT" -> {
+        byte[] prepared = withDefaults(resource, body);
+        Reply invalid = validate(resource, rp, prepared);
+        yield invalid != null ? invalid
+            : write(method.equals("POST") ? HttpMethod.POST : HttpMethod.PUT, rp, contentType, prepared);
+      }
       case "PATCH" -> patch(rp, resource, contentType, body);
       case "DELETE" -> delete(rp);
       default -> Reply.status(405, "MethodNotAllowed", method + " is not supported");
@@ -171,6 +175,30 @@ final class ApiHandler {
     }
   }
 
+  /** 422 when the object breaks its CRD's structural schema, else null. */
+  private static Reply validate(Optional<ApiResource> resource, ResourcePath rp, byte[] body) {
+    if (resource.isEmpty() || resource.get().schema() == null || body == null || body.length == 0) {
+      return null;
+    }
+    try {
+      return validate(resource.get(), rp, JSON.readTree(body));
+    } catch (IOException e) {
+      return null; // not JSON: the store answers with its own error
+    }
+  }
+
+  private static Reply validate(ApiResource resource, ResourcePath rp, JsonNode object) {
+    if (resource.schema() == null) {
+      return null;
+    }
+    java.util.List<SchemaValidator.Problem> problems = SchemaValidator.validate(object, resource.schema());
+    if (problems.isEmpty()) {
+      return null;
+    }
+    String name = rp.name() != null ? rp.name() : object.path("metadata").path("name").asText("");
+    return Reply.json(422, ApiStatus.invalid(resource, name, problems));
+  }
+
   private Reply patch(ResourcePath rp, Optional<ApiResource> resource, String contentType, byte[] body) {
     String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
     if (type.startsWith("application/apply-patch")) {
@@ -189,6 +217,18 @@ final class ApiHandler {
     }
     JsonNode currentNode = parse(bodyOf(current));
     byte[] effective = body;
+    if (jsonPatch && resource.isPresent() && resource.get().schema() != null) {
+      JsonNode result;
+      try {
+        result = io.fabric8.zjsonpatch.JsonPatch.apply(JSON.readTree(body), currentNode);
+      } catch (IOException | RuntimeException e) {
+        return Reply.status(422, "Invalid", "the patch cannot be applied: " + e.getMessage());
+      }
+      Reply invalid = validate(resource.get(), rp, result);
+      if (invalid != null) {
+        return invalid;
+      }
+    }
     if (!jsonPatch) {
       JsonNode patchNode;
       try {
@@ -197,7 +237,13 @@ final class ApiHandler {
         return Reply.status(400, "BadRequest", "the patch is not valid JSON: " + e.getMessage());
       }
       JsonNode merged = MergePatch.apply(currentNode, patchNode);
-      resource.filter(res -> res.schema() != null).ifPresent(res -> SchemaDefaults.apply(merged, res.schema()));
+      if (resource.isPresent() && resource.get().schema() != null) {
+        SchemaDefaults.apply(merged, resource.get().schema());
+        Reply invalid = validate(resource.get(), rp, merged);
+        if (invalid != null) {
+          return invalid;
+        }
+      }
       if (rp.query().containsKey("dryRun")) {
         return Reply.json(200, merged);
       }

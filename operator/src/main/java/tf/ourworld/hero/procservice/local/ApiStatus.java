@@ -30,4 +30,23 @@ final class ApiStatus {
     d.put("kind", resource);
     return n;
   }
+
+  /** 422 Invalid, worded like the API server: The Kind "name" is invalid: field: problem, ... */
+  static ObjectNode invalid(ApiResource resource, String name, java.util.List<SchemaValidator.Problem> problems) {
+    java.util.List<String> parts = problems.stream().map(p -> p.field() + ": " + p.message()).toList();
+    String joined = parts.size() == 1 ? parts.get(0) : "[" + String.join(", ", parts) + "]";
+    ObjectNode n = of(422, "Invalid", resource.kind() + "." + resource.group() + " \"" + name + "\" is invalid: " + joined);
+    ObjectNode d = n.putObject("details");
+    d.put("name", name);
+    d.put("group", resource.group());
+    d.put("kind", resource.kind());
+    var causes = d.putArray("causes");
+    for (SchemaValidator.Problem p : problems) {
+      ObjectNode c = causes.addObject();
+      c.put("reason", p.reason());
+      c.put("message", p.message());
+      c.put("field", p.field());
+    }
+    return n;
+  }
 }

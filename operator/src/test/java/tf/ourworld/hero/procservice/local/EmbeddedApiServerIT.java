@@ -104,6 +104,36 @@ class EmbeddedApiServerIT {
   }
 
   @Test
+  void schemaInvalidManifestIsRejectedWithTheFieldsNamedAndNothingStored() throws Exception {
+    Files.writeString(dir.resolve("typebad.yaml"), """
+        apiVersion: hero.ourworld.tf/v1alpha1
+        kind: ProcService
+        metadata: {name: typebad}
+        spec:
+          runtime: Bogus
+          colour: blue
+          processes:
+          - name: server
+            command: [sleep, "1"]
+          probes:
+          - name: rpc
+            periodSeconds: abc
+            tcpSocket: {port: 1}
+        """);
+    RealKubectl.Result r = kubectl.run("apply", "-f", dir.resolve("typebad.yaml").toString());
+    assertThat(r.exit()).isNotZero();
+    assertThat(r.err()).contains("is invalid").contains("spec.runtime: Unsupported value: \"Bogus\"")
+        .contains("spec.probes[0].periodSeconds").contains("must be of type integer")
+        .contains("unknown field \"spec.colour\"");
+    assertThat(client.resources(ProcService.class).withName("typebad").get()).isNull();
+
+    kubectl.run("apply", "-f", dir.resolve("demo.yaml").toString());
+    RealKubectl.Result p = kubectl.run("patch", "psvc", "demo", "--type=merge", "-p", "{\"spec\":{\"suspend\":\"yes\"}}");
+    assertThat(p.exit()).isNotZero();
+    assertThat(p.err()).contains("spec.suspend").contains("must be of type boolean");
+  }
+
+  @Test
   void tablesShowThePrinterColumnsFromStatus() throws Exception {
     kubectl.run("apply", "-f", dir.resolve("demo.yaml").toString());
     patchStatus("demo", "{\"status\":{\"state\":\"Degraded\",\"probesReady\":\"0/1\",\"restarts\":3,"
