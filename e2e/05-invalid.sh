@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Scenario 5: an invalid ProcService -> Failed/InvalidSpec; a malformed manifest -> a clear kubectl
-# error; the running service is not disturbed by either.
+# Scenario 5: an invalid ProcService -> Failed/InvalidSpec; a malformed or schema-invalid manifest ->
+# a clear kubectl error; the running service is not disturbed by any of them.
 source "$(dirname "$0")/lib.sh"
 start_local
 apply_example_and_wait_ready
@@ -18,6 +18,14 @@ if out="$(k apply -f "$E2E_ROOT/e2e/manifests/malformed.yaml" 2>&1)"; then
 fi
 grep -q "malformed.yaml" <<<"$out" || fail "kubectl's error does not name the file: $out"
 log "malformed: $out"
+
+if out="$(k apply -f "$E2E_ROOT/e2e/manifests/schema-invalid.yaml" 2>&1)"; then
+  fail "kubectl accepted a schema-invalid manifest: $out"
+fi
+grep -q "spec.runtime" <<<"$out" && grep -q "periodSeconds" <<<"$out" \
+  || fail "kubectl's error does not name the invalid fields: $out"
+k get psvc schema-invalid >/dev/null 2>&1 && fail "the schema-invalid ProcService was stored"
+log "schema-invalid: $out"
 
 [[ "$(jp '{.status.state}')" == "Running" ]] || fail "$NAME disturbed: $(jp '{.status.state}')"
 [[ "$(process_pid server) $(process_pid ui)" == "$pids_before" ]] || fail "$NAME processes were restarted"
