@@ -30,7 +30,7 @@ final class ProcessSpecCheck {
         envName(field + ".env[" + j + "].name", env.get(j).getName()).ifPresent(problems::add);
       }
     }
-    List<ProbeSpec> probes = service.getSpec().getProbes();
+    List<ProbeSpec> probes = service.getSpec().getProbes() == null ? List.of() : service.getSpec().getProbes();
     for (int j = 0; probes != null && j < probes.size(); j++) {
       ProbeSpec probe = probes.get(j);
       if (probe.getExec() != null) {

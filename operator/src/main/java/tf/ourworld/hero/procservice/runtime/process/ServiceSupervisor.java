@@ -60,7 +60,7 @@ final class ServiceSupervisor {
   synchronized List<ProcessObservation> observe(ProcService service) {
     latest = service;
     List<ProcessObservation> result = new ArrayList<>();
-    for (ProcessSpec spec : service.getSpec().getProcesses()) {
+    for (ProcessSpec spec : processesOf(service)) {
       ManagedProcess mp = processes.get(spec.getName());
       result.add(mp == null ? ProcessObservation.notStarted(spec.getName()) : mp.observation());
     }
@@ -70,7 +70,7 @@ final class ServiceSupervisor {
   synchronized void start(ProcService service, Set<String> names) {
     latest = service;
     stopUndeclared(service);
-    for (ProcessSpec spec : service.getSpec().getProcesses()) {
+    for (ProcessSpec spec : processesOf(service)) {
       if (names.isEmpty() || names.contains(spec.getName())) {
         ManagedProcess mp = processes.computeIfAbsent(spec.getName(), ManagedProcess::new);
         if (!mp.running()) {
@@ -83,7 +83,7 @@ final class ServiceSupervisor {
 
   synchronized void restart(ProcService service, Set<String> names) {
     latest = service;
-    for (ProcessSpec spec : service.getSpec().getProcesses()) {
+    for (ProcessSpec spec : processesOf(service)) {
       if (!names.isEmpty() && !names.contains(spec.getName())) {
         continue;
       }
@@ -284,7 +284,7 @@ final class ServiceSupervisor {
 
   private void startAfterStop(String name) {
     ManagedProcess mp = processes.get(name);
-    ProcessSpec spec = latest.getSpec().getProcesses().stream().filter(p -> p.getName().equals(name)).findFirst()
+    ProcessSpec spec = processesOf(latest).stream().filter(p -> p.getName().equals(name)).findFirst()
         .orElse(null);
     if (mp != null && spec != null && !mp.running()) {
       launch(mp, spec);
@@ -294,7 +294,7 @@ final class ServiceSupervisor {
   /** Processes removed from the spec are stopped, then forgotten. */
   private void stopUndeclared(ProcService service) {
     Set<String> declared = new java.util.HashSet<>();
-    service.getSpec().getProcesses().forEach(p -> declared.add(p.getName()));
+    processesOf(service).forEach(p -> declared.add(p.getName()));
     for (ManagedProcess mp : new ArrayList<>(processes.values())) {
       if (declared.contains(mp.name)) {
         continue;
@@ -307,6 +307,12 @@ final class ServiceSupervisor {
         processes.remove(mp.name);
       }
     }
+  }
+
+  /** The declared processes, never null. */
+  static List<ProcessSpec> processesOf(ProcService service) {
+    List<ProcessSpec> list = service.getSpec().getProcesses();
+    return list == null ? List.of() : list;
   }
 
   private Duration grace() {

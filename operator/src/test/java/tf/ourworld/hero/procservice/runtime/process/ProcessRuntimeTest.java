@@ -233,6 +233,40 @@ class ProcessRuntimeTest {
   }
 
   @Test
+  void restartDoesNotBlockForTheGraceAndShowsStopping() throws IOException {
+    Path cmd = script(bin, "deaf.sh", "trap '' TERM\nwhile :; do sleep 1; done");
+    ProcessRuntime rt = runtime();
+    ProcService s = track(service("deaf", 2, process("main", cmd)));
+    rt.start(s, Set.of());
+    ProcessObservation first = awaitPhase(rt, s, "main", Phase.Running);
+
+    rt.restart(s, Set.of());
+    // Returned before the 2 s grace: the old process ignores SIGTERM and is still being stopped.
+    assertThat(observed(rt, s, "main").phase()).isEqualTo(Phase.Stopping);
+    assertThat(ProcStat.isAlive(first.pid(), ProcStat.read(first.pid()).orElseThrow().startTicks())).isTrue();
+    await().atMost(LONG).until(() -> observed(rt, s, "main").phase() == Phase.Running
+        && !observed(rt, s, "main").incarnation().equals(first.incarnation()));
+    ProcessObservation second = observed(rt, s, "main");
+    assertThat(second.runtimeRestarts()).isEqualTo(1);
+    assertThat(second.lastExit().signal()).isEqualTo("SIGKILL");
+  }
+
+  @Test
+  void processRemovedFromTheSpecIsStoppedOnStart() throws IOException {
+    Path cmd = script(bin, "sleeper.sh", "exec /bin/sleep 300");
+    ProcessRuntime rt = runtime();
+    ProcService s = track(service("shrink", 5, process("main", cmd), process("extra", cmd)));
+    rt.start(s, Set.of());
+    long extra = awaitPhase(rt, s, "extra", Phase.Running).pid();
+
+    ProcService smaller = service("shrink", 5, process("main", cmd));
+    rt.start(smaller, Set.of());
+    await().atMost(LONG).until(() -> ProcStat.read(extra).filter(ProcStat::alive).isEmpty());
+    assertThat(observed(rt, smaller, "main").phase()).isEqualTo(Phase.Running);
+    await().atMost(LONG).until(() -> !Files.readString(rt.runtimeDir(s).resolve("state.json")).contains("extra"));
+  }
+
+  @Test
   void childrenLeftByAProcessThatEndedByItselfAreStoppedToo() throws IOException {
     Path cmd = script(bin, "leaver.sh", """
         /bin/sleep 300 &
