@@ -1,0 +1,16 @@
+package tf.ourworld.hero.procservice.probe;
+
+import java.io.IOException;
+
+/** One probe kind compiled from a spec and its target, run many times. */
+interface ProbeCheck {
+
+  /** httpGet, tcpSocket, openRpc or exec. */
+  String kind();
+
+  /** Short description of what is probed, for logs and status (no headers, no bodies, no args). */
+  String target();
+
+  /** Runs once; returns normally when the probe passes. */
+  void run(ProbeCall call) throws IOException, ProbeFailure, InterruptedException;
+}

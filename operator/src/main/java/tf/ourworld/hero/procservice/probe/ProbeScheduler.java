@@ -1,0 +1,356 @@
+package tf.ourworld.hero.procservice.probe;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tf.ourworld.hero.procservice.config.OperatorConfig;
+import tf.ourworld.hero.procservice.model.ProbeSpec;
+
+/**
+ * Runs every planned probe on its own schedule: one timer thread decides when, a bounded pool of
+ * {@code concurrency} threads runs the probes (blocking I/O, each bounded by its timeout), and
+ * the listener hears only about state changes.
+ */
+public final class ProbeScheduler implements ProbeRunner {
+  private static final Logger LOG = LoggerFactory.getLogger("tf.ourworld.hero.procservice.probe");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final ScheduledThreadPoolExecutor timer;
+  private final ThreadPoolExecutor pool;
+  private final ProbeInvoker invoker;
+  private final Clock clock;
+  private final ProbeListener listener;
+  private final ProbeObserver observer;
+  private final Map<ResourceID, Map<String, Task>> services = new ConcurrentHashMap<>();
+  private final Set<Task> live = ConcurrentHashMap.newKeySet();
+
+  /**
+   * @param concurrency probes that may run at once ({@link OperatorConfig#probeConcurrency()})
+   * @param clock source of lastTransitionTime
+   * @param listener told when a probe's state changes (e.g. {@link ProbeEventSource})
+   * @param observer told about every run (metrics); {@link ProbeObserver#NOOP} for none
+   */
+  public ProbeScheduler(int concurrency, Clock clock, ProbeListener listener, ProbeObserver observer) {
+    if (concurrency < 1) {
+      throw new IllegalArgumentException("probe concurrency must be at least 1, got " + concurrency);
+    }
+    this.clock = clock;
+    this.listener = listener;
+    this.observer = observer == null ? ProbeObserver.NOOP : observer;
+    this.timer = new ScheduledThreadPoolExecutor(1, threads("probe-timer"));
+    timer.setRemoveOnCancelPolicy(true); // cancelled probes must not linger in the timer queue
+    this.pool = new ThreadPoolExecutor(concurrency, concurrency, 60, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), threads("probe"));
+    pool.allowCoreThreadTimeOut(true);
+    this.invoker = new ProbeInvoker(timer);
+  }
+
+  /** Without an observer. */
+  public ProbeScheduler(int concurrency, Clock clock, ProbeListener listener) {
+    this(concurrency, clock, listener, ProbeObserver.NOOP);
+  }
+
+  /** From the operator's configuration, with the system clock. */
+  public static ProbeScheduler create(OperatorConfig config, ProbeListener listener, ProbeObserver observer) {
+    return new ProbeScheduler(config.probeConcurrency(), Clock.systemUTC(), listener, observer);
+  }
+
+  @Override
+  public synchronized void plan(ResourceID service, List<PlannedProbe> probes) {
+    Map<String, Task> current = services.getOrDefault(service, Map.of());
+    Map<String, Task> next = new LinkedHashMap<>();
+    for (PlannedProbe probe : probes) {
+      String specJson = json(probe.spec());
+      Task kept = current.get(probe.key());
+      Task replaced = next.get(probe.key());
+      if (replaced != null) {
+        replaced.cancel(); // a duplicate key: the last one wins
+      }
+      if (kept != null && kept.unchanged(probe, specJson) && replaced == null) {
+        next.put(probe.key(), kept);
+      } else {
+        Task task = new Task(service, probe, specJson);
+        next.put(probe.key(), task);
+        task.start();
+      }
+    }
+    for (Task task : current.values()) {
+      if (next.get(task.key) != task) {
+        task.cancel();
+      }
+    }
+    if (next.isEmpty()) {
+      services.remove(service);
+    } else {
+      services.put(service, next);
+    }
+  }
+
+  @Override
+  public synchronized void cancel(ResourceID service) {
+    Map<String, Task> tasks = services.remove(service);
+    if (tasks != null) {
+      tasks.values().forEach(Task::cancel);
+    }
+  }
+
+  @Override
+  public void runNow(ResourceID service) {
+    Map<String, Task> tasks = services.get(service);
+    if (tasks != null) {
+      tasks.values().forEach(Task::runNow);
+    }
+  }
+
+  @Override
+  public Map<String, ProbeState> states(ResourceID service) {
+    Map<String, Task> tasks = services.get(service);
+    if (tasks == null) {
+      return Map.of();
+    }
+    Map<String, ProbeState> states = new LinkedHashMap<>();
+    tasks.forEach((key, task) -> states.put(key, task.state()));
+    return states;
+  }
+
+  @Override
+  public int liveTasks() {
+    return live.size();
+  }
+
+  @Override
+  public void close() {
+    List<Task> all = new ArrayList<>();
+    synchronized (this) {
+      services.values().forEach(m -> all.addAll(m.values()));
+      services.clear();
+    }
+    all.forEach(Task::cancel);
+    timer.shutdownNow();
+    pool.shutdownNow();
+    try {
+      pool.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static String json(ProbeSpec spec) {
+    try {
+      return JSON.writeValueAsString(spec);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("probe " + spec.getName() + " cannot be serialised", e);
+    }
+  }
+
+  private static ThreadFactory threads(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix.equals("probe-timer") ? prefix : prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** One planned probe: its schedule, its counters and its current state. */
+  private final class Task {
+    final ResourceID service;
+    final String key;
+    final PlannedProbe planned;
+    final String specJson;
+    final ProbeCheck check;
+    final String invalid;
+    final String kind;
+    final String target;
+    final long periodNanos;
+    final long initialDelayNanos;
+    final int timeoutSeconds;
+    final ProbeStateTracker tracker;
+    // guarded by this
+    ScheduledFuture<?> future;
+    long seq;
+    boolean running;
+    boolean cancelled;
+
+    Task(ResourceID service, PlannedProbe planned, String specJson) {
+      this.service = service;
+      this.key = planned.key();
+      this.planned = planned;
+      this.specJson = specJson;
+      ProbeSpec spec = planned.spec();
+      ProbeCheck compiled = null;
+      String problem = null;
+      try {
+        compiled = ProbeChecks.compile(spec, planned.target());
+      } catch (IllegalArgumentException e) {
+        // validation should have caught it; the probe then fails with the reason, every period
+        problem = "invalid probe: " + e.getMessage();
+      }
+      this.check = compiled;
+      this.invalid = problem;
+      this.kind = compiled != null ? compiled.kind() : String.valueOf(spec.kind());
+      this.target = compiled != null ? compiled.target() : key;
+      this.periodNanos = TimeUnit.SECONDS.toNanos(Math.max(1, ProbeChecks.orDefault(spec.getPeriodSeconds(), 10)));
+      this.initialDelayNanos = TimeUnit.SECONDS.toNanos(Math.max(0,
+          ProbeChecks.orDefault(spec.getInitialDelaySeconds(), 0)));
+      this.timeoutSeconds = Math.max(1, ProbeChecks.timeoutSeconds(spec));
+      this.tracker = new ProbeStateTracker(key, ProbeChecks.orDefault(spec.getFailureThreshold(), 3),
+          ProbeChecks.orDefault(spec.getSuccessThreshold(), 1));
+    }
+
+    boolean unchanged(PlannedProbe probe, String json) {
+      return specJson.equals(json) && planned.target().equals(probe.target())
+          && java.util.Objects.equals(planned.incarnation(), probe.incarnation());
+    }
+
+    synchronized ProbeState state() {
+      return tracker.state();
+    }
+
+    synchronized void start() {
+      live.add(this);
+      // Jitter within the period so thousands of probes planned together do not fire together.
+      long jitter = ThreadLocalRandom.current().nextLong(periodNanos);
+      scheduleAt(System.nanoTime() + initialDelayNanos + jitter);
+    }
+
+    /** Guarded by this. */
+    private void scheduleAt(long plannedNanos) {
+      long mySeq = ++seq;
+      try {
+        future = timer.schedule(() -> fire(mySeq, plannedNanos), plannedNanos - System.nanoTime(),
+            TimeUnit.NANOSECONDS);
+      } catch (RejectedExecutionException e) {
+        end(); // the scheduler is closing
+      }
+    }
+
+    private void fire(long mySeq, long plannedNanos) {
+      synchronized (this) {
+        if (cancelled || running || mySeq != seq) {
+          return;
+        }
+        running = true;
+        future = null;
+      }
+      dispatch(plannedNanos);
+    }
+
+    void runNow() {
+      synchronized (this) {
+        if (cancelled || running) {
+          return; // a run in progress gives a fresh verdict anyway
+        }
+        if (future != null) {
+          future.cancel(false);
+          future = null;
+        }
+        seq++;
+        running = true;
+      }
+      dispatch(System.nanoTime());
+    }
+
+    private void dispatch(long plannedNanos) {
+      try {
+        pool.execute(() -> run(plannedNanos));
+      } catch (RejectedExecutionException e) {
+        synchronized (this) {
+          running = false;
+          end();
+        }
+      }
+    }
+
+    private void run(long plannedNanos) {
+      observer.onStart(service, key, System.nanoTime() - plannedNanos);
+      ProbeOutcome outcome = check != null ? invoker.invoke(check, timeoutSeconds)
+          : new ProbeOutcome(false, invalid, 0);
+      long latencyMs = TimeUnit.NANOSECONDS.toMillis(outcome.latencyNanos());
+      ProbeState previous;
+      ProbeState current;
+      synchronized (this) {
+        if (cancelled) {
+          running = false;
+          end();
+          return;
+        }
+        previous = tracker.state();
+        current = tracker.record(outcome.success(),
+            outcome.success() ? null : target + ": " + outcome.error(), latencyMs, clock.instant());
+      }
+      observer.onResult(service, key, kind, outcome.success(), outcome.latencyNanos());
+      if (!outcome.success()) {
+        LOG.atWarn().setMessage("probe failed")
+            .addKeyValue("event", "probe_failed")
+            .addKeyValue("namespace", service.getNamespace().orElse(""))
+            .addKeyValue("name", service.getName())
+            .addKeyValue("probe", key)
+            .addKeyValue("kind", kind)
+            .addKeyValue("target", target)
+            .addKeyValue("error", outcome.error())
+            .addKeyValue("consecutiveFailures", current.consecutiveFailures())
+            .addKeyValue("latencyMs", latencyMs)
+            .log();
+      }
+      if (!current.equals(previous)) {
+        try {
+          listener.onChange(service, previous, current);
+        } catch (RuntimeException e) {
+          LOG.atError().setMessage("probe listener failed").setCause(e)
+              .addKeyValue("namespace", service.getNamespace().orElse(""))
+              .addKeyValue("name", service.getName()).addKeyValue("probe", key).log();
+        }
+      }
+      synchronized (this) {
+        running = false;
+        if (cancelled) {
+          end();
+          return;
+        }
+        // Next slot on the original grid; slots missed while a slow run was in flight are skipped.
+        long next = plannedNanos + periodNanos;
+        long now = System.nanoTime();
+        if (next < now) {
+          next += ((now - next) / periodNanos + 1) * periodNanos;
+        }
+        scheduleAt(next);
+      }
+    }
+
+    synchronized void cancel() {
+      cancelled = true;
+      if (future != null) {
+        future.cancel(false);
+        future = null;
+      }
+      if (!running) {
+        end();
+      }
+    }
+
+    /** Guarded by this: the task neither waits on the timer nor runs any more. */
+    private void end() {
+      cancelled = true;
+      live.remove(this);
+    }
+  }
+}
