@@ -193,10 +193,13 @@ final class ServiceSupervisor {
           ctx.dirs().logFile(serviceDir, mp.name));
       launched = ctx.launcher().launch(request, now);
     } catch (IOException | RuntimeException e) {
+      // An IOException names paths; anything else (ProcessBuilder rejecting an argument or an
+      // environment value) may quote the value, which may be a secret: never pass it on.
+      String why = e instanceof IOException ? e.getMessage() : "invalid command, argument or environment";
       mp.phase = Phase.Exited;
-      mp.lastExit = ExitCodes.unknown(now, "failed to start: " + e.getMessage());
+      mp.lastExit = ExitCodes.unknown(now, "failed to start: " + why);
       log.atWarn().setMessage("Process failed to start").addKeyValue("event", "process_start_failed")
-          .addKeyValue("service", id).addKeyValue("process", mp.name).addKeyValue("error", e.getMessage()).log();
+          .addKeyValue("service", id).addKeyValue("process", mp.name).addKeyValue("error", why).log();
       return;
     }
     mp.generation++;

@@ -124,6 +124,14 @@ class ProcessRuntimeCheckTest {
   }
 
   @Test
+  void nulCharactersAreInvalidWithoutEchoingTheValue() {
+    ProcessSpec p = withEnv(process("main", server, "ok", "a\0b"), "TOKEN", "se\0cret");
+    assertThat(rt.check(service("nul", 5, p))).extracting(SpecProblem::message).containsExactly(
+        "spec.processes[0].env[0].value: contains a NUL character",
+        "spec.processes[0].args[1]: contains a NUL character");
+  }
+
+  @Test
   void execProbeCommandGoesThroughTheAllowList() {
     ProcService s = service("probe", 5, process("main", server));
     s.getSpec().getProbes().add(execProbe("check", null, "/bin/ls", "-l"));
