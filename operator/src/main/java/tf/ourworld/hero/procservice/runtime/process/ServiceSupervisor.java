@@ -118,7 +118,7 @@ final class ServiceSupervisor {
     }
     if (!pending) {
       for (ManagedProcess mp : processes.values()) {
-        mp.phase = Phase.NotStarted;
+        stoppedOnPurpose(mp);
       }
       persist();
     }
@@ -279,6 +279,8 @@ final class ServiceSupervisor {
       Runnable then = task.then;
       if (then != null) {
         then.run();
+      } else {
+        stoppedOnPurpose(mp);
       }
       persist();
     }
@@ -310,6 +312,15 @@ final class ServiceSupervisor {
         processes.remove(mp.name);
       }
     }
+  }
+
+  /**
+   * NotStarted without lastExit: a process stopped on purpose (suspend, delete) has no exit for
+   * the reconciler to act on, so resuming starts it afresh instead of counting a restart.
+   */
+  private static void stoppedOnPurpose(ManagedProcess mp) {
+    mp.phase = Phase.NotStarted;
+    mp.lastExit = null;
   }
 
   /** The declared processes, never null. */

@@ -228,8 +228,14 @@ class ProcessRuntimeTest {
     }
     ProcessObservation o = observed(rt, s, "main");
     assertThat(o.phase()).isEqualTo(Phase.NotStarted);
-    assertThat(o.lastExit().signal()).isEqualTo("SIGKILL");
+    assertThat(o.lastExit()).as("stopped on purpose: nothing for the reconciler to restart").isNull();
     assertThat(rt.stop(s)).as("idempotent").isTrue();
+
+    // Resuming is a fresh start, counted as a start by this runtime.
+    rt.start(s, Set.of());
+    ProcessObservation resumed = awaitPhase(rt, s, "main", Phase.Running);
+    assertThat(resumed.runtimeRestarts()).isEqualTo(1);
+    assertThat(resumed.lastExit()).isNull();
   }
 
   @Test
