@@ -117,10 +117,14 @@ final class ServiceSupervisor {
       pending = true;
     }
     if (!pending) {
+      boolean changed = false;
       for (ManagedProcess mp : processes.values()) {
+        changed |= mp.phase != Phase.NotStarted || mp.lastExit != null;
         stoppedOnPurpose(mp);
       }
-      persist();
+      if (changed) {
+        persist(); // a suspended service reconciled again writes nothing
+      }
     }
     return !pending;
   }
