@@ -19,19 +19,23 @@ import tf.ourworld.hero.procservice.model.CrdDefinition;
  */
 public final class MockApi implements AutoCloseable {
   /** One request the server received. */
-  public record Request(String method, String path) {
+  public record Request(String method, String path, String userAgent) {
   }
+
+  /** The User-Agent of {@link #operatorClient()}, so the operator's requests can be told from the test's. */
+  public static final String OPERATOR_AGENT = "procservice-operator-under-test";
 
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private final KubernetesMockServer server;
   private final NamespacedKubernetesClient client;
+  private final NamespacedKubernetesClient operatorClient;
 
   public MockApi() {
     MergePatchDispatcher crud = new MergePatchDispatcher(new KubernetesCrudDispatcher());
     io.fabric8.mockwebserver.http.Dispatcher recording = new io.fabric8.mockwebserver.http.Dispatcher() {
       @Override
       public MockResponse dispatch(RecordedRequest request) {
-        requests.add(new Request(request.getMethod(), request.getPath()));
+        requests.add(new Request(request.getMethod(), request.getPath(), request.getHeader("User-Agent")));
         return crud.dispatch(request);
       }
     };
@@ -39,6 +43,17 @@ public final class MockApi implements AutoCloseable {
     server.init();
     client = server.createClient();
     client.apiextensions().v1().customResourceDefinitions().resource(CrdDefinition.load()).create();
+    operatorClient = server.createClient(b -> b.editOrNewConfig().withUserAgent(OPERATOR_AGENT).endConfig());
+  }
+
+  /** A client for the operator under test: its requests are the ones RBAC must allow. */
+  public NamespacedKubernetesClient operatorClient() {
+    return operatorClient;
+  }
+
+  /** The operator's requests so far. */
+  public List<Request> operatorRequests() {
+    return requests.stream().filter(r -> OPERATOR_AGENT.equals(r.userAgent())).toList();
   }
 
   public NamespacedKubernetesClient client() {
@@ -57,6 +72,7 @@ public final class MockApi implements AutoCloseable {
 
   @Override
   public void close() {
+    operatorClient.close();
     client.close();
     server.destroy();
   }
