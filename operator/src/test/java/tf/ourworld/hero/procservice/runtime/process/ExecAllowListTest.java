@@ -166,6 +166,12 @@ class ExecAllowListTest {
   }
 
   @Test
+  void directoryPatternIsAConfigurationErrorThatSuggestsAGlob() {
+    assertThatThrownBy(() -> allow("", allowedDir.toString())).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("--allow-exec " + allowedDir + " is a directory: use " + allowedDir + "/* to allow the programs in it");
+  }
+
+  @Test
   void relativePatternsAreAConfigurationError() {
     assertThatThrownBy(() -> allow("", "bin/*")).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("--allow-exec bin/*");
