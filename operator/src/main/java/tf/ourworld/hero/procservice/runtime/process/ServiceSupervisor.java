@@ -83,6 +83,7 @@ final class ServiceSupervisor {
 
   synchronized void restart(ProcService service, Set<String> names) {
     latest = service;
+    stopUndeclared(service);
     for (ProcessSpec spec : processesOf(service)) {
       if (!names.isEmpty() && !names.contains(spec.getName())) {
         continue;
