@@ -279,6 +279,7 @@ final class ServiceSupervisor {
         return;
       }
       mp.stopTask = null;
+      recordExitIfMissing(mp);
       mp.process = null;
       mp.phase = Phase.NotStarted;
       Runnable then = task.then;
@@ -290,6 +291,30 @@ final class ServiceSupervisor {
       persist();
     }
     ctx.changed().accept(id);
+  }
+
+  /**
+   * The exit notice may still be on its way when the stop sees nothing left: take the exit now,
+   * so that the late notice is ignored rather than turning a deliberate stop into an "Exited".
+   */
+  private void recordExitIfMissing(ManagedProcess mp) {
+    if (mp.exitedGeneration == mp.generation) {
+      return;
+    }
+    mp.exitedGeneration = mp.generation;
+    Process process = mp.process;
+    if (process == null) {
+      mp.lastExit = ExitCodes.unknown(ctx.clock().instant(), ExitCodes.ADOPTED_UNKNOWN);
+      return;
+    }
+    try {
+      // The kernel has reaped it (nothing is left): Java's reaper publishes the code within moments.
+      if (process.waitFor(1, java.util.concurrent.TimeUnit.SECONDS)) {
+        mp.lastExit = ExitCodes.fromExitValue(process.exitValue(), ctx.clock().instant());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void startAfterStop(String name) {
