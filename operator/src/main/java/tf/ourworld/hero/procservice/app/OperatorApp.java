@@ -138,8 +138,9 @@ public final class OperatorApp implements AutoCloseable {
       for (WorkloadRuntime r : runtimes) {
         registry.add(r);
       }
-      Defaults.runtimes(client, config, clock).stream()
-          .filter(r -> registry.get(r.kind()).isEmpty()).forEach(registry::add);
+      java.util.Set<RuntimeKind> given = java.util.EnumSet.noneOf(RuntimeKind.class);
+      runtimes.forEach(r -> given.add(r.kind()));
+      Defaults.runtimes(client, config, clock, given).forEach(registry::add);
       for (RuntimeKind kind : RuntimeKind.values()) {
         if (registry.get(kind).isEmpty()) {
           registry.add(new DisabledRuntime(kind, "runtime " + kind + " is not available on this operator build"));

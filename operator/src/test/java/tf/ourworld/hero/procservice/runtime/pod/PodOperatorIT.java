@@ -124,8 +124,9 @@ class PodOperatorIT {
           return p;
         });
 
-    await().until(() -> pod() == null && state() == ServiceState.Stopped);
-    assertThat(get().getStatus().getReason()).isEqualTo("Suspended");
+    // Stopped/Stopping while the pod terminates, then Stopped/Suspended once it is gone
+    await().until(() -> pod() == null && state() == ServiceState.Stopped
+        && "Suspended".equals(get().getStatus().getReason()));
 
     client.resources(ProcService.class).inNamespace(NS).withName("foundry")
         .edit(p -> {
