@@ -111,11 +111,14 @@ cleanup() {
 }
 
 # PIDs of demo processes started by this scenario's local (their cwd is under its state dir).
+# Reads /proc directly: pgrep (procps) is not on every fresh machine.
 demo_pids() {
   [[ -n "$WORK" ]] || return 0
-  local p cwd
-  for p in $(pgrep -f HeroFoundryDemo || true); do
-    cwd="$(readlink "/proc/$p/cwd" 2>/dev/null || true)"
+  local d p cwd
+  for d in /proc/[0-9]*; do
+    p="${d#/proc/}"
+    grep -qa HeroFoundryDemo "$d/cmdline" 2>/dev/null || continue
+    cwd="$(readlink "$d/cwd" 2>/dev/null || true)"
     if [[ "$cwd" == "$WORK"/* ]]; then
       printf '%s ' "$p"
     fi
