@@ -98,7 +98,14 @@ final class ApiHandler {
       case "/api" -> Reply.json(200, discovery.coreVersions());
       case "/apis" -> Reply.json(200, discovery.groupList());
       case "/openapi/v2" -> OpenApiDocuments.v2(accept);
+      case "/openapi/v3" -> OpenApiDocuments.v3Root(registry);
       default -> {
+        if (path.startsWith("/openapi/v3/apis/")) {
+          String[] gv = path.substring("/openapi/v3/apis/".length()).split("/");
+          ObjectNode doc = gv.length == 2 ? OpenApiDocuments.v3GroupVersion(registry, gv[0], gv[1]) : null;
+          yield doc == null ? Reply.status(404, "NotFound", "the server could not find the requested resource")
+              : Reply.json(200, doc);
+        }
         if (path.startsWith("/openapi/")) {
           yield Reply.status(404, "NotFound", "the server could not find the requested resource");
         }

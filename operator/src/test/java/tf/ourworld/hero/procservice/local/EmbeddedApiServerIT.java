@@ -75,6 +75,8 @@ class EmbeddedApiServerIT {
     assertThat(r.out()).containsPattern("procservices\\s+psvc\\s+hero.ourworld.tf/v1alpha1\\s+true\\s+ProcService");
     assertThat(kubectl.run("get", "psvc").all()).contains("No resources found in default namespace");
     assertThat(kubectl.run("get", "ns", "default").out()).contains("Active");
+    assertThat(kubectl.run("explain", "psvc.spec.probes.periodSeconds").out())
+        .contains("KIND:       ProcService").contains("periodSeconds <integer>").contains("Seconds between probes");
   }
 
   @Test
