@@ -218,56 +218,74 @@ final class ApiHandler {
       return Reply.status(415, "UnsupportedMediaType", "unsupported patch type " + contentType);
     }
     ResourcePath main = new ResourcePath(rp.group(), rp.version(), rp.namespace(), rp.plural(), rp.name(), null, rp.query());
-    MockResponse current = store.dispatch(request(HttpMethod.GET, main.storePath(), null, null));
-    if (current.code() != 200 || bodyOf(current).isEmpty()) {
-      return Reply.json(404, ApiStatus.notFound(rp.plural(), rp.group(), rp.name()));
-    }
-    JsonNode currentNode = parse(bodyOf(current));
-    byte[] effective = body;
-    if (jsonPatch && resource.isPresent() && resource.get().schema() != null) {
-      JsonNode result;
-      try {
-        result = io.fabric8.zjsonpatch.JsonPatch.apply(JSON.readTree(body), currentNode);
-      } catch (IOException | RuntimeException e) {
-        return Reply.status(422, "Invalid", "the patch cannot be applied: " + e.getMessage());
+    // A merge patch is computed here from the current object and stored as a JSON patch guarded
+    // by a test of its resourceVersion: if another write slipped in between, compute it again,
+    // so a merge patch is as atomic as on the API server.
+    for (int attempt = 0; ; attempt++) {
+      MockResponse current = store.dispatch(request(HttpMethod.GET, main.storePath(), null, null));
+      if (current.code() != 200 || bodyOf(current).isEmpty()) {
+        return Reply.json(404, ApiStatus.notFound(rp.plural(), rp.group(), rp.name()));
       }
-      Reply invalid = validate(resource.get(), rp, result);
-      if (invalid != null) {
-        return invalid;
-      }
-    }
-    if (!jsonPatch) {
-      JsonNode patchNode;
-      try {
-        patchNode = JSON.readTree(body);
-      } catch (IOException e) {
-        return Reply.status(400, "BadRequest", "the patch is not valid JSON: " + e.getMessage());
-      }
-      JsonNode merged = MergePatch.apply(currentNode, patchNode);
-      if (resource.isPresent() && resource.get().schema() != null) {
-        SchemaDefaults.apply(merged, resource.get().schema());
-        Reply invalid = validate(resource.get(), rp, merged);
+      JsonNode currentNode = parse(bodyOf(current));
+      byte[] effective = body;
+      if (jsonPatch && resource.isPresent() && resource.get().schema() != null) {
+        JsonNode result;
+        try {
+          result = io.fabric8.zjsonpatch.JsonPatch.apply(JSON.readTree(body), currentNode);
+        } catch (IOException | RuntimeException e) {
+          return Reply.status(422, "Invalid", "the patch cannot be applied: " + e.getMessage());
+        }
+        Reply invalid = validate(resource.get(), rp, result);
         if (invalid != null) {
           return invalid;
         }
       }
-      if (rp.query().containsKey("dryRun")) {
-        return Reply.json(200, merged);
+      if (!jsonPatch) {
+        JsonNode patchNode;
+        try {
+          patchNode = JSON.readTree(body);
+        } catch (IOException e) {
+          return Reply.status(400, "BadRequest", "the patch is not valid JSON: " + e.getMessage());
+        }
+        JsonNode merged = MergePatch.apply(currentNode, patchNode);
+        if (resource.isPresent() && resource.get().schema() != null) {
+          SchemaDefaults.apply(merged, resource.get().schema());
+          Reply invalid = validate(resource.get(), rp, merged);
+          if (invalid != null) {
+            return invalid;
+          }
+        }
+        if (rp.query().containsKey("dryRun")) {
+          return Reply.json(200, merged);
+        }
+        ArrayNode ops = JSON.createArrayNode();
+        ops.addObject().put("op", "test").put("path", "/metadata/resourceVersion")
+            .put("value", currentNode.path("metadata").path("resourceVersion").asText());
+        ops.addAll(MergePatch.asJsonPatch(currentNode, merged));
+        effective = ops.toString().getBytes(StandardCharsets.UTF_8);
       }
-      effective = MergePatch.asJsonPatch(currentNode, merged).toString().getBytes(StandardCharsets.UTF_8);
+      MockResponse r;
+      try {
+        r = store.dispatch(request(HttpMethod.PATCH, rp.storePath(), "application/json-patch+json", effective));
+      } catch (RuntimeException e) {
+        if (!jsonPatch && attempt < 10 && changedSince(main, currentNode)) {
+          continue; // the object changed under us (the resourceVersion test failed): merge again
+        }
+        // zjsonpatch rejects e.g. a replace of a missing field; the API server answers 422 too
+        return Reply.status(422, "Invalid", "the patch cannot be applied: " + e.getMessage());
+      }
+      if (r.code() < 300 && bodyOf(r).isEmpty()) {
+        // the patch removed the last finalizer of a deleted object: it is gone; answer with what it was
+        return Reply.json(200, currentNode);
+      }
+      return passThrough(r);
     }
-    MockResponse r;
-    try {
-      r = store.dispatch(request(HttpMethod.PATCH, rp.storePath(), "application/json-patch+json", effective));
-    } catch (RuntimeException e) {
-      // zjsonpatch rejects e.g. a replace of a missing field; the API server answers 422 too
-      return Reply.status(422, "Invalid", "the patch cannot be applied: " + e.getMessage());
-    }
-    if (r.code() < 300 && bodyOf(r).isEmpty()) {
-      // the patch removed the last finalizer of a deleted object: it is gone; answer with what it was
-      return Reply.json(200, currentNode);
-    }
-    return passThrough(r);
+  }
+
+  private boolean changedSince(ResourcePath main, JsonNode seen) {
+    MockResponse now = store.dispatch(request(HttpMethod.GET, main.storePath(), null, null));
+    return now.code() == 200 && !bodyOf(now).isEmpty() && !parse(bodyOf(now)).path("metadata").path("resourceVersion")
+        .asText().equals(seen.path("metadata").path("resourceVersion").asText());
   }
 
   private Reply delete(ResourcePath rp) {

@@ -295,6 +295,27 @@ class EmbeddedApiServerIT {
     assertThat(client.resources(ProcService.class).withName("nope").get()).isNull();
   }
 
+  @Test
+  void concurrentMergePatchesAreNotLost() throws Exception {
+    kubectl.run("apply", "-f", dir.resolve("demo.yaml").toString());
+    List<Thread> threads = new java.util.ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      int id = t;
+      threads.add(new Thread(() -> {
+        for (int i = 0; i < 10; i++) {
+          client.resources(ProcService.class).withName("demo")
+              .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"labels\":{\"l" + id + "-" + i + "\":\"x\"}}}");
+        }
+      }));
+    }
+    threads.forEach(Thread::start);
+    for (Thread t : threads) {
+      t.join(60_000);
+    }
+    assertThat(client.resources(ProcService.class).withName("demo").get().getMetadata().getLabels())
+        .hasSize(41).containsEntry("app", "demo").containsEntry("l3-9", "x");
+  }
+
   private void patchStatus(String name, String json) {
     client.resources(ProcService.class).withName(name).subresource("status")
         .patch(PatchContext.of(PatchType.JSON_MERGE), json);
