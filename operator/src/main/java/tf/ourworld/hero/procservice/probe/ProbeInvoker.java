@@ -8,6 +8,7 @@ import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
 import java.util.Locale;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
@@ -27,7 +28,12 @@ final class ProbeInvoker {
     long timeoutNanos = TimeUnit.SECONDS.toNanos(timeoutSeconds);
     ProbeCall call = new ProbeCall(timeoutNanos, "timed out after " + timeoutSeconds + "s");
     long start = System.nanoTime();
-    ScheduledFuture<?> watchdog = timer.schedule(call::expire, timeoutNanos, TimeUnit.NANOSECONDS);
+    ScheduledFuture<?> watchdog;
+    try {
+      watchdog = timer.schedule(call::expire, timeoutNanos, TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      return new ProbeOutcome(false, "probe scheduler closed", 0);
+    }
     String error = null;
     try {
       check.run(call);
