@@ -1,28 +1,213 @@
 package tf.ourworld.hero.procservice.app;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tf.ourworld.hero.procservice.config.OperatorConfig;
+import tf.ourworld.hero.procservice.model.ProcService;
+import tf.ourworld.hero.procservice.model.RuntimeKind;
+import tf.ourworld.hero.procservice.observability.EventRecorder;
+import tf.ourworld.hero.procservice.observability.HealthServer;
+import tf.ourworld.hero.procservice.observability.OperatorHealth;
+import tf.ourworld.hero.procservice.observability.OperatorMetrics;
+import tf.ourworld.hero.procservice.observability.ServiceTransitions;
+import tf.ourworld.hero.procservice.probe.ProbeListener;
+import tf.ourworld.hero.procservice.probe.ProbeObserver;
+import tf.ourworld.hero.procservice.probe.ProbeRunner;
+import tf.ourworld.hero.procservice.reconcile.ProcServiceReconciler;
+import tf.ourworld.hero.procservice.reconcile.RuntimeRegistry;
+import tf.ourworld.hero.procservice.reconcile.StatusWriter;
+import tf.ourworld.hero.procservice.reconcile.TransitionEvents;
+import tf.ourworld.hero.procservice.reconcile.TriggerEventSource;
+import tf.ourworld.hero.procservice.recovery.RecoveryBook;
+import tf.ourworld.hero.procservice.recovery.RecoveryPlanner;
+import tf.ourworld.hero.procservice.runtime.DisabledRuntime;
+import tf.ourworld.hero.procservice.runtime.WorkloadRuntime;
+import tf.ourworld.hero.procservice.status.StatusCalculator;
+import tf.ourworld.hero.procservice.validation.SpecValidator;
 
 /**
  * The running operator: wires runtimes, probes, reconciler and observability in one place, for
  * both {@code run} and {@code local}.
  */
 public final class OperatorApp implements AutoCloseable {
-  private final KubernetesClient client;
-  private final OperatorConfig config;
+  private static final Logger LOG = LoggerFactory.getLogger(OperatorApp.class);
 
-  private OperatorApp(KubernetesClient client, OperatorConfig config) {
-    this.client = client;
-    this.config = config;
+  private final Operator operator;
+  private final RuntimeRegistry runtimes;
+  private final ProbeRunner probes;
+  private final List<AutoCloseable> closeables;
+
+  private OperatorApp(Operator operator, RuntimeRegistry runtimes, ProbeRunner probes, List<AutoCloseable> closeables) {
+    this.operator = operator;
+    this.runtimes = runtimes;
+    this.probes = probes;
+    this.closeables = closeables;
   }
 
   /** Starts the operator on the given client; returns once its informers are started. */
   public static OperatorApp start(KubernetesClient client, OperatorConfig config) {
-    return new OperatorApp(client, config);
+    return builder(client, config).start();
+  }
+
+  public static Builder builder(KubernetesClient client, OperatorConfig config) {
+    return new Builder(client, config);
+  }
+
+  /** Assembles the operator; tests swap runtimes or the probe runner at the edges. */
+  public static final class Builder {
+    private final KubernetesClient client;
+    private final OperatorConfig config;
+    private final List<WorkloadRuntime> runtimes = new ArrayList<>();
+    private Function<ProbeListener, ProbeRunner> probeRunnerFactory;
+    private TransitionEvents events;
+    private OperatorMetrics metrics;
+    private boolean noObservability;
+    private Clock clock = Clock.systemUTC();
+    private ProbeObserver probeObserver = ProbeObserver.NOOP;
+
+    private Builder(KubernetesClient client, OperatorConfig config) {
+      this.client = client;
+      this.config = config;
+    }
+
+    public Builder runtime(WorkloadRuntime runtime) {
+      runtimes.add(runtime);
+      return this;
+    }
+
+    public Builder probeRunner(Function<ProbeListener, ProbeRunner> factory) {
+      this.probeRunnerFactory = factory;
+      return this;
+    }
+
+    public Builder events(TransitionEvents events) {
+      this.events = events;
+      return this;
+    }
+
+    public Builder probeObserver(ProbeObserver observer) {
+      this.probeObserver = observer;
+      return this;
+    }
+
+    /** Metrics to record into (a fresh registry by default). */
+    public Builder metrics(OperatorMetrics metrics) {
+      this.metrics = metrics;
+      return this;
+    }
+
+    /** No Events, metrics or health endpoint: for tests that count API requests precisely. */
+    public Builder withoutObservability() {
+      this.noObservability = true;
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    public OperatorApp start() {
+      List<AutoCloseable> owned = new ArrayList<>();
+      if (metrics == null && !noObservability) {
+        metrics = new OperatorMetrics();
+      }
+      if (metrics != null && probeObserver == ProbeObserver.NOOP) {
+        probeObserver = metrics::probeResult;
+      }
+      if (events == null) {
+        EventRecorder recorder = noObservability ? null : new EventRecorder(client);
+        if (recorder != null) {
+          owned.add(recorder);
+        }
+        events = new ServiceTransitions(recorder, metrics);
+      }
+      TriggerEventSource runtimeChanges = new TriggerEventSource("runtime-changes");
+      TriggerEventSource probeChanges = new TriggerEventSource("probe-changes");
+      ProbeListener listener = (id, before, after) -> probeChanges.trigger(id);
+      ProbeRunner probes = Defaults.probeRunner(probeRunnerFactory, config, clock, probeObserver).apply(listener);
+
+      RuntimeRegistry registry = new RuntimeRegistry();
+      for (WorkloadRuntime r : runtimes) {
+        registry.add(r);
+      }
+      Defaults.runtimes(client, config, clock).stream()
+          .filter(r -> registry.get(r.kind()).isEmpty()).forEach(registry::add);
+      for (RuntimeKind kind : RuntimeKind.values()) {
+        if (registry.get(kind).isEmpty()) {
+          registry.add(new DisabledRuntime(kind, "runtime " + kind + " is not available on this operator build"));
+        }
+      }
+      registry.all().forEach(r -> r.onChange(runtimeChanges::trigger));
+
+      ProcServiceReconciler reconciler = new ProcServiceReconciler(registry, probes, new SpecValidator(),
+          new RecoveryPlanner(), new RecoveryBook(config.stableResetAfter()), new StatusCalculator(),
+          new StatusWriter(client), events, List.of(runtimeChanges, probeChanges), clock);
+
+      Operator operator = new Operator(o -> {
+        o.withKubernetesClient(client)
+            .withUseSSAToPatchPrimaryResource(false)
+            .withCloseClientOnStop(false)
+            .withConcurrentReconciliationThreads(config.reconcileThreads());
+        if (config.leaderElection()) {
+          o.withLeaderElectionConfiguration(config.leaseNamespace() == null
+              ? new LeaderElectionConfiguration(config.leaseName())
+              : new LeaderElectionConfiguration(config.leaseName(), config.leaseNamespace()));
+        }
+      });
+      operator.register(reconciler, o -> {
+        o.withName("procservice").withGenerationAware(false).withFinalizer(ProcService.FINALIZER);
+        if (config.namespaces().isEmpty()) {
+          o.watchingAllNamespaces();
+        } else {
+          o.settingNamespaces(config.namespaces());
+        }
+        if (config.labelSelector() != null && !config.labelSelector().isBlank()) {
+          o.withLabelSelector(config.labelSelector());
+        }
+      });
+      operator.start();
+      List<AutoCloseable> closeables = new ArrayList<>(owned);
+      if (config.httpPort() >= 0 && metrics != null) {
+        Operator op = operator;
+        closeables.add(HealthServer.start(config.httpPort(), metrics, OperatorHealth.of(
+            () -> op.getRuntimeInfo().isStarted() && op.getRuntimeInfo().allEventSourcesAreHealthy(),
+            () -> op.getRuntimeInfo().isStarted())));
+      }
+      LOG.info("Operator started: namespaces={}, selector={}, processRuntime={}",
+          config.namespaces().isEmpty() ? "all" : config.namespaces(), config.labelSelector(),
+          config.processRuntimeEnabled());
+      return new OperatorApp(operator, registry, probes, closeables);
+    }
+  }
+
+  public Operator operator() {
+    return operator;
   }
 
   /** Stops reconciling and probing, and stops every local process this operator started. */
   @Override
   public void close() {
+    try {
+      operator.stop();
+    } catch (RuntimeException e) {
+      LOG.warn("Stopping the operator failed: {}", e.toString());
+    }
+    probes.close();
+    runtimes.close();
+    for (AutoCloseable c : closeables) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        LOG.warn("Closing {} failed: {}", c, e.toString());
+      }
+    }
   }
 }

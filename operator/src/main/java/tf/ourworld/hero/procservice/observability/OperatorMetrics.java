@@ -1,0 +1,176 @@
+package tf.ourworld.hero.procservice.observability;
+
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import tf.ourworld.hero.procservice.model.ServiceState;
+
+/**
+ * The operator's Prometheus metrics: per-service state, probe results and latency, restarts,
+ * reconciles, and the JVM's own metrics. Scraped on {@code /metrics} of {@link HealthServer}.
+ *
+ * <p>Exposed names (Prometheus text format): {@code procservice_state{namespace,name,state}},
+ * {@code procservice_probe_total{namespace,name,probe,kind,result}},
+ * {@code procservice_probe_duration_seconds{namespace,name,probe,kind}} (histogram),
+ * {@code procservice_restarts_total{namespace,name,process}},
+ * {@code procservice_reconcile_total{namespace,name,outcome}} and
+ * {@code procservice_reconcile_duration_seconds{outcome}} (histogram).
+ */
+public final class OperatorMetrics {
+  static final String STATE = "procservice.state";
+  static final String PROBE = "procservice.probe";
+  static final String PROBE_DURATION = "procservice.probe.duration";
+  static final String RESTARTS = "procservice.restarts";
+  static final String RECONCILE = "procservice.reconcile";
+  static final String RECONCILE_DURATION = "procservice.reconcile.duration";
+
+  /** Probe latency buckets: a handful, not Micrometer's ~70 default ones, since there is one histogram per probe. */
+  private static final Duration[] PROBE_BUCKETS = durations(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10);
+  private static final Duration[] RECONCILE_BUCKETS = durations(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30);
+
+  private final PrometheusMeterRegistry registry;
+  /** Current state per service; the state gauges read it, so a state change is one map write. */
+  private final Map<Key, AtomicReference<ServiceState>> states = new ConcurrentHashMap<>();
+
+  /** A registry with the JVM binders (memory, GC, threads, class loading, CPU, uptime) bound. */
+  public OperatorMetrics() {
+    this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+  }
+
+  /** Uses the given registry, binding the JVM metrics to it. */
+  public OperatorMetrics(PrometheusMeterRegistry registry) {
+    this.registry = registry;
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+  }
+
+  /** The registry, e.g. to hand to JOSDK's {@code MicrometerMetrics} or bind more meters. */
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /** The Prometheus text exposition of every meter, as served on /metrics. */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  /** Sets the service's current state: its gauge for {@code state} reads 1, the others 0. */
+  public void serviceState(ResourceID service, ServiceState state) {
+    serviceState(namespaceOf(service), service.getName(), state);
+  }
+
+  /** Sets the service's current state: its gauge for {@code state} reads 1, the others 0. */
+  public void serviceState(String namespace, String name, ServiceState state) {
+    Key key = new Key(namespace, name);
+    states.computeIfAbsent(key, k -> {
+      AtomicReference<ServiceState> current = new AtomicReference<>(state);
+      for (ServiceState s : ServiceState.values()) {
+        Gauge.builder(STATE, current, c -> c.get() == s ? 1 : 0)
+            .description("1 for the state the ProcService is in, 0 for the others")
+            .tags(Tags.of("namespace", namespace, "name", name, "state", s.name()))
+            .strongReference(true)
+            .register(registry);
+      }
+      return current;
+    }).set(state);
+  }
+
+  /**
+   * Counts one probe run and records its latency. Same shape as the probe package's
+   * {@code ProbeObserver.onResult}, so {@code metrics::probeResult} can be passed as one.
+   */
+  public void probeResult(ResourceID service, String probe, String kind, boolean success, long latencyNanos) {
+    probeResult(namespaceOf(service), service.getName(), probe, kind, success, latencyNanos);
+  }
+
+  /** Counts one probe run and records its latency. */
+  public void probeResult(String namespace, String name, String probe, String kind, boolean success, long latencyNanos) {
+    Counter.builder(PROBE)
+        .description("Probe runs by result")
+        .tags("namespace", namespace, "name", name, "probe", probe, "kind", kind, "result", success ? "success" : "failure")
+        .register(registry)
+        .increment();
+    Timer.builder(PROBE_DURATION)
+        .description("Probe latency, from connect to verdict")
+        .tags("namespace", namespace, "name", name, "probe", probe, "kind", kind)
+        .serviceLevelObjectives(PROBE_BUCKETS)
+        .register(registry)
+        .record(Math.max(0, latencyNanos), TimeUnit.NANOSECONDS);
+  }
+
+  /** Counts one restart of a process (or pod) made by the operator. */
+  public void restart(String namespace, String name, String process) {
+    Counter.builder(RESTARTS)
+        .description("Restarts made by the operator")
+        .tags("namespace", namespace, "name", name, "process", process == null ? "" : process)
+        .register(registry)
+        .increment();
+  }
+
+  /** Counts one reconcile and records its duration; {@code outcome} is e.g. success, error, invalid. */
+  public void reconcile(String namespace, String name, long durationNanos, String outcome) {
+    Counter.builder(RECONCILE)
+        .description("Reconciles by outcome")
+        .tags("namespace", namespace, "name", name, "outcome", outcome)
+        .register(registry)
+        .increment();
+    // Without namespace/name: one histogram per service would multiply the series by ~12 buckets.
+    Timer.builder(RECONCILE_DURATION)
+        .description("Reconcile duration")
+        .tags("outcome", outcome)
+        .serviceLevelObjectives(RECONCILE_BUCKETS)
+        .register(registry)
+        .record(Math.max(0, durationNanos), TimeUnit.NANOSECONDS);
+  }
+
+  /** Removes every series of a deleted service. */
+  public void forget(String namespace, String name) {
+    states.remove(new Key(namespace, name));
+    List<Meter> mine = registry.getMeters().stream()
+        .filter(m -> m.getId().getName().startsWith("procservice."))
+        .filter(m -> namespace.equals(m.getId().getTag("namespace")) && name.equals(m.getId().getTag("name")))
+        .toList();
+    mine.forEach(registry::remove);
+  }
+
+  /** Removes every series of a deleted service. */
+  public void forget(ResourceID service) {
+    forget(namespaceOf(service), service.getName());
+  }
+
+  private static String namespaceOf(ResourceID id) {
+    return id.getNamespace().orElse("");
+  }
+
+  private static Duration[] durations(double... seconds) {
+    Duration[] out = new Duration[seconds.length];
+    for (int i = 0; i < seconds.length; i++) {
+      out[i] = Duration.ofNanos((long) (seconds[i] * 1_000_000_000L));
+    }
+    return out;
+  }
+
+  private record Key(String namespace, String name) {
+  }
+}

@@ -1,0 +1,131 @@
+package tf.ourworld.hero.procservice.recovery;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.function.DoubleSupplier;
+import tf.ourworld.hero.procservice.model.BackoffSpec;
+import tf.ourworld.hero.procservice.model.RecoverySpec;
+import tf.ourworld.hero.procservice.model.RestartLimitSpec;
+
+/**
+ * Restart bookkeeping of one service, shared by every runtime: doubling backoff with jitter, the
+ * restart limit within a sliding window, and the reset after a stable period. Time is passed in,
+ * so it is tested without waiting.
+ */
+public final class RestartTracker {
+  static final int DEFAULT_INITIAL = 1;
+  static final int DEFAULT_MAX = 300;
+  static final int DEFAULT_MAX_RESTARTS = 5;
+  static final int DEFAULT_WINDOW = 600;
+
+  private final DoubleSupplier random;
+  private final Duration stablePeriod;
+  private final Deque<Instant> window = new ArrayDeque<>();
+  private int consecutive;
+  private Instant lastRestart;
+  private Instant pendingDue;
+  private boolean limitExceeded;
+
+  /**
+   * @param random uniform in [0,1), for the +-10% jitter
+   * @param stablePeriod how long without a needed restart resets the backoff
+   */
+  public RestartTracker(DoubleSupplier random, Duration stablePeriod) {
+    this.random = random;
+    this.stablePeriod = stablePeriod;
+  }
+
+  /** What to do about a restart that is needed now. */
+  public sealed interface Decision {
+    /** Restart now; {@link #recordRestart} when done. */
+    record Now() implements Decision {
+    }
+
+    /** Back off until the given time. */
+    record Wait(Instant until) implements Decision {
+    }
+
+    /** Too many restarts within the window: give up until reset. */
+    record LimitExceeded(int restarts, int windowSeconds) implements Decision {
+    }
+  }
+
+  /** Decides about a restart that is needed at {@code now}. The due time stays fixed until it happens. */
+  public Decision needRestart(RecoverySpec recovery, Instant now) {
+    RestartLimitSpec limit = recovery == null ? null : recovery.getRestartLimit();
+    int maxRestarts = value(limit == null ? null : limit.getMaxRestarts(), DEFAULT_MAX_RESTARTS);
+    int windowSeconds = value(limit == null ? null : limit.getWindowSeconds(), DEFAULT_WINDOW);
+    prune(now, windowSeconds);
+    if (limitExceeded || window.size() >= maxRestarts) {
+      limitExceeded = true;
+      pendingDue = null;
+      return new Decision.LimitExceeded(window.size(), windowSeconds);
+    }
+    if (lastRestart != null && Duration.between(lastRestart, now).compareTo(stablePeriod) > 0) {
+      consecutive = 0;
+    }
+    if (pendingDue == null) {
+      pendingDue = now.plus(delay(recovery == null ? null : recovery.getBackoff(), consecutive));
+    }
+    return now.isBefore(pendingDue) ? new Decision.Wait(pendingDue) : new Decision.Now();
+  }
+
+  /** Records a restart made at {@code now}. */
+  public void recordRestart(Instant now) {
+    window.addLast(now);
+    lastRestart = now;
+    consecutive++;
+    pendingDue = null;
+  }
+
+  /** No restart is needed any more (the target recovered by itself): forget the pending one. */
+  public void clearPending() {
+    pendingDue = null;
+  }
+
+  /** The due time of the pending restart, or null. */
+  public Instant nextRestartTime() {
+    return pendingDue;
+  }
+
+  public boolean limitExceeded() {
+    return limitExceeded;
+  }
+
+  /** Marks the limit exceeded, e.g. when status says so after an operator restart. */
+  public void markLimitExceeded() {
+    limitExceeded = true;
+    pendingDue = null;
+  }
+
+  /** Leaves Failed and clears the window (the reset-failed annotation). */
+  public void reset() {
+    window.clear();
+    consecutive = 0;
+    lastRestart = null;
+    pendingDue = null;
+    limitExceeded = false;
+  }
+
+  /** The backoff before the n-th consecutive restart (0-based): initial * 2^n capped at max, +-10%. */
+  Duration delay(BackoffSpec backoff, int n) {
+    int initial = value(backoff == null ? null : backoff.getInitialSeconds(), DEFAULT_INITIAL);
+    int max = value(backoff == null ? null : backoff.getMaxSeconds(), DEFAULT_MAX);
+    double base = Math.min((double) max, initial * Math.pow(2, Math.min(n, 30)));
+    double jittered = base * (0.9 + 0.2 * random.getAsDouble());
+    return Duration.ofMillis(Math.round(jittered * 1000));
+  }
+
+  private void prune(Instant now, int windowSeconds) {
+    Instant cutoff = now.minusSeconds(windowSeconds);
+    while (!window.isEmpty() && !window.peekFirst().isAfter(cutoff)) {
+      window.removeFirst();
+    }
+  }
+
+  private static int value(Integer v, int dflt) {
+    return v == null ? dflt : v;
+  }
+}

@@ -1,0 +1,100 @@
+package tf.ourworld.hero.procservice.runtime.process;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import tf.ourworld.hero.procservice.model.ExecAction;
+import tf.ourworld.hero.procservice.model.PortSpec;
+import tf.ourworld.hero.procservice.model.ProbeSpec;
+import tf.ourworld.hero.procservice.model.ProcService;
+import tf.ourworld.hero.procservice.model.ProcessSpec;
+import tf.ourworld.hero.procservice.probe.PlannedProbe;
+import tf.ourworld.hero.procservice.probe.ProbeTarget;
+import tf.ourworld.hero.procservice.runtime.ProcessObservation;
+import tf.ourworld.hero.procservice.runtime.RuntimeObservation;
+
+/**
+ * Plans a Process service's probes: target 127.0.0.1 and the runtime dir, only while the probe's
+ * process is Running (all processes, for a probe that names none); exec probes get the
+ * allow-listed real path as command[0].
+ */
+final class ProcessProbePlanner {
+  static final String HOST = "127.0.0.1";
+
+  private ProcessProbePlanner() {
+  }
+
+  static List<PlannedProbe> plan(ProcService service, RuntimeObservation observation, Path runtimeDir,
+      List<Path> socketRoots, ExecAllowList allowList) {
+    List<PlannedProbe> planned = new ArrayList<>();
+    List<ProcessSpec> processes = service.getSpec().getProcesses();
+    for (ProbeSpec probe : service.getSpec().getProbes()) {
+      List<ProcessSpec> targets = probe.getProcess() == null
+          ? processes
+          : processes.stream().filter(p -> p.getName().equals(probe.getProcess())).collect(Collectors.toList());
+      List<ProcessObservation> observed = new ArrayList<>();
+      for (ProcessSpec p : targets) {
+        observation.process(p.getName()).filter(o -> o.phase() == ProcessObservation.Phase.Running)
+            .ifPresent(observed::add);
+      }
+      if (targets.isEmpty() || observed.size() != targets.size()) {
+        continue; // a probe of a process that is not running is not planned: the reconciler reports the process
+      }
+      Optional<ProbeSpec> spec = probe.getExec() == null ? Optional.of(probe) : withResolvedExec(probe, allowList);
+      if (spec.isEmpty()) {
+        continue; // not allowed: check() reports it
+      }
+      String incarnation = observed.stream().map(ProcessObservation::incarnation).collect(Collectors.joining(","));
+      String description = probe.getProcess() != null
+          ? "process " + probe.getProcess() + " (pid " + observed.get(0).pid() + ")"
+          : "service " + service.getMetadata().getNamespace() + "/" + service.getMetadata().getName();
+      ProbeTarget target = new ProbeTarget(HOST, runtimeDir, socketRoots, namedPorts(targets), description);
+      planned.add(new PlannedProbe(probe.getName(), spec.get(), target, incarnation));
+    }
+    return planned;
+  }
+
+  private static Map<String, Integer> namedPorts(List<ProcessSpec> processes) {
+    Map<String, Integer> ports = new LinkedHashMap<>();
+    for (ProcessSpec p : processes) {
+      for (PortSpec port : p.getPorts() == null ? List.<PortSpec>of() : p.getPorts()) {
+        if (port.getName() != null && !port.getName().isEmpty() && port.getContainerPort() != null) {
+          ports.putIfAbsent(port.getName(), port.getContainerPort());
+        }
+      }
+    }
+    return ports;
+  }
+
+  /** A copy of the probe whose exec command[0] is the allow-listed real path; empty when refused. */
+  private static Optional<ProbeSpec> withResolvedExec(ProbeSpec probe, ExecAllowList allowList) {
+    List<String> command = probe.getExec().getCommand();
+    if (command == null || command.isEmpty()) {
+      return Optional.empty();
+    }
+    ExecAllowList.Resolution r = allowList.resolve(command.get(0));
+    if (!r.allowed()) {
+      return Optional.empty();
+    }
+    List<String> resolved = new ArrayList<>(command);
+    resolved.set(0, r.path().toString());
+    ExecAction exec = new ExecAction();
+    exec.setCommand(resolved);
+    ProbeSpec copy = new ProbeSpec();
+    copy.setName(probe.getName());
+    copy.setProcess(probe.getProcess());
+    copy.setCritical(probe.getCritical());
+    copy.setExec(exec);
+    copy.setExpect(probe.getExpect());
+    copy.setInitialDelaySeconds(probe.getInitialDelaySeconds());
+    copy.setPeriodSeconds(probe.getPeriodSeconds());
+    copy.setTimeoutSeconds(probe.getTimeoutSeconds());
+    copy.setFailureThreshold(probe.getFailureThreshold());
+    copy.setSuccessThreshold(probe.getSuccessThreshold());
+    return Optional.of(copy);
+  }
+}

@@ -1,0 +1,399 @@
+package tf.ourworld.hero.procservice.runtime.process;
+
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tf.ourworld.hero.procservice.model.EnvVarSpec;
+import tf.ourworld.hero.procservice.model.ProcService;
+import tf.ourworld.hero.procservice.model.ProcessSpec;
+import tf.ourworld.hero.procservice.runtime.ProcessObservation;
+import tf.ourworld.hero.procservice.runtime.ProcessObservation.Exit;
+import tf.ourworld.hero.procservice.runtime.ProcessObservation.Phase;
+
+/**
+ * Supervises the local processes of one ProcService: starts, watches, stops and re-adopts them,
+ * and keeps {@code state.json} in step. Every public method returns at once; stops run as
+ * {@link StopTask}s on the runtime's scheduler.
+ */
+final class ServiceSupervisor {
+  private static final Logger log = LoggerFactory.getLogger(ServiceSupervisor.class);
+
+  /** What every supervisor shares with the runtime. */
+  record Context(RuntimeDirs dirs, ProcessLauncher launcher, ExecAllowList allowList, Clock clock,
+      ScheduledExecutorService executor, Consumer<ResourceID> changed) {
+  }
+
+  private final ResourceID id;
+  private final Context ctx;
+  private final Path serviceDir;
+  private final Map<String, ManagedProcess> processes = new LinkedHashMap<>();
+  /** Stops that clean up after a process that ended by itself but left children behind. */
+  private final List<StopTask> cleanups = new ArrayList<>();
+  /** The newest spec seen: a restart started after the grace uses it. */
+  private ProcService latest;
+
+  ServiceSupervisor(ResourceID id, Context ctx) {
+    this.id = id;
+    this.ctx = ctx;
+    this.serviceDir = ctx.dirs().serviceDir(id.getNamespace().orElseThrow(), id.getName());
+    adopt();
+  }
+
+  Path serviceDir() {
+    return serviceDir;
+  }
+
+  synchronized List<ProcessObservation> observe(ProcService service) {
+    latest = service;
+    List<ProcessObservation> result = new ArrayList<>();
+    for (ProcessSpec spec : service.getSpec().getProcesses()) {
+      ManagedProcess mp = processes.get(spec.getName());
+      result.add(mp == null ? ProcessObservation.notStarted(spec.getName()) : mp.observation());
+    }
+    return result;
+  }
+
+  synchronized void start(ProcService service, Set<String> names) {
+    latest = service;
+    stopUndeclared(service);
+    for (ProcessSpec spec : service.getSpec().getProcesses()) {
+      if (names.isEmpty() || names.contains(spec.getName())) {
+        ManagedProcess mp = processes.computeIfAbsent(spec.getName(), ManagedProcess::new);
+        if (!mp.running()) {
+          launch(mp, spec);
+        }
+      }
+    }
+    persist();
+  }
+
+  synchronized void restart(ProcService service, Set<String> names) {
+    latest = service;
+    for (ProcessSpec spec : service.getSpec().getProcesses()) {
+      if (!names.isEmpty() && !names.contains(spec.getName())) {
+        continue;
+      }
+      ManagedProcess mp = processes.computeIfAbsent(spec.getName(), ManagedProcess::new);
+      Runnable startAgain = () -> startAfterStop(spec.getName());
+      if (mp.stopTask != null) {
+        mp.stopTask.then = startAgain;
+      } else if (mp.running()) {
+        beginStop(mp, startAgain);
+      } else {
+        launch(mp, spec);
+      }
+    }
+    persist();
+  }
+
+  /** Begins stopping everything; true once nothing of the service is left. */
+  synchronized boolean stop(ProcService service) {
+    latest = service;
+    boolean pending = false;
+    for (ManagedProcess mp : processes.values()) {
+      if (mp.stopTask != null) {
+        mp.stopTask.then = null; // a stop wins over a restart in progress
+        pending = true;
+      } else if (mp.running()) {
+        beginStop(mp, null);
+        pending = true;
+      }
+    }
+    if (!cleanups.isEmpty()) {
+      pending = true;
+    }
+    if (!pending) {
+      for (ManagedProcess mp : processes.values()) {
+        mp.phase = Phase.NotStarted;
+      }
+      persist();
+    }
+    return !pending;
+  }
+
+  /** True when nothing runs and nothing is being stopped. */
+  synchronized boolean idle() {
+    return cleanups.isEmpty() && processes.values().stream().noneMatch(mp -> mp.running() || mp.stopTask != null);
+  }
+
+  /** Removes the state file; the logs dir and anything else in the runtime dir stay. */
+  synchronized void forget() {
+    try {
+      Files.deleteIfExists(ctx.dirs().stateFile(serviceDir));
+    } catch (IOException e) {
+      log.atWarn().setMessage("Could not remove state file").addKeyValue("service", id).setCause(e).log();
+    }
+    processes.clear();
+  }
+
+  /** Log files of processes that are running, for rotation. */
+  synchronized List<Path> liveLogFiles() {
+    List<Path> files = new ArrayList<>();
+    for (ManagedProcess mp : processes.values()) {
+      if (mp.running()) {
+        files.add(ctx.dirs().logFile(serviceDir, mp.name));
+      }
+    }
+    return files;
+  }
+
+  /** Notices the end of adopted processes (not our children: no exit notice from the kernel). */
+  void pollAdopted() {
+    List<Runnable> exits = new ArrayList<>();
+    synchronized (this) {
+      for (ManagedProcess mp : processes.values()) {
+        if (mp.adopted && mp.running() && !ProcStat.isAlive(mp.pid, mp.startTicks)) {
+          long generation = mp.generation;
+          exits.add(() -> onExit(mp, generation, ExitCodes.unknown(ctx.clock().instant(), ExitCodes.ADOPTED_UNKNOWN)));
+        }
+      }
+    }
+    exits.forEach(Runnable::run);
+  }
+
+  private void launch(ManagedProcess mp, ProcessSpec spec) {
+    Instant now = ctx.clock().instant();
+    ExecAllowList.Resolution resolution = spec.getCommand().isEmpty()
+        ? null : ctx.allowList().resolve(spec.getCommand().get(0));
+    if (resolution == null || !resolution.allowed()) {
+      // check() reports why; never run something the allow-list refuses, even if asked to.
+      log.atWarn().setMessage("Refusing to start a process whose command is not allowed")
+          .addKeyValue("event", "process_refused").addKeyValue("service", id).addKeyValue("process", mp.name).log();
+      return;
+    }
+    ProcessLauncher.Launched launched;
+    try {
+      ctx.dirs().create(serviceDir);
+      if (spec.getEnv() != null && !spec.getEnv().stream().allMatch(e -> e.getName() != null
+          && ProcessSpecCheck.ENV_NAME.matcher(e.getName()).matches())) {
+        throw new IOException("invalid environment variable name");
+      }
+      Map<String, String> env = new LinkedHashMap<>();
+      for (EnvVarSpec e : spec.getEnv() == null ? List.<EnvVarSpec>of() : spec.getEnv()) {
+        env.put(e.getName(), e.getValue());
+      }
+      List<String> args = new ArrayList<>(spec.getCommand().subList(1, spec.getCommand().size()));
+      args.addAll(spec.getArgs() == null ? List.of() : spec.getArgs());
+      ProcessLauncher.Request request = new ProcessLauncher.Request(mp.name, resolution.path(), args, env,
+          RuntimeDirs.workingDir(serviceDir, spec.getWorkingDir()), serviceDir,
+          ctx.dirs().logFile(serviceDir, mp.name));
+      launched = ctx.launcher().launch(request, now);
+    } catch (IOException | RuntimeException e) {
+      mp.phase = Phase.Exited;
+      mp.lastExit = ExitCodes.unknown(now, "failed to start: " + e.getMessage());
+      log.atWarn().setMessage("Process failed to start").addKeyValue("event", "process_start_failed")
+          .addKeyValue("service", id).addKeyValue("process", mp.name).addKeyValue("error", e.getMessage()).log();
+      return;
+    }
+    mp.generation++;
+    mp.starts++;
+    mp.process = launched.process();
+    mp.pid = launched.pid();
+    mp.startTicks = launched.startTicks();
+    mp.startTime = now;
+    mp.command = resolution.path().toString();
+    mp.adopted = false;
+    mp.phase = Phase.Running;
+    long generation = mp.generation;
+    Process process = launched.process();
+    log.atInfo().setMessage("Started process").addKeyValue("event", "process_started").addKeyValue("service", id)
+        .addKeyValue("process", mp.name).addKeyValue("pid", mp.pid).addKeyValue("starts", mp.starts).log();
+    // Async, on our executor: the callback takes this lock and must not run inside launch().
+    process.onExit().thenRunAsync(
+        () -> onExit(mp, generation, ExitCodes.fromExitValue(process.exitValue(), ctx.clock().instant())),
+        ctx.executor());
+  }
+
+  /** The leader of generation ended: record how, and clean up what it left if nobody asked it to stop. */
+  private void onExit(ManagedProcess mp, long generation, Exit exit) {
+    synchronized (this) {
+      if (mp.generation != generation || mp.exitedGeneration == generation) {
+        return;
+      }
+      mp.exitedGeneration = generation;
+      mp.lastExit = exit;
+      mp.process = null;
+      log.atInfo().setMessage("Process ended").addKeyValue("event", "process_exited").addKeyValue("service", id)
+          .addKeyValue("process", mp.name).addKeyValue("pid", mp.pid).addKeyValue("code", exit.code())
+          .addKeyValue("signal", exit.signal()).addKeyValue("deliberate", mp.stopTask != null).log();
+      if (mp.stopTask != null) {
+        return; // the stop in progress finishes once the rest is gone too
+      }
+      mp.phase = Phase.Exited;
+      persist();
+      cleanUpAfter(mp);
+    }
+    ctx.changed().accept(id);
+  }
+
+  private void cleanUpAfter(ManagedProcess mp) {
+    if (ProcessGroupSignals.remaining(mp.pid, mp.startTicks, List.of()).isEmpty()) {
+      return;
+    }
+    StopTask task = new StopTask(mp.name, mp.pid, mp.startTicks, false, grace(), this::cleanupDone);
+    cleanups.add(task);
+    task.begin(ctx.executor());
+  }
+
+  private void cleanupDone(StopTask task) {
+    synchronized (this) {
+      cleanups.remove(task);
+    }
+    ctx.changed().accept(id);
+  }
+
+  private void beginStop(ManagedProcess mp, Runnable then) {
+    mp.phase = Phase.Stopping;
+    StopTask task = new StopTask(mp.name, mp.pid, mp.startTicks, true, grace(), this::stopDone);
+    task.then = then;
+    mp.stopTask = task;
+    task.begin(ctx.executor());
+  }
+
+  private void stopDone(StopTask task) {
+    synchronized (this) {
+      ManagedProcess mp = processes.get(task.process);
+      if (mp == null || mp.stopTask != task) {
+        return;
+      }
+      mp.stopTask = null;
+      mp.process = null;
+      mp.phase = Phase.NotStarted;
+      Runnable then = task.then;
+      if (then != null) {
+        then.run();
+      }
+      persist();
+    }
+    ctx.changed().accept(id);
+  }
+
+  private void startAfterStop(String name) {
+    ManagedProcess mp = processes.get(name);
+    ProcessSpec spec = latest.getSpec().getProcesses().stream().filter(p -> p.getName().equals(name)).findFirst()
+        .orElse(null);
+    if (mp != null && spec != null && !mp.running()) {
+      launch(mp, spec);
+    }
+  }
+
+  /** Processes removed from the spec are stopped, then forgotten. */
+  private void stopUndeclared(ProcService service) {
+    Set<String> declared = new java.util.HashSet<>();
+    service.getSpec().getProcesses().forEach(p -> declared.add(p.getName()));
+    for (ManagedProcess mp : new ArrayList<>(processes.values())) {
+      if (declared.contains(mp.name)) {
+        continue;
+      }
+      if (mp.stopTask != null) {
+        mp.stopTask.then = () -> processes.remove(mp.name);
+      } else if (mp.running()) {
+        beginStop(mp, () -> processes.remove(mp.name));
+      } else {
+        processes.remove(mp.name);
+      }
+    }
+  }
+
+  private Duration grace() {
+    Integer seconds = latest == null ? null : latest.getSpec().getStopGracePeriodSeconds();
+    return Duration.ofSeconds(seconds == null ? 30 : Math.max(0, seconds));
+  }
+
+  /** Reads state.json and re-adopts each recorded process that is provably the same one. */
+  private void adopt() {
+    Path file = ctx.dirs().stateFile(serviceDir);
+    StateFile.Content content;
+    try {
+      content = StateFile.read(file);
+    } catch (IOException e) {
+      log.atError().setMessage("Unreadable state file moved aside; its processes cannot be adopted")
+          .addKeyValue("service", id).addKeyValue("file", file).setCause(e).log();
+      moveAside(file);
+      content = StateFile.Content.empty();
+    }
+    Instant now = ctx.clock().instant();
+    for (Map.Entry<String, StateFile.ProcessRecord> e : content.processes().entrySet()) {
+      StateFile.ProcessRecord r = e.getValue();
+      ManagedProcess mp = new ManagedProcess(e.getKey());
+      mp.starts = r.starts();
+      mp.command = r.command();
+      mp.startTime = r.startTime() == null ? null : Instant.parse(r.startTime());
+      mp.lastExit = r.exitTime() == null && r.exitMessage() == null && r.exitCode() == null ? null
+          : new Exit(r.exitCode(), r.exitSignal(), r.exitTime() == null ? null : Instant.parse(r.exitTime()),
+              r.exitMessage());
+      mp.phase = Phase.valueOf(r.phase());
+      if (mp.phase == Phase.Running) {
+        adoptOne(mp, r, now);
+      }
+      processes.put(mp.name, mp);
+    }
+    if (!processes.isEmpty()) {
+      persist();
+    }
+  }
+
+  private void adoptOne(ManagedProcess mp, StateFile.ProcessRecord r, Instant now) {
+    long pid = r.pid() == null ? 0 : r.pid();
+    long ticks = r.startTicks() == null ? 0 : r.startTicks();
+    if (pid > 0 && ProcStat.isAlive(pid, ticks)) {
+      mp.pid = pid;
+      mp.startTicks = ticks;
+      mp.adopted = true;
+      mp.generation = 1;
+      log.atInfo().setMessage("Adopted running process").addKeyValue("event", "process_adopted")
+          .addKeyValue("service", id).addKeyValue("process", mp.name).addKeyValue("pid", pid).log();
+      // Also polled (pollAdopted): ProcessHandle counts a zombie as alive and polls slowly.
+      ProcessHandle.of(pid).ifPresent(h -> h.onExit().thenRunAsync(
+          () -> onExit(mp, 1, ExitCodes.unknown(ctx.clock().instant(), ExitCodes.ADOPTED_UNKNOWN)), ctx.executor()));
+      return;
+    }
+    // Gone, or its pid now belongs to someone else: dead, and never signalled.
+    mp.phase = Phase.Exited;
+    mp.lastExit = ExitCodes.unknown(now, ExitCodes.GONE_WHILE_DOWN);
+    log.atInfo().setMessage("Recorded process is gone").addKeyValue("event", "process_gone")
+        .addKeyValue("service", id).addKeyValue("process", mp.name).addKeyValue("pid", pid).log();
+    if (pid > 0) {
+      mp.pid = pid;
+      mp.startTicks = ticks;
+      cleanUpAfter(mp); // children it left behind; remaining() refuses a session whose leader pid was reused
+      mp.pid = 0;
+      mp.startTicks = 0;
+    }
+  }
+
+  private void persist() {
+    Map<String, StateFile.ProcessRecord> records = new LinkedHashMap<>();
+    processes.values().forEach(mp -> records.put(mp.name, mp.record()));
+    try {
+      ctx.dirs().create(serviceDir);
+      StateFile.write(ctx.dirs().stateFile(serviceDir), StateFile.of(records));
+    } catch (IOException e) {
+      // Without the file a restarted operator cannot adopt: loud, but keep supervising.
+      log.atError().setMessage("Could not write state file").addKeyValue("event", "state_write_failed")
+          .addKeyValue("service", id).setCause(e).log();
+    }
+  }
+
+  private static void moveAside(Path file) {
+    try {
+      Files.move(file, file.resolveSibling(file.getFileName() + ".corrupt"), StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      // Leave it; it will be overwritten by the next write.
+    }
+  }
+}

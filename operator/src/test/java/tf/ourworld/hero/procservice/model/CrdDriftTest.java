@@ -1,0 +1,70 @@
+package tf.ourworld.hero.procservice.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The committed CRD must be what the build generates from the model. */
+class CrdDriftTest {
+  static Path projectRoot() {
+    return Path.of(System.getProperty("project.root", "..")).toAbsolutePath().normalize();
+  }
+
+  @Test
+  void committedCrdMatchesGenerated() throws IOException {
+    Path committed = projectRoot().resolve(CrdDefinition.COMMITTED_PATH);
+    String generated = CrdDefinition.yaml();
+    if (Boolean.getBoolean("crd.update")) {
+      Files.writeString(committed, generated, StandardCharsets.UTF_8);
+    }
+    assertThat(committed).exists();
+    assertThat(Files.readString(committed, StandardCharsets.UTF_8))
+        .as("%s drifted from the model: run `mvn -pl operator test -Dtest=CrdDriftTest -Dcrd.update=true` and commit it",
+            CrdDefinition.COMMITTED_PATH)
+        .isEqualTo(generated);
+  }
+
+  @Test
+  void crdCarriesNamesColumnsAndStatusSubresource() {
+    CustomResourceDefinition crd = CrdDefinition.load();
+    assertThat(crd.getSpec().getNames().getShortNames()).containsExactly("psvc");
+    assertThat(crd.getSpec().getScope()).isEqualTo("Namespaced");
+    CustomResourceDefinitionVersion v = crd.getSpec().getVersions().get(0);
+    assertThat(v.getName()).isEqualTo("v1alpha1");
+    assertThat(v.getSubresources().getStatus()).isNotNull();
+    List<CustomResourceColumnDefinition> cols = v.getAdditionalPrinterColumns();
+    assertThat(cols).extracting(CustomResourceColumnDefinition::getName)
+        .containsExactly("State", "Ready", "Restarts", "Reason", "Age", "Message");
+    assertThat(cols.get(5).getPriority()).isEqualTo(1);
+    assertThat(cols.get(1).getJsonPath()).isEqualTo(".status.probesReady");
+  }
+
+  @Test
+  void crdCarriesValidation() {
+    JSONSchemaProps spec = CrdDefinition.load().getSpec().getVersions().get(0).getSchema()
+        .getOpenAPIV3Schema().getProperties().get("spec");
+    assertThat(spec.getXKubernetesValidations()).extracting(r -> r.getMessage())
+        .contains("selector is required for runtime Track", "processes must be empty for runtime Track",
+            "image is required for every process of runtime Pod",
+            "command is required for every process of runtime Process", "process names must be unique",
+            "probe names must be unique", "probe.process must name a process of spec.processes");
+    JSONSchemaProps probe = spec.getProperties().get("probes").getItems().getSchema();
+    assertThat(probe.getXKubernetesValidations()).extracting(r -> r.getMessage())
+        .containsExactly("exactly one of httpGet, tcpSocket, openRpc, exec must be set");
+    assertThat(probe.getProperties().get("periodSeconds").getMinimum()).isEqualTo(1.0);
+    assertThat(probe.getProperties().get("failureThreshold").getMinimum()).isEqualTo(1.0);
+    assertThat(probe.getProperties().get("successThreshold").getMinimum()).isEqualTo(1.0);
+    assertThat(probe.getProperties().get("name").getPattern()).isEqualTo(ProcessSpec.DNS_LABEL);
+    assertThat(spec.getProperties().get("processes").getMaxItems()).isEqualTo(16L);
+    assertThat(spec.getProperties().get("runtime").getEnum()).hasSize(3);
+  }
+}

@@ -1,0 +1,101 @@
+package tf.ourworld.hero.procservice.observability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import tf.ourworld.hero.procservice.model.ServiceState;
+
+class OperatorMetricsTest {
+  private final OperatorMetrics metrics = new OperatorMetrics();
+
+  private PrometheusText scrape() {
+    return PrometheusText.parse(metrics.scrape());
+  }
+
+  @Test
+  void stateGaugeIsOneForTheCurrentStateOnly() {
+    metrics.serviceState(new ResourceID("hero-foundry", "hero"), ServiceState.Running);
+    metrics.serviceState("hero", "hero-foundry", ServiceState.Degraded);
+
+    PrometheusText out = scrape();
+    assertThat(out.types()).containsEntry("procservice_state", "gauge");
+    for (ServiceState s : ServiceState.values()) {
+      assertThat(out.value("procservice_state", "namespace", "hero", "name", "hero-foundry", "state", s.name()))
+          .as("state %s", s).contains(s == ServiceState.Degraded ? 1.0 : 0.0);
+    }
+  }
+
+  @Test
+  void probeResultsAreCountedByResultWithALatencyHistogram() {
+    ResourceID svc = new ResourceID("hero-foundry", "hero");
+    metrics.probeResult(svc, "rpc", "openRpc", true, TimeUnit.MILLISECONDS.toNanos(3));
+    metrics.probeResult(svc, "rpc", "openRpc", false, TimeUnit.MILLISECONDS.toNanos(700));
+    metrics.probeResult(svc, "rpc", "openRpc", false, TimeUnit.MILLISECONDS.toNanos(20));
+
+    PrometheusText out = scrape();
+    String[] probe = {"namespace", "hero", "name", "hero-foundry", "probe", "rpc", "kind", "openRpc"};
+    assertThat(out.types()).containsEntry("procservice_probe_total", "counter")
+        .containsEntry("procservice_probe_duration_seconds", "histogram");
+    assertThat(out.value("procservice_probe_total", with(probe, "result", "failure"))).contains(2.0);
+    assertThat(out.value("procservice_probe_total", with(probe, "result", "success"))).contains(1.0);
+    assertThat(out.value("procservice_probe_duration_seconds_bucket", with(probe, "le", "0.005"))).contains(1.0);
+    assertThat(out.value("procservice_probe_duration_seconds_bucket", with(probe, "le", "0.025"))).contains(2.0);
+    assertThat(out.value("procservice_probe_duration_seconds_bucket", with(probe, "le", "+Inf"))).contains(3.0);
+    assertThat(out.value("procservice_probe_duration_seconds_count", probe)).contains(3.0);
+    assertThat(out.value("procservice_probe_duration_seconds_sum", probe)).contains(0.723);
+  }
+
+  @Test
+  void restartsAndReconcilesAreCounted() {
+    metrics.restart("hero", "hero-foundry", "ui");
+    metrics.restart("hero", "hero-foundry", "ui");
+    metrics.reconcile("hero", "hero-foundry", TimeUnit.MILLISECONDS.toNanos(12), "success");
+
+    PrometheusText out = scrape();
+    assertThat(out.types()).containsEntry("procservice_restarts_total", "counter")
+        .containsEntry("procservice_reconcile_total", "counter")
+        .containsEntry("procservice_reconcile_duration_seconds", "histogram");
+    assertThat(out.value("procservice_restarts_total", "namespace", "hero", "name", "hero-foundry", "process", "ui"))
+        .contains(2.0);
+    assertThat(out.value("procservice_reconcile_total", "namespace", "hero", "name", "hero-foundry", "outcome", "success"))
+        .contains(1.0);
+    assertThat(out.value("procservice_reconcile_duration_seconds_count", "outcome", "success")).contains(1.0);
+  }
+
+  @Test
+  void jvmMetricsAreExposed() {
+    PrometheusText out = scrape();
+    assertThat(out.has("jvm_memory_used_bytes")).isTrue();
+    assertThat(out.has("jvm_threads_live_threads")).isTrue();
+    assertThat(out.has("jvm_gc_pause_seconds_count") || out.types().containsKey("jvm_gc_pause_seconds")
+        || out.has("jvm_gc_memory_allocated_bytes_total")).isTrue();
+    assertThat(out.has("process_uptime_seconds")).isTrue();
+  }
+
+  @Test
+  void forgetRemovesEverySeriesOfTheService() {
+    metrics.serviceState("hero", "gone", ServiceState.Running);
+    metrics.probeResult("hero", "gone", "http", "httpGet", true, 1000);
+    metrics.restart("hero", "gone", "server");
+    metrics.reconcile("hero", "gone", 1000, "success");
+    metrics.serviceState("hero", "kept", ServiceState.Running);
+
+    metrics.forget("hero", "gone");
+
+    PrometheusText out = scrape();
+    assertThat(out.samples()).noneMatch(s -> "gone".equals(s.labels().get("name")));
+    assertThat(out.value("procservice_state", "namespace", "hero", "name", "kept", "state", "Running")).contains(1.0);
+    // A service coming back under the same name starts afresh.
+    metrics.serviceState("hero", "gone", ServiceState.Starting);
+    assertThat(scrape().value("procservice_state", "namespace", "hero", "name", "gone", "state", "Starting")).contains(1.0);
+  }
+
+  private static String[] with(String[] base, String key, String value) {
+    String[] out = java.util.Arrays.copyOf(base, base.length + 2);
+    out[base.length] = key;
+    out[base.length + 1] = value;
+    return out;
+  }
+}

@@ -1,0 +1,63 @@
+package tf.ourworld.hero.procservice.testing;
+
+import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.util.HashMap;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import tf.ourworld.hero.procservice.local.MergePatchDispatcher;
+import tf.ourworld.hero.procservice.model.CrdDefinition;
+
+/**
+ * The fabric8 mock API server in CRUD mode with the ProcService CRD created in it, recording every
+ * request (method and path) so tests can count status writes and audit RBAC.
+ */
+public final class MockApi implements AutoCloseable {
+  /** One request the server received. */
+  public record Request(String method, String path) {
+  }
+
+  private final List<Request> requests = new CopyOnWriteArrayList<>();
+  private final KubernetesMockServer server;
+  private final NamespacedKubernetesClient client;
+
+  public MockApi() {
+    MergePatchDispatcher crud = new MergePatchDispatcher(new KubernetesCrudDispatcher());
+    io.fabric8.mockwebserver.http.Dispatcher recording = new io.fabric8.mockwebserver.http.Dispatcher() {
+      @Override
+      public MockResponse dispatch(RecordedRequest request) {
+        requests.add(new Request(request.getMethod(), request.getPath()));
+        return crud.dispatch(request);
+      }
+    };
+    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), recording, false);
+    server.init();
+    client = server.createClient();
+    client.apiextensions().v1().customResourceDefinitions().resource(CrdDefinition.load()).create();
+  }
+
+  public NamespacedKubernetesClient client() {
+    return client;
+  }
+
+  public List<Request> requests() {
+    return List.copyOf(requests);
+  }
+
+  /** PATCH/PUT requests on a ProcService's /status subresource so far. */
+  public long statusWrites(String name) {
+    return requests.stream().filter(r -> (r.method().equals("PATCH") || r.method().equals("PUT"))
+        && r.path().contains("/procservices/" + name + "/status")).count();
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    server.destroy();
+  }
+}

@@ -1,0 +1,143 @@
+package tf.ourworld.hero.procservice.validation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import tf.ourworld.hero.procservice.model.EnvVarSpec;
+import tf.ourworld.hero.procservice.model.ExecAction;
+import tf.ourworld.hero.procservice.model.ExpectSpec;
+import tf.ourworld.hero.procservice.model.HttpGetAction;
+import tf.ourworld.hero.procservice.model.OpenRpcAction;
+import tf.ourworld.hero.procservice.model.PortSpec;
+import tf.ourworld.hero.procservice.model.ProbeSpec;
+import tf.ourworld.hero.procservice.model.ProcServiceSpec;
+import tf.ourworld.hero.procservice.model.ProcessSpec;
+import tf.ourworld.hero.procservice.model.RuntimeKind;
+import tf.ourworld.hero.procservice.model.TcpSocketAction;
+
+/** Each CRD rule, in Java, names the field and what is wrong. */
+class SpecValidatorTest {
+  final SpecValidator validator = new SpecValidator();
+
+  static ProcServiceSpec valid() {
+    ProcServiceSpec s = new ProcServiceSpec();
+    s.setRuntime(RuntimeKind.Process);
+    ProcessSpec server = new ProcessSpec();
+    server.setName("server");
+    server.setCommand(List.of("hero_foundry_server"));
+    server.setPorts(List.of(new PortSpec("rpc", 8080)));
+    ProcessSpec ui = new ProcessSpec();
+    ui.setName("ui");
+    ui.setCommand(List.of("hero_foundry_ui"));
+    s.setProcesses(List.of(server, ui));
+    ProbeSpec rpc = new ProbeSpec();
+    rpc.setName("rpc");
+    rpc.setProcess("server");
+    OpenRpcAction o = new OpenRpcAction();
+    o.setUnixSocket("rpc.sock");
+    rpc.setOpenRpc(o);
+    ProbeSpec web = new ProbeSpec();
+    web.setName("web");
+    web.setProcess("server");
+    HttpGetAction h = new HttpGetAction();
+    h.setPort(new IntOrString("rpc"));
+    h.setPath("/health");
+    web.setHttpGet(h);
+    s.setProbes(List.of(rpc, web));
+    return s;
+  }
+
+  static Arguments row(String expected, Consumer<ProcServiceSpec> change) {
+    return arguments(expected, change);
+  }
+
+  static Stream<Arguments> invalid() {
+    return Stream.of(
+        row("spec.probes[1]: exactly one of httpGet, tcpSocket, openRpc, exec must be set",
+            s -> s.getProbes().get(1).setTcpSocket(new TcpSocketAction())),
+        row("spec.probes[0]: exactly one of httpGet, tcpSocket, openRpc, exec must be set",
+            s -> s.getProbes().get(0).setOpenRpc(null)),
+        row("spec.processes[0].image: required for runtime Pod", s -> s.setRuntime(RuntimeKind.Pod)),
+        row("spec.processes[1].command: required for runtime Process", s -> s.getProcesses().get(1).setCommand(List.of())),
+        row("spec.processes: must be empty for runtime Track", s -> {
+          s.setRuntime(RuntimeKind.Track);
+          s.setSelector(new LabelSelector(null, Map.of("a", "b")));
+        }),
+        row("spec.selector: required for runtime Track", s -> {
+          s.setRuntime(RuntimeKind.Track);
+          s.setProcesses(List.of());
+          s.getProbes().forEach(p -> p.setProcess(null));
+        }),
+        row("spec.processes: at least one process is required for runtime Process", s -> {
+          s.setProcesses(List.of());
+          s.getProbes().forEach(p -> p.setProcess(null));
+          s.setProbes(List.of());
+        }),
+        row("spec.processes[1].name: duplicate process name \"server\"", s -> s.getProcesses().get(1).setName("server")),
+        row("spec.processes[0].name: \"Server_1\" is not a DNS label", s -> s.getProcesses().get(0).setName("Server_1")),
+        row("spec.probes[1].name: duplicate probe name \"rpc\"", s -> s.getProbes().get(1).setName("rpc")),
+        row("spec.probes[0].process: \"db\" is not a process of spec.processes", s -> s.getProbes().get(0).setProcess("db")),
+        row("spec.probes[1].periodSeconds: must be >= 1, got 0", s -> s.getProbes().get(1).setPeriodSeconds(0)),
+        row("spec.probes[1].failureThreshold: must be >= 1, got 0", s -> s.getProbes().get(1).setFailureThreshold(0)),
+        row("spec.probes[1].successThreshold: must be >= 1, got 0", s -> s.getProbes().get(1).setSuccessThreshold(0)),
+        row("spec.probes[1].httpGet.port: no port named \"admin\" in process server",
+            s -> s.getProbes().get(1).getHttpGet().setPort(new IntOrString("admin"))),
+        row("spec.probes[1].httpGet: exactly one of port, unixSocket must be set",
+            s -> s.getProbes().get(1).getHttpGet().setUnixSocket("x.sock")),
+        row("spec.probes[1].expect.statusCodes[0]: \"2xx\" is not a status code or a range like 200-299", s -> {
+          ExpectSpec e = new ExpectSpec();
+          e.setStatusCodes(List.of("2xx"));
+          s.getProbes().get(1).setExpect(e);
+        }),
+        row("spec.probes[1].expect.bodyRegex: not a valid regular expression", s -> {
+          ExpectSpec e = new ExpectSpec();
+          e.setBodyRegex("(ok");
+          s.getProbes().get(1).setExpect(e);
+        }),
+        row("spec.probes[1].exec: exec probes are only allowed for runtime Process", s -> {
+          s.setRuntime(RuntimeKind.Pod);
+          s.getProcesses().forEach(p -> p.setImage("img"));
+          ExecAction x = new ExecAction();
+          x.setCommand(List.of("/bin/true"));
+          s.getProbes().get(1).setHttpGet(null);
+          s.getProbes().get(1).setExec(x);
+        }),
+        row("spec.processes[0].env[0].name: must not contain '='",
+            s -> s.getProcesses().get(0).setEnv(List.of(new EnvVarSpec("A=B", "x")))),
+        row("spec.processes[0].ports[0].containerPort: must be between 1 and 65535, got 70000",
+            s -> s.getProcesses().get(0).setPorts(List.of(new PortSpec("rpc", 70000)))));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("invalid")
+  void namesTheFieldAndTheProblem(String expected, Consumer<ProcServiceSpec> change) {
+    ProcServiceSpec s = valid();
+    change.accept(s);
+    List<String> problems = validator.validate(SpecDefaults.apply(s));
+    assertThat(problems).anySatisfy(p -> assertThat(p).startsWith(expected));
+  }
+
+  @Test
+  void theSeedServiceIsValid() {
+    assertThat(validator.validate(SpecDefaults.apply(valid()))).isEmpty();
+  }
+
+  @Test
+  void statusCodeRanges() {
+    assertThat(StatusCodeRanges.matches(List.of("200-399"), 302)).isTrue();
+    assertThat(StatusCodeRanges.matches(List.of("200-399"), 503)).isFalse();
+    assertThat(StatusCodeRanges.matches(List.of("200", "503"), 503)).isTrue();
+    assertThat(StatusCodeRanges.check("399-200")).contains("empty range");
+    assertThat(StatusCodeRanges.check("99")).contains("outside 100-599");
+  }
+}
