@@ -32,7 +32,7 @@ public final class ProbeScheduler implements ProbeRunner {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final ScheduledThreadPoolExecutor pool;
-  private final ScheduledThreadPoolExecutor watchdogs;
+  private final Watchdog watchdog;
   private final ProbeInvoker invoker;
   private final Clock clock;
   private final ProbeListener listener;
@@ -61,9 +61,8 @@ public final class ProbeScheduler implements ProbeRunner {
     pool.setRemoveOnCancelPolicy(true); // cancelled probes must not linger in the queue
     pool.setKeepAliveTime(60, TimeUnit.SECONDS);
     pool.allowCoreThreadTimeOut(true);
-    this.watchdogs = new ScheduledThreadPoolExecutor(1, threads("probe-watchdog"));
-    watchdogs.setRemoveOnCancelPolicy(true);
-    this.invoker = new ProbeInvoker(watchdogs);
+    this.watchdog = new Watchdog("probe-watchdog");
+    this.invoker = new ProbeInvoker(watchdog);
   }
 
   /** Without an observer. */
@@ -154,7 +153,7 @@ public final class ProbeScheduler implements ProbeRunner {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    watchdogs.shutdownNow();
+    watchdog.close();
   }
 
   private static String json(ProbeSpec spec) {
@@ -168,7 +167,7 @@ public final class ProbeScheduler implements ProbeRunner {
   private static ThreadFactory threads(String prefix) {
     AtomicInteger n = new AtomicInteger();
     return r -> {
-      Thread t = new Thread(r, prefix.equals("probe-watchdog") ? prefix : prefix + "-" + n.incrementAndGet());
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
       t.setDaemon(true);
       return t;
     };

@@ -217,7 +217,7 @@ class HttpGetProbeTest {
     try (TestServer inside = TestServer.unix(svc.resolve("rpc.sock"), Framing.HTTP, r -> Reply.http(200, ""));
         TestServer other = TestServer.unix(outside.resolve("other.sock"), Framing.HTTP, r -> Reply.http(200, ""))) {
       ProbeCheck check = ProbeChecks.compile(httpGetUnix("rpc.sock", "/"), inDir(svc));
-      ProbeInvoker invoker = new ProbeInvoker(java.util.concurrent.Executors.newSingleThreadScheduledExecutor());
+      ProbeInvoker invoker = new ProbeInvoker(new Watchdog("test-watchdog"));
       assertThat(invoker.invoke(check, 1).success()).isTrue();
       java.nio.file.Files.delete(svc.resolve("rpc.sock"));
       java.nio.file.Files.createSymbolicLink(svc.resolve("rpc.sock"), outside.resolve("other.sock"));
