@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the operator's test classes and runs the probe benchmark (loopback only, stops by itself).
-#   scripts/bench-probes.sh [--probes 10000] [--lag-probes 1000] [--seconds 5] [--concurrency 64]
+#   scripts/bench-probes.sh [--probes 5000] [--lag-probes 1000] [--seconds 5] [--concurrency 64]
 # PIN_CPU=0 scripts/bench-probes.sh ...   runs the whole JVM pinned to CPU 0 (taskset).
 # MVN_OPTS="" to let Maven go online (default: offline, -o).
 set -euo pipefail

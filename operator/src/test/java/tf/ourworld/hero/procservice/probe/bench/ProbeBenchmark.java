@@ -36,7 +36,7 @@ import tf.ourworld.hero.procservice.probe.ProbeTarget;
  * unix-socket targets, and a minimal raw-NIO probe loop against the same targets, and prints
  * probes/s, CPU per probe and scheduling lag for both. Loopback only; stops by itself.
  *
- * <p>Options: {@code --probes N} (throughput phase, default 10000), {@code --lag-probes N}
+ * <p>Options: {@code --probes N} (throughput phase, default 5000), {@code --lag-probes N}
  * (default 1000), {@code --seconds S} per measured phase (default 5), {@code --concurrency C}
  * (default 64, the operator's default).
  */
@@ -51,7 +51,7 @@ public final class ProbeBenchmark {
   }
 
   public static void main(String[] args) throws Exception {
-    Map<String, Integer> opt = new java.util.HashMap<>(Map.of("probes", 10000, "lag-probes", 1000, "seconds", 5,
+    Map<String, Integer> opt = new java.util.HashMap<>(Map.of("probes", 5000, "lag-probes", 1000, "seconds", 5,
         "concurrency", 64));
     for (int i = 0; i + 1 < args.length; i += 2) {
       opt.put(args[i].replaceFirst("^--", ""), Integer.parseInt(args[i + 1]));
