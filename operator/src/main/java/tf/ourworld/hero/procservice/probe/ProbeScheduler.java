@@ -59,8 +59,8 @@ public final class ProbeScheduler implements ProbeRunner {
     // blocked on a hanging target.
     this.pool = new ScheduledThreadPoolExecutor(concurrency, threads("probe"));
     pool.setRemoveOnCancelPolicy(true); // cancelled probes must not linger in the queue
-    pool.setKeepAliveTime(60, TimeUnit.SECONDS);
-    pool.allowCoreThreadTimeOut(true);
+    // Core threads never time out: the JDK advises against it for scheduled pools. Threads are
+    // started lazily, one per scheduled probe, up to concurrency, and are mostly parked.
     this.watchdog = new Watchdog("probe-watchdog");
     this.invoker = new ProbeInvoker(watchdog);
   }
