@@ -135,6 +135,11 @@ public final class ProcessRuntime implements WorkloadRuntime {
   }
 
   @Override
+  public boolean needsReplacement(ProcService service, RuntimeObservation observation) {
+    return unavailableMessage() == null && supervisor(service).specChanged(service);
+  }
+
+  @Override
   public boolean stop(ProcService service) {
     if (unavailableMessage() != null) {
       return true;

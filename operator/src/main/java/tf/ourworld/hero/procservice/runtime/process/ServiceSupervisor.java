@@ -67,6 +67,21 @@ final class ServiceSupervisor {
     return result;
   }
 
+  /**
+   * True when a running process was started from a different command, args, env or workingDir than
+   * the spec now says (a spec change), so the reconciler replaces it.
+   */
+  synchronized boolean specChanged(ProcService service) {
+    for (ProcessSpec spec : processesOf(service)) {
+      ManagedProcess mp = processes.get(spec.getName());
+      if (mp != null && mp.phase == Phase.Running && mp.specHash != null
+          && !mp.specHash.equals(SpecFingerprint.of(spec))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   synchronized void start(ProcService service, Set<String> names) {
     latest = service;
     stopUndeclared(service);
@@ -214,6 +229,7 @@ final class ServiceSupervisor {
     mp.startTicks = launched.startTicks();
     mp.startTime = now;
     mp.command = resolution.path().toString();
+    mp.specHash = SpecFingerprint.of(spec);
     mp.adopted = false;
     mp.phase = Phase.Running;
     long generation = mp.generation;
@@ -382,6 +398,7 @@ final class ServiceSupervisor {
       ManagedProcess mp = new ManagedProcess(e.getKey());
       mp.starts = r.starts();
       mp.command = r.command();
+      mp.specHash = r.specHash();
       mp.startTime = r.startTime() == null ? null : Instant.parse(r.startTime());
       mp.lastExit = r.exitTime() == null && r.exitMessage() == null && r.exitCode() == null ? null
           : new Exit(r.exitCode(), r.exitSignal(), r.exitTime() == null ? null : Instant.parse(r.exitTime()),
