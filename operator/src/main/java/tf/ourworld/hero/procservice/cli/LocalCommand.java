@@ -167,11 +167,21 @@ public class LocalCommand implements Callable<Integer> {
     out.flush();
   }
 
-  /** SIGINT and SIGTERM end the wait in {@link #call}, so shutdown runs on the main thread and we exit 0. */
-  private static void installSignalHandlers(CountDownLatch stop) {
+  /**
+   * SIGINT and SIGTERM end the wait in {@link #call}, so shutdown runs on the main thread and we
+   * exit 0. A second one while stopping is impatience: kill the processes at once and leave.
+   */
+  private void installSignalHandlers(CountDownLatch stop) {
     for (String name : List.of("INT", "TERM")) {
       try {
-        sun.misc.Signal.handle(new sun.misc.Signal(name), s -> stop.countDown());
+        sun.misc.Signal.handle(new sun.misc.Signal(name), s -> {
+          if (stop.getCount() == 0) {
+            err.println("Second signal: killing every process started here and exiting now.");
+            ChildProcesses.stopAll(Duration.ZERO);
+            Runtime.getRuntime().halt(130);
+          }
+          stop.countDown();
+        });
       } catch (IllegalArgumentException e) {
         LoggerFactory.getLogger(LocalCommand.class).debug("cannot handle SIG{}", name, e);
       }
