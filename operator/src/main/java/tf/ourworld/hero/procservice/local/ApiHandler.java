@@ -166,7 +166,17 @@ final class ApiHandler {
     if (rp.query().containsKey("dryRun")) {
       return new Reply(method == HttpMethod.POST ? 201 : 200, "application/json", body);
     }
-    return passThrough(store.dispatch(request(method, rp.storePath(), contentType, body)));
+    MockResponse r = store.dispatch(request(method, rp.storePath(), contentType, body));
+    if (method == HttpMethod.POST && r.code() == 201) {
+      // answer with the object as stored (its uid and timestamps are settled on the way in)
+      String name = parse(bodyOf(r)).path("metadata").path("name").asText("");
+      ResourcePath created = new ResourcePath(rp.group(), rp.version(), rp.namespace(), rp.plural(), name, null, rp.query());
+      MockResponse stored = store.dispatch(request(HttpMethod.GET, created.storePath(), null, null));
+      if (stored.code() == 200 && !bodyOf(stored).isEmpty()) {
+        return new Reply(201, "application/json", bodyOf(stored).getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    return passThrough(r);
   }
 
   /** The body with the CRD's schema defaults filled in, as the API server stores it. */

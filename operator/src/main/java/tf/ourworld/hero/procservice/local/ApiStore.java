@@ -36,6 +36,9 @@ final class ApiStore extends KubernetesCrudDispatcher {
     synchronized (hub) {
       String existing = oldAttributes == null ? null : map.get(oldAttributes);
       String normalised = normaliseTimestamps(newState);
+      if (existing == null && normalised != null) {
+        normalised = withRandomUid(normalised);
+      }
       super.processEvent(path, pathAttributes, oldAttributes, resource, normalised);
       if (!Objects.equals(existing, normalised)) {
         hub.publish(existing, normalised, this::requestResourceVersion);
@@ -61,6 +64,20 @@ final class ApiStore extends KubernetesCrudDispatcher {
       registry.removeCrd(crd.getSpec().getGroup(), crd.getSpec().getNames().getPlural());
     } else {
       registry.addCrd(crd);
+    }
+  }
+
+  /** The mock numbers uids from zero in each run; the API server's are random, never reused. */
+  static String withRandomUid(String json) {
+    try {
+      JsonNode node = Serialization.jsonMapper().readTree(json);
+      if (node.get("metadata") instanceof ObjectNode meta) {
+        meta.put("uid", java.util.UUID.randomUUID().toString());
+        return Serialization.jsonMapper().writeValueAsString(node);
+      }
+      return json;
+    } catch (java.io.IOException e) {
+      return json;
     }
   }
 

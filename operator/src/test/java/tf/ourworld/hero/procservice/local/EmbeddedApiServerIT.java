@@ -279,6 +279,14 @@ class EmbeddedApiServerIT {
   void fabric8ClientSeesGenerationAndResourceVersionSemantics() throws Exception {
     kubectl.run("apply", "-f", dir.resolve("demo.yaml").toString());
     ProcService before = client.resources(ProcService.class).withName("demo").get();
+    assertThat(before.getMetadata().getUid()).doesNotStartWith("00000000-0000");
+    ProcService copy = client.resources(ProcService.class).withName("demo").get();
+    copy.getMetadata().setName("demo-copy");
+    copy.getMetadata().setResourceVersion(null);
+    copy.getMetadata().setUid(null);
+    ProcService created = client.resource(copy).create();
+    assertThat(created.getMetadata().getUid()).isNotEqualTo(before.getMetadata().getUid())
+        .isEqualTo(client.resources(ProcService.class).withName("demo-copy").get().getMetadata().getUid());
     client.resources(ProcService.class).withName("demo").edit(p -> {
       p.getMetadata().getLabels().put("x", "y");
       return p;
