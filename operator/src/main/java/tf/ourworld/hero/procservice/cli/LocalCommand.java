@@ -1,6 +1,7 @@
 package tf.ourworld.hero.procservice.cli;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
@@ -151,6 +152,15 @@ public class LocalCommand implements Callable<Integer> {
   }
 
   private void apply(KubernetesClient client, ManifestSet set) {
+    // The manifests' namespaces, so that files written for a cluster (namespace: hero) just work.
+    set.manifests().stream().map(m -> m.object().getMetadata().getNamespace())
+        .filter(ns -> ns != null && !ns.isBlank()).distinct()
+        .filter(ns -> client.namespaces().withName(ns).get() == null)
+        .forEach(ns -> {
+          client.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata()
+              .withNewStatus().withPhase("Active").endStatus().build()).create();
+          out.println("created namespace " + ns);
+        });
     for (ManifestSet.Manifest m : set.manifests()) {
       GenericKubernetesResource r = m.object();
       String what = r.getKind() + " " + r.getMetadata().getName();
