@@ -72,6 +72,12 @@ public class LocalCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Logging.apply(logFormat); // before anything logs: text by default, local is for people at a terminal
+    for (String pattern : allowExec) {
+      if (!pattern.startsWith("/")) {
+        err.println("error: --allow-exec " + pattern + ": a pattern must be an absolute path or glob");
+        return 2;
+      }
+    }
     ManifestSet set = ManifestSet.read(manifests);
     set.problems().forEach(p -> err.println("error: " + p.file() + ": " + p.message()));
     List<String> allow = AllowList.of(set.manifests(), allowExec, System.getenv("PATH"));
