@@ -68,6 +68,14 @@ public class LocalCommand implements Callable<Integer> {
 
   PrintStream out = System.out;
   PrintStream err = System.err;
+  /** Tests drive stopping through {@link #stop()} instead of signals. */
+  boolean handleSignals = true;
+  private final CountDownLatch stop = new CountDownLatch(1);
+
+  /** Stops a running {@link #call()} as SIGTERM does. */
+  void stop() {
+    stop.countDown();
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -82,8 +90,9 @@ public class LocalCommand implements Callable<Integer> {
     set.problems().forEach(p -> err.println("error: " + p.file() + ": " + p.message()));
     List<String> allow = AllowList.of(set.manifests(), allowExec, System.getenv("PATH"));
 
-    CountDownLatch stop = new CountDownLatch(1);
-    installSignalHandlers(stop);
+    if (handleSignals) {
+      installSignalHandlers(stop);
+    }
 
     EmbeddedApiServer api;
     try {
