@@ -1,0 +1,193 @@
+package tf.ourworld.hero.procservice.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tf.ourworld.hero.procservice.app.OperatorApp;
+import tf.ourworld.hero.procservice.config.OperatorConfig;
+import tf.ourworld.hero.procservice.model.BackoffSpec;
+import tf.ourworld.hero.procservice.model.HttpGetAction;
+import tf.ourworld.hero.procservice.model.ProbeSpec;
+import tf.ourworld.hero.procservice.model.ProcService;
+import tf.ourworld.hero.procservice.model.ProcServiceSpec;
+import tf.ourworld.hero.procservice.model.ProcessSpec;
+import tf.ourworld.hero.procservice.model.RecoveryAction;
+import tf.ourworld.hero.procservice.model.RecoverySpec;
+import tf.ourworld.hero.procservice.model.RestartLimitSpec;
+import tf.ourworld.hero.procservice.model.RuntimeKind;
+import tf.ourworld.hero.procservice.model.ServiceState;
+import tf.ourworld.hero.procservice.testing.MockApi;
+import tf.ourworld.hero.procservice.testing.SwitchableHttpTarget;
+
+/**
+ * The whole operator — real probe scheduler, real Process runtime, real child processes, real HTTP —
+ * against the CRUD mock API.
+ */
+class ProcessOperatorIT {
+  static final String NS = "default";
+  @TempDir
+  Path stateDir;
+  MockApi api;
+  KubernetesClient client;
+  OperatorApp app;
+  SwitchableHttpTarget target;
+
+  @BeforeEach
+  void start() throws Exception {
+    api = new MockApi();
+    client = api.client();
+    target = new SwitchableHttpTarget();
+    OperatorConfig config = OperatorConfig.defaults().withHttpPort(-1).withStateDir(stateDir)
+        .withProcessRuntime(true, List.of(Path.of("/bin/sleep").toRealPath().toString()));
+    app = OperatorApp.start(client, config);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    client.resources(ProcService.class).inNamespace(NS).delete();
+    await().atMost(Duration.ofSeconds(30)).until(() -> client.resources(ProcService.class).inNamespace(NS).list()
+        .getItems().isEmpty());
+    app.close();
+    api.close();
+    target.close();
+  }
+
+  ProcService service(String name, RecoveryAction action) {
+    ProcService ps = new ProcService();
+    ps.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
+    ProcServiceSpec spec = new ProcServiceSpec();
+    spec.setRuntime(RuntimeKind.Process);
+    spec.setStopGracePeriodSeconds(2);
+    ProcessSpec server = new ProcessSpec();
+    server.setName("server");
+    server.setCommand(List.of("sleep", "600"));
+    spec.setProcesses(List.of(server));
+    ProbeSpec probe = new ProbeSpec();
+    probe.setName("rpc");
+    probe.setProcess("server");
+    probe.setPeriodSeconds(1);
+    probe.setFailureThreshold(2);
+    HttpGetAction h = new HttpGetAction();
+    h.setPath("/health");
+    h.setPort(new IntOrString(target.port()));
+    probe.setHttpGet(h);
+    spec.setProbes(List.of(probe));
+    RecoverySpec r = new RecoverySpec();
+    r.setAction(action);
+    BackoffSpec b = new BackoffSpec();
+    b.setInitialSeconds(1);
+    b.setMaxSeconds(1);
+    r.setBackoff(b);
+    RestartLimitSpec l = new RestartLimitSpec();
+    l.setMaxRestarts(2);
+    l.setWindowSeconds(600);
+    r.setRestartLimit(l);
+    spec.setRecovery(r);
+    ps.setSpec(spec);
+    return ps;
+  }
+
+  ProcService get(String name) {
+    return client.resources(ProcService.class).inNamespace(NS).withName(name).get();
+  }
+
+  ServiceState state(String name) {
+    ProcService ps = get(name);
+    return ps == null || ps.getStatus() == null ? null : ps.getStatus().getState();
+  }
+
+  @Test
+  void healthyServiceCausesZeroStatusWrites() {
+    client.resource(service("steady", RecoveryAction.Restart)).create();
+    await().atMost(Duration.ofSeconds(30)).until(() -> state("steady") == ServiceState.Running);
+    long writes = api.statusWrites("steady");
+    int probesBefore = target.requests.get();
+    // at least 5 periods of a 1 s probe: no status write at all
+    await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(10))
+        .until(() -> api.statusWrites("steady") == writes);
+    assertThat(target.requests.get() - probesBefore).isGreaterThanOrEqualTo(5);
+    assertThat(get("steady").getStatus().getProcesses().get(0).getPid()).isPositive();
+  }
+
+  @Test
+  void emptyRepliesDegradeAndWarnOnlyReports() {
+    client.resource(service("warned", RecoveryAction.Warn)).create();
+    await().atMost(Duration.ofSeconds(30)).until(() -> state("warned") == ServiceState.Running);
+    Long pid = get("warned").getStatus().getProcesses().get(0).getPid();
+    target.emptyReplies(true);
+    await().atMost(Duration.ofSeconds(30)).until(() -> state("warned") == ServiceState.Degraded);
+    ProcService ps = get("warned");
+    assertThat(ps.getStatus().getReason()).isEqualTo("ProbeFailed");
+    assertThat(ps.getStatus().getMessage()).startsWith("probe rpc failed 2 times: ").contains("empty reply");
+    await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6))
+        .until(() -> pid.equals(get("warned").getStatus().getProcesses().get(0).getPid()));
+    assertThat(get("warned").getStatus().getRestarts()).isZero();
+
+    target.emptyReplies(false);
+    await().atMost(Duration.ofSeconds(30)).until(() -> state("warned") == ServiceState.Running);
+  }
+
+  @Test
+  void emptyRepliesRestartUnderBackoffUntilTheLimitThenResetResumes() {
+    client.resource(service("broken", RecoveryAction.Restart)).create();
+    await().atMost(Duration.ofSeconds(30)).until(() -> state("broken") == ServiceState.Running);
+    Long firstPid = get("broken").getStatus().getProcesses().get(0).getPid();
+    target.emptyReplies(true);
+    await().atMost(Duration.ofSeconds(60)).until(() -> state("broken") == ServiceState.Failed);
+    ProcService failed = get("broken");
+    assertThat(failed.getStatus().getReason()).isEqualTo("RestartLimitExceeded");
+    assertThat(failed.getStatus().getRestarts()).isEqualTo(2);
+    assertThat(failed.getStatus().getNextRestartTime()).isNull();
+    assertThat(failed.getStatus().getProcesses().get(0).getPid()).isNotEqualTo(firstPid);
+
+    target.emptyReplies(false);
+    client.resources(ProcService.class).inNamespace(NS).withName("broken").edit(p -> {
+      p.getMetadata().setAnnotations(java.util.Map.of(ProcService.ANNOTATION_RESET_FAILED, "1"));
+      return p;
+    });
+    await().atMost(Duration.ofSeconds(30)).until(() -> state("broken") == ServiceState.Running);
+  }
+
+  @Test
+  void suspendStopsTheProcessesAndResumes() throws Exception {
+    client.resource(service("sleepy", RecoveryAction.Restart)).create();
+    await().atMost(Duration.ofSeconds(30)).until(() -> state("sleepy") == ServiceState.Running);
+    long pid = get("sleepy").getStatus().getProcesses().get(0).getPid();
+    client.resources(ProcService.class).inNamespace(NS).withName("sleepy").edit(p -> {
+      p.getSpec().setSuspend(true);
+      return p;
+    });
+    await().atMost(Duration.ofSeconds(30)).until(() -> "Suspended".equals(get("sleepy").getStatus().getReason()));
+    assertThat(get("sleepy").getStatus().getState()).isEqualTo(ServiceState.Stopped);
+    assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    client.resources(ProcService.class).inNamespace(NS).withName("sleepy").edit(p -> {
+      p.getSpec().setSuspend(false);
+      return p;
+    });
+    await().atMost(Duration.ofSeconds(30)).until(() -> state("sleepy") == ServiceState.Running);
+  }
+
+  @Test
+  void deletingStopsTheProcesses() {
+    client.resource(service("gone", RecoveryAction.Restart)).create();
+    await().atMost(Duration.ofSeconds(30)).until(() -> state("gone") == ServiceState.Running);
+    long pid = get("gone").getStatus().getProcesses().get(0).getPid();
+    client.resources(ProcService.class).inNamespace(NS).withName("gone").delete();
+    await().atMost(Duration.ofSeconds(30)).until(() -> get("gone") == null);
+    assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    assertThat(Files.exists(stateDir)).isTrue();
+    assertThat(Set.of()).isEmpty();
+  }
+}
