@@ -103,6 +103,18 @@ class LogLineEncoderTest {
   }
 
   @Test
+  void javaUtilLoggingGoesThroughTheSameFormatAndLevels() throws Exception {
+    String out = capture("json", () -> {
+      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver.MockWebServer").info("noise");
+      java.util.logging.Logger.getLogger("tf.ourworld.hero.procservice.local.EmbeddedApi").warning("jul signal");
+    });
+    assertThat(out).doesNotContain("noise");
+    JsonNode line = JSON.readTree(out.lines().filter(l -> l.contains("jul signal")).findFirst().orElseThrow());
+    assertThat(line.get("level").asText()).isEqualTo("WARN");
+    assertThat(line.get("logger").asText()).isEqualTo("tf.ourworld.hero.procservice.local.EmbeddedApi");
+  }
+
+  @Test
   void unknownFormatNamesTheOption() {
     assertThatThrownBy(() -> LogFormat.apply("yaml"))
         .isInstanceOf(IllegalArgumentException.class)
