@@ -30,9 +30,10 @@ import tf.ourworld.hero.procservice.observability.EventRecorder;
 
 /**
  * The shipped RBAC (deploy/rbac.yaml) against the API requests the operator's calls make, recorded
- * by the mock server. Until the operator's own ITs feed their recordings to {@link RbacAudit},
- * this drives the same client calls the operator is built to make: informers on ProcServices and
- * Pods, finalizer and status patches, Pod create/delete, Events.
+ * by the mock server, both ways. OperatorObservabilityIT checks the whole operator's recorded
+ * requests are allowed; this one drives, through the same client and EventRecorder, the calls of
+ * the parts that IT does not reach (the Pod runtime's pods, a repeated Event's patch), so that
+ * every grant is shown to be used.
  */
 @EnableKubernetesMockClient(crud = true)
 class RbacAuditIT {
@@ -60,19 +61,14 @@ class RbacAuditIT {
     try {
       org.awaitility.Awaitility.await().until(() -> services.hasSynced() && pods.hasSynced());
       client.resources(ProcService.class).inNamespace("hero").withName("hero-foundry").get();
-      // Finalizer: added with a merge patch, removed with an update (optimistic lock on resourceVersion).
+      // Finalizer and status: patches only, as JOSDK and the StatusWriter send them.
       client.resources(ProcService.class).inNamespace("hero").withName("hero-foundry").patch(PatchContext.of(PatchType.JSON_MERGE),
           "{\"metadata\":{\"finalizers\":[\"" + ProcService.FINALIZER + "\"]}}");
-      ProcService current = client.resources(ProcService.class).inNamespace("hero").withName("hero-foundry").get();
-      current.getMetadata().setFinalizers(List.of());
-      client.resource(current).update();
-      // Status: merge patch (no server-side apply, STACK.md), update as the conflict-checked variant.
       ProcServiceStatus status = new ProcServiceStatus();
       status.setState(ServiceState.Running);
-      current = client.resources(ProcService.class).inNamespace("hero").withName("hero-foundry").get();
+      ProcService current = client.resources(ProcService.class).inNamespace("hero").withName("hero-foundry").get();
       current.setStatus(status);
       client.resource(current).patchStatus();
-      client.resource(client.resources(ProcService.class).inNamespace("hero").withName("hero-foundry").get()).updateStatus();
       // Pod runtime: create the pod, restart = delete + create.
       Pod pod = new PodBuilder().withNewMetadata().withName("hero-foundry").withNamespace("hero")
           .addToLabels(ProcService.LABEL_MANAGED_BY, ProcService.MANAGER_NAME).endMetadata()

@@ -18,8 +18,11 @@ import tf.ourworld.hero.procservice.model.CrdDefinition;
  * request (method and path) so tests can count status writes and audit RBAC.
  */
 public final class MockApi implements AutoCloseable {
-  /** One request the server received. */
-  public record Request(String method, String path) {
+  /** One request the server received; {@code userAgent} tells the operator's client from the test's. */
+  public record Request(String method, String path, String userAgent) {
+    public Request(String method, String path) {
+      this(method, path, null);
+    }
   }
 
   private final List<Request> requests = new CopyOnWriteArrayList<>();
@@ -31,7 +34,7 @@ public final class MockApi implements AutoCloseable {
     io.fabric8.mockwebserver.http.Dispatcher recording = new io.fabric8.mockwebserver.http.Dispatcher() {
       @Override
       public MockResponse dispatch(RecordedRequest request) {
-        requests.add(new Request(request.getMethod(), request.getPath()));
+        requests.add(new Request(request.getMethod(), request.getPath(), request.getHeader("User-Agent")));
         return crud.dispatch(request);
       }
     };
