@@ -8,7 +8,13 @@ public final class Main {
   private Main() {
   }
 
+  /** Our logging config has its own name, so build tools that load our classes don't pick it up. */
+  static final String LOGBACK_CONFIG = "procservice-logback.xml";
+
   public static void main(String[] args) {
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", LOGBACK_CONFIG);
+    }
     System.exit(new CommandLine(new RootCommand()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
   }
 }

@@ -11,6 +11,8 @@ import tf.ourworld.hero.procservice.probe.ProbeObserver;
 import tf.ourworld.hero.procservice.probe.ProbeRunner;
 import tf.ourworld.hero.procservice.probe.ProbeScheduler;
 import tf.ourworld.hero.procservice.runtime.WorkloadRuntime;
+import tf.ourworld.hero.procservice.runtime.pod.PodRuntime;
+import tf.ourworld.hero.procservice.runtime.track.TrackRuntime;
 import tf.ourworld.hero.procservice.runtime.process.ProcessRuntime;
 
 /** The production collaborators, for what the builder was not given. */
@@ -26,9 +28,19 @@ final class Defaults {
     return listener -> new ProbeScheduler(config.probeConcurrency(), clock, listener, observer);
   }
 
-  static List<WorkloadRuntime> runtimes(KubernetesClient client, OperatorConfig config, Clock clock) {
+  /** The runtimes not given to the builder: only those are built (a Pod runtime opens an informer). */
+  static List<WorkloadRuntime> runtimes(KubernetesClient client, OperatorConfig config, Clock clock,
+      java.util.Set<tf.ourworld.hero.procservice.model.RuntimeKind> given) {
     List<WorkloadRuntime> out = new ArrayList<>();
-    out.add(new ProcessRuntime(config, clock));
+    if (!given.contains(tf.ourworld.hero.procservice.model.RuntimeKind.Process)) {
+      out.add(new ProcessRuntime(config, clock));
+    }
+    if (!given.contains(tf.ourworld.hero.procservice.model.RuntimeKind.Pod)) {
+      out.add(new PodRuntime(client, config, clock));
+    }
+    if (!given.contains(tf.ourworld.hero.procservice.model.RuntimeKind.Track)) {
+      out.add(new TrackRuntime(client, config));
+    }
     return out;
   }
 }

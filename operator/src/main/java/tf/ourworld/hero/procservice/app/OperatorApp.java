@@ -12,6 +12,11 @@ import org.slf4j.LoggerFactory;
 import tf.ourworld.hero.procservice.config.OperatorConfig;
 import tf.ourworld.hero.procservice.model.ProcService;
 import tf.ourworld.hero.procservice.model.RuntimeKind;
+import tf.ourworld.hero.procservice.observability.EventRecorder;
+import tf.ourworld.hero.procservice.observability.HealthServer;
+import tf.ourworld.hero.procservice.observability.OperatorHealth;
+import tf.ourworld.hero.procservice.observability.OperatorMetrics;
+import tf.ourworld.hero.procservice.observability.ServiceTransitions;
 import tf.ourworld.hero.procservice.probe.ProbeListener;
 import tf.ourworld.hero.procservice.probe.ProbeObserver;
 import tf.ourworld.hero.procservice.probe.ProbeRunner;
@@ -61,7 +66,9 @@ public final class OperatorApp implements AutoCloseable {
     private final OperatorConfig config;
     private final List<WorkloadRuntime> runtimes = new ArrayList<>();
     private Function<ProbeListener, ProbeRunner> probeRunnerFactory;
-    private TransitionEvents events = TransitionEvents.NONE;
+    private TransitionEvents events;
+    private OperatorMetrics metrics;
+    private boolean noObservability;
     private Clock clock = Clock.systemUTC();
     private ProbeObserver probeObserver = ProbeObserver.NOOP;
 
@@ -90,12 +97,38 @@ public final class OperatorApp implements AutoCloseable {
       return this;
     }
 
+    /** Metrics to record into (a fresh registry by default). */
+    public Builder metrics(OperatorMetrics metrics) {
+      this.metrics = metrics;
+      return this;
+    }
+
+    /** No Events, metrics or health endpoint: for tests that count API requests precisely. */
+    public Builder withoutObservability() {
+      this.noObservability = true;
+      return this;
+    }
+
     public Builder clock(Clock clock) {
       this.clock = clock;
       return this;
     }
 
     public OperatorApp start() {
+      List<AutoCloseable> owned = new ArrayList<>();
+      if (metrics == null && !noObservability) {
+        metrics = new OperatorMetrics();
+      }
+      if (metrics != null && probeObserver == ProbeObserver.NOOP) {
+        probeObserver = metrics::probeResult;
+      }
+      if (events == null) {
+        EventRecorder recorder = noObservability ? null : new EventRecorder(client);
+        if (recorder != null) {
+          owned.add(recorder);
+        }
+        events = new ServiceTransitions(recorder, metrics);
+      }
       TriggerEventSource runtimeChanges = new TriggerEventSource("runtime-changes");
       TriggerEventSource probeChanges = new TriggerEventSource("probe-changes");
       ProbeListener listener = (id, before, after) -> probeChanges.trigger(id);
@@ -105,8 +138,9 @@ public final class OperatorApp implements AutoCloseable {
       for (WorkloadRuntime r : runtimes) {
         registry.add(r);
       }
-      Defaults.runtimes(client, config, clock).stream()
-          .filter(r -> registry.get(r.kind()).isEmpty()).forEach(registry::add);
+      java.util.Set<RuntimeKind> given = java.util.EnumSet.noneOf(RuntimeKind.class);
+      runtimes.forEach(r -> given.add(r.kind()));
+      Defaults.runtimes(client, config, clock, given).forEach(registry::add);
       for (RuntimeKind kind : RuntimeKind.values()) {
         if (registry.get(kind).isEmpty()) {
           registry.add(new DisabledRuntime(kind, "runtime " + kind + " is not available on this operator build"));
@@ -141,10 +175,17 @@ public final class OperatorApp implements AutoCloseable {
         }
       });
       operator.start();
+      List<AutoCloseable> closeables = new ArrayList<>(owned);
+      if (config.httpPort() >= 0 && metrics != null) {
+        Operator op = operator;
+        closeables.add(HealthServer.start(config.httpPort(), metrics, OperatorHealth.of(
+            () -> op.getRuntimeInfo().isStarted() && op.getRuntimeInfo().allEventSourcesAreHealthy(),
+            () -> op.getRuntimeInfo().isStarted())));
+      }
       LOG.info("Operator started: namespaces={}, selector={}, processRuntime={}",
           config.namespaces().isEmpty() ? "all" : config.namespaces(), config.labelSelector(),
           config.processRuntimeEnabled());
-      return new OperatorApp(operator, registry, probes, new ArrayList<>());
+      return new OperatorApp(operator, registry, probes, closeables);
     }
   }
 

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tf.ourworld.hero.procservice.model.HandledAnnotations;
@@ -154,6 +155,12 @@ public final class ProcServiceReconciler implements Reconciler<ProcService>, Cle
   /** Starts what never ran, and restarts what needs it under backoff and the restart limit. */
   private void act(ProcService resource, ProcServiceSpec spec, WorkloadRuntime rt, RuntimeObservation observation,
       Map<String, ProbeState> probeStates, RecoveryBook.Entry recovery, Instant now) {
+    if (rt.needsReplacement(resource, observation)) {
+      // the template changed (a spec change, not a failure): replace at once, outside backoff and limit
+      events.restarting(resource, "all processes", "the spec changed");
+      rt.restart(resource, Set.of());
+      return;
+    }
     RecoveryNeeds needs = planner.needs(spec, observation, probeStates, recovery.restartedIncarnations());
     if (!needs.start().isEmpty()) {
       rt.start(resource, needs.start());

@@ -25,6 +25,14 @@ public interface WorkloadRuntime extends AutoCloseable {
   /** A cheap snapshot of what is running for the service, from memory or an informer cache. */
   RuntimeObservation observe(ProcService service);
 
+  /**
+   * True when what runs for the service no longer matches its spec and only a restart() brings it
+   * in line (Pod: the pod template changed). Cheap, from the same cache as observe().
+   */
+  default boolean needsReplacement(ProcService service, RuntimeObservation observation) {
+    return false;
+  }
+
   /** Starts the named processes that are not running (all when the set is empty). */
   void start(ProcService service, Set<String> processes);
 

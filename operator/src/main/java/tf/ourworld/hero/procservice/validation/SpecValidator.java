@@ -19,6 +19,7 @@ import tf.ourworld.hero.procservice.model.ProcessSpec;
 import tf.ourworld.hero.procservice.model.RestartLimitSpec;
 import tf.ourworld.hero.procservice.model.RuntimeKind;
 import tf.ourworld.hero.procservice.model.TcpSocketAction;
+import tf.ourworld.hero.procservice.probe.StatusCodes;
 
 /**
  * The CRD's rules (OpenAPI bounds and CEL cross-field rules) in Java, because not every API server
@@ -205,9 +206,11 @@ public final class SpecValidator {
       }
       if (expect.getStatusCodes() != null) {
         for (int j = 0; j < expect.getStatusCodes().size(); j++) {
-          String err = StatusCodeRanges.check(expect.getStatusCodes().get(j));
-          if (err != null) {
-            out.add(at + ".expect.statusCodes[" + j + "]: " + err);
+          try {
+            StatusCodes.parse(List.of(String.valueOf(expect.getStatusCodes().get(j))));
+          } catch (IllegalArgumentException e) {
+            out.add(at + ".expect.statusCodes[" + j + "]: "
+                + e.getMessage().replaceFirst("^expect\\.statusCodes: ", ""));
           }
         }
       }

@@ -6,9 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -45,9 +43,8 @@ class OperatorObservabilityIT {
   static final String NS = "default";
   @TempDir
   Path stateDir;
-  static final String OPERATOR_AGENT = "procservice-operator-under-test";
   MockApi api;
-  /** The test's own client; the operator gets another one, told apart by its User-Agent. */
+  /** The test's own client; the operator gets {@link MockApi#operatorClient()}, told apart by its User-Agent. */
   KubernetesClient client;
   KubernetesClient operatorClient;
   OperatorApp app;
@@ -61,8 +58,7 @@ class OperatorObservabilityIT {
     api = new MockApi();
     client = api.client();
     target = new SwitchableHttpTarget();
-    operatorClient = new KubernetesClientBuilder().withConfig(new ConfigBuilder(client.getConfiguration())
-        .withUserAgent(OPERATOR_AGENT).build()).build();
+    operatorClient = api.operatorClient();
     metrics = new OperatorMetrics();
     events = new EventRecorder(operatorClient);
     OperatorConfig config = OperatorConfig.defaults().withHttpPort(0).withStateDir(stateDir)
@@ -82,7 +78,6 @@ class OperatorObservabilityIT {
     http.close();
     app.close();
     events.close();
-    operatorClient.close();
     api.close();
     target.close();
   }
@@ -165,8 +160,7 @@ class OperatorObservabilityIT {
     client.resources(ProcService.class).inNamespace(NS).withName("watched").delete();
     await().atMost(Duration.ofSeconds(30)).until(() -> !get("/metrics").contains("name=\"watched\""));
 
-    List<ApiRequest> requests = api.requests().stream().filter(r -> OPERATOR_AGENT.equals(r.userAgent()))
-        .map(r -> new ApiRequest(r.method(), r.path())).toList();
+    List<ApiRequest> requests = api.operatorRequests().stream().map(r -> new ApiRequest(r.method(), r.path())).toList();
     assertThat(requests).as("requests the operator made").isNotEmpty();
     org.slf4j.LoggerFactory.getLogger(OperatorObservabilityIT.class).info("API access of the operator: {}",
         requests.stream().flatMap(r -> r.access().stream()).map(a -> a.verb() + " " + a.ruleResource()).distinct().sorted()

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tf.ourworld.hero.procservice.app.OperatorApp;
 import tf.ourworld.hero.procservice.config.OperatorConfig;
+import tf.ourworld.hero.procservice.deploy.ApiRequest;
+import tf.ourworld.hero.procservice.deploy.RbacAudit;
 import tf.ourworld.hero.procservice.model.BackoffSpec;
 import tf.ourworld.hero.procservice.model.HttpGetAction;
 import tf.ourworld.hero.procservice.model.ProbeSpec;
@@ -51,7 +53,7 @@ class ProcessOperatorIT {
     target = new SwitchableHttpTarget();
     OperatorConfig config = OperatorConfig.defaults().withHttpPort(-1).withStateDir(stateDir)
         .withProcessRuntime(true, List.of(Path.of("/bin/sleep").toRealPath().toString()));
-    app = OperatorApp.start(client, config);
+    app = OperatorApp.start(api.operatorClient(), config);
   }
 
   @AfterEach
@@ -59,6 +61,9 @@ class ProcessOperatorIT {
     client.resources(ProcService.class).inNamespace(NS).delete();
     await().atMost(Duration.ofSeconds(30)).until(() -> client.resources(ProcService.class).inNamespace(NS).list()
         .getItems().isEmpty());
+    // every request the operator made, finalizer removal included, is allowed by the shipped RBAC
+    RbacAudit.assertCovers(RbacAudit.projectRoot().resolve(RbacAudit.DEPLOY_RBAC),
+        api.operatorRequests().stream().map(r -> new ApiRequest(r.method(), r.path())).toList());
     app.close();
     api.close();
     target.close();

@@ -22,6 +22,7 @@ import tf.ourworld.hero.procservice.model.ProcessSpec;
 import tf.ourworld.hero.procservice.model.RuntimeKind;
 import tf.ourworld.hero.procservice.model.ServiceState;
 import tf.ourworld.hero.procservice.probe.ProbeResult;
+import tf.ourworld.hero.procservice.runtime.DisabledRuntime;
 import tf.ourworld.hero.procservice.status.Conditions;
 import tf.ourworld.hero.procservice.testing.FakeRuntime;
 import tf.ourworld.hero.procservice.testing.MockApi;
@@ -42,6 +43,8 @@ class ReconcilerIT {
     client = api.client();
     app = OperatorApp.builder(client, OperatorConfig.defaults().withHttpPort(-1))
         .runtime(processes)
+        .runtime(new DisabledRuntime(RuntimeKind.Pod, "runtime Pod is disabled on this operator"))
+        .runtime(new DisabledRuntime(RuntimeKind.Track, "runtime Track is disabled on this operator"))
         .probeRunner(l -> {
           probes.set(new ScriptedProbes(l));
           return probes.get();

@@ -18,16 +18,17 @@ import tf.ourworld.hero.procservice.model.CrdDefinition;
  * request (method and path) so tests can count status writes and audit RBAC.
  */
 public final class MockApi implements AutoCloseable {
-  /** One request the server received; {@code userAgent} tells the operator's client from the test's. */
+  /** One request the server received. */
   public record Request(String method, String path, String userAgent) {
-    public Request(String method, String path) {
-      this(method, path, null);
-    }
   }
+
+  /** The User-Agent of {@link #operatorClient()}, so the operator's requests can be told from the test's. */
+  public static final String OPERATOR_AGENT = "procservice-operator-under-test";
 
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private final KubernetesMockServer server;
   private final NamespacedKubernetesClient client;
+  private final NamespacedKubernetesClient operatorClient;
 
   public MockApi() {
     MergePatchDispatcher crud = new MergePatchDispatcher(new KubernetesCrudDispatcher());
@@ -42,6 +43,17 @@ public final class MockApi implements AutoCloseable {
     server.init();
     client = server.createClient();
     client.apiextensions().v1().customResourceDefinitions().resource(CrdDefinition.load()).create();
+    operatorClient = server.createClient(b -> b.editOrNewConfig().withUserAgent(OPERATOR_AGENT).endConfig());
+  }
+
+  /** A client for the operator under test: its requests are the ones RBAC must allow. */
+  public NamespacedKubernetesClient operatorClient() {
+    return operatorClient;
+  }
+
+  /** The operator's requests so far. */
+  public List<Request> operatorRequests() {
+    return requests.stream().filter(r -> OPERATOR_AGENT.equals(r.userAgent())).toList();
   }
 
   public NamespacedKubernetesClient client() {
@@ -60,6 +72,7 @@ public final class MockApi implements AutoCloseable {
 
   @Override
   public void close() {
+    operatorClient.close();
     client.close();
     server.destroy();
   }

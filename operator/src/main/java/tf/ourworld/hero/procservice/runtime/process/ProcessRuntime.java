@@ -96,7 +96,10 @@ public final class ProcessRuntime implements WorkloadRuntime {
 
   @Override
   public List<SpecProblem> check(ProcService service) {
-    return ProcessSpecCheck.check(service, allowList);
+    List<SpecProblem> problems = new java.util.ArrayList<>(ProcessSpecCheck.check(service, allowList));
+    problems.addAll(tf.ourworld.hero.procservice.validation.SocketPathCheck.check(service.getSpec(),
+        runtimeDir(service), config.socketRoots()));
+    return problems;
   }
 
   @Override
