@@ -16,10 +16,12 @@ import tf.ourworld.hero.procservice.probe.ProbeResult;
 import tf.ourworld.hero.procservice.reconcile.TransitionEvents;
 
 /**
- * Turns the reconciler's status transitions into Kubernetes Events and metrics: ProbeFailed when
- * a probe crosses its threshold, ProcessExited, Restarting, Recovered, RestartLimitExceeded,
- * InvalidSpec (and the other Failed reasons), each once per transition, never per probe run.
- * Never throws into the reconciler.
+ * Turns the reconciler's status transitions into Kubernetes Events, metrics and one log line
+ * each: ProbeFailed when a probe crosses its threshold (per probe, with its error), a Warning
+ * with the reason when the service becomes Degraded otherwise (ProcessExited, ...), Restarting,
+ * Recovered, RestartLimitExceeded, InvalidSpec (and the other Failed reasons); each once per
+ * transition, never per probe run. A null recorder or metrics turns that part off. Never throws
+ * into the reconciler.
  */
 public final class TransitionReporter implements TransitionEvents {
   private static final Logger log = LoggerFactory.getLogger(TransitionReporter.class);
@@ -45,11 +47,24 @@ public final class TransitionReporter implements TransitionEvents {
   @Override
   public void statusChanged(ProcService service, ProcServiceStatus before, ProcServiceStatus after) {
     try {
-      if (after != null && after.getState() != null) {
+      if (after == null) {
+        return;
+      }
+      if (metrics != null && after.getState() != null) {
         metrics.serviceState(namespace(service), name(service), after.getState());
       }
-      for (Emitted e : transitions(service.getMetadata().getUid(), before, after)) {
-        events.record(service, e.type(), e.reason(), e.message());
+      ServiceState was = before == null ? null : before.getState();
+      if (was != after.getState() || before == null || !Objects.equals(before.getReason(), after.getReason())) {
+        log.atInfo().setMessage("service state changed").addKeyValue("event", "state_changed")
+            .addKeyValue("namespace", namespace(service)).addKeyValue("name", name(service))
+            .addKeyValue("from", was).addKeyValue("to", after.getState()).addKeyValue("reason", after.getReason())
+            .addKeyValue("message", after.getMessage()).log();
+      }
+      List<Emitted> due = transitions(service.getMetadata().getUid(), before, after);
+      if (events != null) {
+        for (Emitted e : due) {
+          events.record(service, e.type(), e.reason(), e.message());
+        }
       }
     } catch (RuntimeException e) {
       log.atWarn().addKeyValue("namespace", namespace(service)).addKeyValue("name", name(service))
@@ -60,12 +75,20 @@ public final class TransitionReporter implements TransitionEvents {
   @Override
   public void restarting(ProcService service, String targets, String why) {
     try {
-      for (String target : targets.split(",")) {
-        if (!target.isBlank()) {
-          metrics.restart(namespace(service), name(service), target.trim());
+      log.atWarn().setMessage("restarting").addKeyValue("event", "restarting")
+          .addKeyValue("namespace", namespace(service)).addKeyValue("name", name(service))
+          .addKeyValue("targets", targets).addKeyValue("why", why).log();
+      if (metrics != null) {
+        for (String target : targets.split(",")) {
+          if (!target.isBlank()) {
+            metrics.restart(namespace(service), name(service), target.trim());
+          }
         }
       }
-      events.record(service, EventReason.Restarting, "Restarting " + targets + (why == null || why.isBlank() ? "" : ": " + why));
+      if (events != null) {
+        events.record(service, EventReason.Restarting,
+            "Restarting " + targets + (why == null || why.isBlank() ? "" : ": " + why));
+      }
     } catch (RuntimeException e) {
       log.atWarn().addKeyValue("namespace", namespace(service)).addKeyValue("name", name(service))
           .addKeyValue("error", e.toString()).log("Cannot report a restart");
@@ -74,7 +97,9 @@ public final class TransitionReporter implements TransitionEvents {
 
   @Override
   public void forget(ProcService service) {
-    metrics.forget(namespace(service), name(service));
+    if (metrics != null) {
+      metrics.forget(namespace(service), name(service));
+    }
     String uid = service.getMetadata().getUid();
     if (uid != null) {
       unhealthySinceRunning.remove(uid);
@@ -98,8 +123,10 @@ public final class TransitionReporter implements TransitionEvents {
           ? Emitted.of(EventReason.RestartLimitExceeded, message(after))
           : new Emitted(EventRecorder.WARNING, reason, message(after)));
     }
-    if (now == ServiceState.Degraded && "ProcessExited".equals(after.getReason()) && reasonChanged) {
-      out.add(new Emitted(EventRecorder.WARNING, "ProcessExited", message(after)));
+    // ProbeFailed has its per-probe Events below; any other Degraded reason (ProcessExited, ...) is one Warning.
+    if (now == ServiceState.Degraded && reasonChanged && after.getReason() != null
+        && !EventReason.ProbeFailed.name().equals(after.getReason())) {
+      out.add(new Emitted(EventRecorder.WARNING, after.getReason(), message(after)));
     }
     for (ProbeStatus p : probes(after)) {
       if (ProbeResult.Failure.name().equals(p.getResult()) && !wasFailing(before, p.getName())) {
@@ -110,8 +137,12 @@ public final class TransitionReporter implements TransitionEvents {
     }
     if (UNHEALTHY.contains(now)) {
       unhealthySinceRunning.put(key, Boolean.TRUE);
-    } else if (now == ServiceState.Running && unhealthySinceRunning.remove(key) != null) {
-      out.add(Emitted.of(EventReason.Recovered, "Every process is up and every probe passes again"));
+    } else if (now == ServiceState.Running) {
+      // Remembered unhealthiness, or visible in the previous status (after an operator restart the memory is empty).
+      boolean remembered = unhealthySinceRunning.remove(key) != null;
+      if (remembered || UNHEALTHY.contains(was) || (before != null && "Restarting".equals(before.getReason()))) {
+        out.add(Emitted.of(EventReason.Recovered, "Every process is up and every probe passes again"));
+      }
     }
     return out;
   }

@@ -17,9 +17,11 @@ class LogLineEncoderTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final Logger log = LoggerFactory.getLogger("tf.ourworld.hero.procservice.probe.ProbeScheduler");
 
+  private final String formatBefore = System.getProperty(LogFormat.PROPERTY);
+
   @AfterEach
-  void backToDefault() {
-    LogFormat.apply("json");
+  void backToWhatItWas() {
+    LogFormat.apply(formatBefore == null ? "json" : formatBefore);
   }
 
   /** Runs {@code body} with stdout captured, after switching the format. */

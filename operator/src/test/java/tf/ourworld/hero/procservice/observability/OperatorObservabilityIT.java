@@ -61,11 +61,12 @@ class OperatorObservabilityIT {
     operatorClient = api.operatorClient();
     metrics = new OperatorMetrics();
     events = new EventRecorder(operatorClient);
-    OperatorConfig config = OperatorConfig.defaults().withHttpPort(0).withStateDir(stateDir)
+    OperatorConfig config = OperatorConfig.defaults().withHttpPort(-1).withStateDir(stateDir)
         .withProcessRuntime(true, List.of(Path.of("/bin/sleep").toRealPath().toString()));
     app = OperatorApp.builder(operatorClient, config)
         .events(new TransitionReporter(events, metrics))
         .probeObserver(metrics)
+        .metrics(metrics)
         .start();
     http = HealthServer.start(0, metrics, OperatorHealth.of(app.operator(), () -> true));
   }

@@ -139,6 +139,41 @@ class TransitionReporterIT {
   }
 
   @Test
+  void aSecondProbeFailingWhileDegradedIsItsOwnEventAndOtherDegradedReasonsAreWarnings() {
+    ProcServiceStatus one = status(ServiceState.Degraded, "ProbeFailed", "x",
+        probe("rpc", "Failure", 3, "timeout after 1s"), probe("ui", "Success", 0, null));
+    ProcServiceStatus two = status(ServiceState.Degraded, "ProbeFailed", "x",
+        probe("rpc", "Failure", 4, "timeout after 1s"), probe("ui", "Failure", 3, "HTTP 503"));
+    ProcServiceStatus podGone = status(ServiceState.Degraded, "PodNotRunning", "pod hero-foundry is Pending");
+
+    reporter.statusChanged(svc, null, one);
+    reporter.statusChanged(svc, one, two);
+    reporter.statusChanged(svc, two, podGone);
+
+    assertThat(events()).containsExactly(
+        "Warning ProbeFailed x1: Probe rpc failed 3 times: timeout after 1s",
+        "Warning ProbeFailed x1: Probe ui failed 3 times: HTTP 503",
+        "Warning PodNotRunning x1: pod hero-foundry is Pending");
+  }
+
+  @Test
+  void recoveredIsSeenFromThePreviousStatusAfterAnOperatorRestart() {
+    TransitionReporter fresh = new TransitionReporter(recorder, metrics);
+    fresh.statusChanged(svc, status(ServiceState.Starting, "Restarting", "Restarting ui"),
+        status(ServiceState.Running, "AllProbesPassing", "1/1"));
+    assertThat(events()).containsExactly("Normal Recovered x1: Every process is up and every probe passes again");
+  }
+
+  @Test
+  void withoutRecorderOrMetricsNothingBreaks() {
+    TransitionReporter off = new TransitionReporter(null, null);
+    off.statusChanged(svc, null, status(ServiceState.Failed, "InvalidSpec", "bad"));
+    off.restarting(svc, "ui", "why");
+    off.forget(svc);
+    assertThat(events()).isEmpty();
+  }
+
+  @Test
   void forgetDropsTheServicesSeries() {
     reporter.statusChanged(svc, null, status(ServiceState.Running, "AllProbesPassing", "ok"));
     reporter.forget(svc);
