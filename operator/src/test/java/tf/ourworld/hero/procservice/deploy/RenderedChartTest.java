@@ -69,6 +69,8 @@ class RenderedChartTest {
     assertThat(d.path("spec").path("strategy").path("type").asText()).isEqualTo("Recreate");
     assertThat(texts(container(d).path("args"))).noneMatch(a -> a.startsWith("--leader-election"))
         .noneMatch(a -> a.startsWith("--namespaces")).noneMatch(a -> a.startsWith("--selector"));
+    assertThat(d.path("spec").path("template").path("metadata").path("annotations").path("prometheus.io/port").asText())
+        .isEqualTo(container(d).path("ports").get(0).path("containerPort").asText());
     assertThat(m.find("ServiceMonitor")).isEmpty();
     assertThat(m.find("ConfigMap")).isEmpty();
   }
