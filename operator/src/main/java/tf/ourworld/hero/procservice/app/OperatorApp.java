@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -69,6 +70,9 @@ public final class OperatorApp implements AutoCloseable {
     private TransitionEvents events;
     private OperatorMetrics metrics;
     private boolean noObservability;
+    private Duration[] leaseTimings = {LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+        LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE, LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE};
+    private boolean exitOnStopLeading = true;
     private Clock clock = Clock.systemUTC();
     private ProbeObserver probeObserver = ProbeObserver.NOOP;
 
@@ -106,6 +110,17 @@ public final class OperatorApp implements AutoCloseable {
     /** No Events, metrics or health endpoint: for tests that count API requests precisely. */
     public Builder withoutObservability() {
       this.noObservability = true;
+      return this;
+    }
+
+    /**
+     * Lease timings, and whether losing the lease ends the process (the default: a deposed leader
+     * must not go on acting; tests turn it off to fail over inside one JVM).
+     */
+    public Builder leaderElection(Duration leaseDuration, Duration renewDeadline, Duration retryPeriod,
+        boolean exitOnStopLeading) {
+      this.leaseTimings = new Duration[] {leaseDuration, renewDeadline, retryPeriod};
+      this.exitOnStopLeading = exitOnStopLeading;
       return this;
     }
 
@@ -158,9 +173,9 @@ public final class OperatorApp implements AutoCloseable {
             .withCloseClientOnStop(false)
             .withConcurrentReconciliationThreads(config.reconcileThreads());
         if (config.leaderElection()) {
-          o.withLeaderElectionConfiguration(config.leaseNamespace() == null
-              ? new LeaderElectionConfiguration(config.leaseName())
-              : new LeaderElectionConfiguration(config.leaseName(), config.leaseNamespace()));
+          o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(config.leaseName(),
+              config.leaseNamespace(), leaseTimings[0], leaseTimings[1], leaseTimings[2], null, null,
+              exitOnStopLeading));
         }
       });
       operator.register(reconciler, o -> {

@@ -63,6 +63,11 @@ public record OperatorConfig(
         leaderElection, leaseName, leaseNamespace, probeConcurrency, reconcileThreads, logFormat, stableResetAfter);
   }
 
+  public OperatorConfig withLeaderElection(String name, String namespace) {
+    return new OperatorConfig(namespaces, labelSelector, processRuntimeEnabled, allowExec, stateDir, socketRoots, httpPort,
+        true, name, namespace, probeConcurrency, reconcileThreads, logFormat, stableResetAfter);
+  }
+
   public OperatorConfig withHttpPort(int port) {
     return new OperatorConfig(namespaces, labelSelector, processRuntimeEnabled, allowExec, stateDir, socketRoots, port,
         leaderElection, leaseName, leaseNamespace, probeConcurrency, reconcileThreads, logFormat, stableResetAfter);

@@ -9,7 +9,11 @@ import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.UnresolvedAddressException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -29,8 +33,16 @@ final class Endpoint {
   private final String host;
   private final int port;
 
-  private Endpoint(String unixSocket, Path runtimeDir, List<Path> socketRoots, String host, int port) {
+  private final Path lexicalPath;
+  private final InetSocketAddress literalAddress;
+  private volatile Object verifiedFileKey;
+
+  private Endpoint(String unixSocket, Path lexicalPath, Path runtimeDir, List<Path> socketRoots, String host,
+      int port) {
     this.unixSocket = unixSocket;
+    this.lexicalPath = lexicalPath;
+    // An IP literal is parsed once; a host name is resolved at each run (its address may change).
+    this.literalAddress = host != null && isIpLiteral(host) ? new InetSocketAddress(host, port) : null;
     this.runtimeDir = runtimeDir;
     this.socketRoots = socketRoots;
     this.host = host;
@@ -38,13 +50,21 @@ final class Endpoint {
   }
 
   static Endpoint unix(String unixSocket, Path runtimeDir, List<Path> socketRoots) {
-    // Fail at plan time when the path escapes; it is checked again at each run (symlinks change).
-    SocketPaths.resolve(unixSocket, runtimeDir, socketRoots);
-    return new Endpoint(unixSocket, runtimeDir, socketRoots, null, 0);
+    // Fail at plan time when the path escapes; it is checked again when the file changes.
+    Path path = SocketPaths.resolve(unixSocket, runtimeDir, socketRoots);
+    return new Endpoint(unixSocket, path, runtimeDir, socketRoots, null, 0);
   }
 
   static Endpoint tcp(String host, int port) {
-    return new Endpoint(null, null, List.of(), host, port);
+    return new Endpoint(null, null, null, List.of(), host, port);
+  }
+
+  private static boolean isIpLiteral(String host) {
+    return host.indexOf(':') >= 0 || host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
+  }
+
+  private InetSocketAddress address() {
+    return literalAddress != null ? literalAddress : new InetSocketAddress(host, port);
   }
 
   boolean isUnix() {
@@ -80,7 +100,7 @@ final class Endpoint {
       throw new ProbeFailure("HTTPS over a unix socket is not supported");
     }
     Socket socket = call.register(new Socket());
-    InetSocketAddress address = new InetSocketAddress(host, port);
+    InetSocketAddress address = address();
     if (address.isUnresolved()) {
       throw new ProbeFailure("unknown host " + host);
     }
@@ -104,12 +124,7 @@ final class Endpoint {
   /** Opens a blocking channel; the watchdog closes it at the deadline. */
   SocketChannel connect(ProbeCall call) throws IOException, ProbeFailure {
     if (isUnix()) {
-      Path path;
-      try {
-        path = SocketPaths.resolve(unixSocket, runtimeDir, socketRoots);
-      } catch (IllegalArgumentException e) {
-        throw new ProbeFailure(e.getMessage());
-      }
+      Path path = verifiedSocketPath();
       SocketChannel channel = call.register(SocketChannel.open(StandardProtocolFamily.UNIX));
       try {
         channel.connect(UnixDomainSocketAddress.of(path));
@@ -121,11 +136,34 @@ final class Endpoint {
     SocketChannel channel = call.register(SocketChannel.open());
     channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
     try {
-      channel.connect(new InetSocketAddress(host, port));
+      channel.connect(address());
     } catch (UnresolvedAddressException e) {
       throw new ProbeFailure("unknown host " + host);
     }
     return channel;
+  }
+
+  /**
+   * The socket path, checked against escapes. The full check (a realpath per directory) runs at
+   * plan time and again whenever the file at the path is a different one (another inode) than the
+   * last one checked; otherwise one lstat per run suffices, which keeps unix probes cheap.
+   */
+  private Path verifiedSocketPath() throws IOException, ProbeFailure {
+    Object key;
+    try {
+      key = Files.readAttributes(lexicalPath, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+    } catch (NoSuchFileException e) {
+      throw new ProbeFailure("no such socket " + unixSocket);
+    }
+    if (key == null || !key.equals(verifiedFileKey)) {
+      try {
+        SocketPaths.resolve(unixSocket, runtimeDir, socketRoots);
+      } catch (IllegalArgumentException e) {
+        throw new ProbeFailure(e.getMessage());
+      }
+      verifiedFileKey = key;
+    }
+    return lexicalPath;
   }
 
   private ProbeFailure unixConnectFailure(SocketException e) {

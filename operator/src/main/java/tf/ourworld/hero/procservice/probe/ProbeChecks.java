@@ -3,8 +3,6 @@ package tf.ourworld.hero.procservice.probe;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import tf.ourworld.hero.procservice.model.ExecAction;
@@ -199,12 +197,8 @@ public final class ProbeChecks {
     return max;
   }
 
-  /** A daemon timer for {@link #runOnce}. */
+  /** The watchdog of {@link #runOnce}, started on first use. */
   private static final class SharedTimer {
-    static final ScheduledExecutorService INSTANCE = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "probe-once-timer");
-      t.setDaemon(true);
-      return t;
-    });
+    static final Watchdog INSTANCE = new Watchdog("probe-once-watchdog");
   }
 }

@@ -7,27 +7,30 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
 import java.util.Locale;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 
 /**
- * Runs a check once, bounded by its timeout: a watchdog on the timer closes whatever the run
+ * Runs a check once, bounded by its timeout: the watchdog closes whatever the run
  * opened when the deadline passes, so connect, send, read and exec all stop in time.
  */
 final class ProbeInvoker {
-  private final ScheduledExecutorService timer;
+  private final Watchdog watchdog;
 
-  ProbeInvoker(ScheduledExecutorService timer) {
-    this.timer = timer;
+  ProbeInvoker(Watchdog watchdog) {
+    this.watchdog = watchdog;
   }
 
   ProbeOutcome invoke(ProbeCheck check, int timeoutSeconds) {
     long timeoutNanos = TimeUnit.SECONDS.toNanos(timeoutSeconds);
     ProbeCall call = new ProbeCall(timeoutNanos, "timed out after " + timeoutSeconds + "s");
     long start = System.nanoTime();
-    ScheduledFuture<?> watchdog = timer.schedule(call::expire, timeoutNanos, TimeUnit.NANOSECONDS);
+    Watchdog.Entry deadline;
+    try {
+      deadline = watchdog.arm(timeoutNanos, call::expire);
+    } catch (IllegalStateException e) {
+      return new ProbeOutcome(false, "probe scheduler closed", 0);
+    }
     String error = null;
     try {
       check.run(call);
@@ -41,7 +44,7 @@ final class ProbeInvoker {
     } catch (RuntimeException e) {
       error = "probe error: " + e.getClass().getSimpleName();
     } finally {
-      watchdog.cancel(false);
+      deadline.disarm();
       call.closeAll();
     }
     long latency = System.nanoTime() - start;

@@ -10,13 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -25,16 +23,16 @@ import tf.ourworld.hero.procservice.config.OperatorConfig;
 import tf.ourworld.hero.procservice.model.ProbeSpec;
 
 /**
- * Runs every planned probe on its own schedule: one timer thread decides when, a bounded pool of
- * {@code concurrency} threads runs the probes (blocking I/O, each bounded by its timeout), and
- * the listener hears only about state changes.
+ * Runs every planned probe on its own schedule: a bounded pool of {@code concurrency} threads
+ * waits for the next due probe and runs it (blocking I/O, each run bounded by its timeout by a
+ * separate watchdog thread), and the listener hears only about state changes.
  */
 public final class ProbeScheduler implements ProbeRunner {
   private static final Logger LOG = LoggerFactory.getLogger("tf.ourworld.hero.procservice.probe");
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final ScheduledThreadPoolExecutor timer;
-  private final ThreadPoolExecutor pool;
+  private final ScheduledThreadPoolExecutor pool;
+  private final Watchdog watchdog;
   private final ProbeInvoker invoker;
   private final Clock clock;
   private final ProbeListener listener;
@@ -55,12 +53,16 @@ public final class ProbeScheduler implements ProbeRunner {
     this.clock = clock;
     this.listener = listener;
     this.observer = observer == null ? ProbeObserver.NOOP : observer;
-    this.timer = new ScheduledThreadPoolExecutor(1, threads("probe-timer"));
-    timer.setRemoveOnCancelPolicy(true); // cancelled probes must not linger in the timer queue
-    this.pool = new ThreadPoolExecutor(concurrency, concurrency, 60, TimeUnit.SECONDS,
-        new LinkedBlockingQueue<>(), threads("probe"));
-    pool.allowCoreThreadTimeOut(true);
-    this.invoker = new ProbeInvoker(timer);
+    // The pool's own threads wait for the next due probe and run it: no hand-off from a timer
+    // thread to a worker per run, and under load a worker that finishes takes the next due probe
+    // without parking. Watchdogs live on a separate thread so they fire even when every worker is
+    // blocked on a hanging target.
+    this.pool = new ScheduledThreadPoolExecutor(concurrency, threads("probe"));
+    pool.setRemoveOnCancelPolicy(true); // cancelled probes must not linger in the queue
+    // Core threads never time out: the JDK advises against it for scheduled pools. Threads are
+    // started lazily, one per scheduled probe, up to concurrency, and are mostly parked.
+    this.watchdog = new Watchdog("probe-watchdog");
+    this.invoker = new ProbeInvoker(watchdog);
   }
 
   /** Without an observer. */
@@ -144,13 +146,14 @@ public final class ProbeScheduler implements ProbeRunner {
       services.clear();
     }
     all.forEach(Task::cancel);
-    timer.shutdownNow();
+    // The pool first: runs in flight still need their watchdogs until they end.
     pool.shutdownNow();
     try {
       pool.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    watchdog.close();
   }
 
   private static String json(ProbeSpec spec) {
@@ -164,7 +167,7 @@ public final class ProbeScheduler implements ProbeRunner {
   private static ThreadFactory threads(String prefix) {
     AtomicInteger n = new AtomicInteger();
     return r -> {
-      Thread t = new Thread(r, prefix.equals("probe-timer") ? prefix : prefix + "-" + n.incrementAndGet());
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
       t.setDaemon(true);
       return t;
     };
@@ -236,7 +239,7 @@ public final class ProbeScheduler implements ProbeRunner {
     private void scheduleAt(long plannedNanos) {
       long mySeq = ++seq;
       try {
-        future = timer.schedule(() -> fire(mySeq, plannedNanos), plannedNanos - System.nanoTime(),
+        future = pool.schedule(() -> fire(mySeq, plannedNanos), plannedNanos - System.nanoTime(),
             TimeUnit.NANOSECONDS);
       } catch (RejectedExecutionException e) {
         end(); // the scheduler is closing
@@ -251,7 +254,7 @@ public final class ProbeScheduler implements ProbeRunner {
         running = true;
         future = null;
       }
-      dispatch(plannedNanos);
+      run(plannedNanos); // already on a pool thread
     }
 
     void runNow() {
@@ -347,7 +350,7 @@ public final class ProbeScheduler implements ProbeRunner {
       }
     }
 
-    /** Guarded by this: the task neither waits on the timer nor runs any more. */
+    /** Guarded by this: the task neither waits in the pool's queue nor runs any more. */
     private void end() {
       cancelled = true;
       live.remove(this);

@@ -211,6 +211,25 @@ class HttpGetProbeTest {
   }
 
   @Test
+  void aSocketSwappedForASymlinkOutOfTheDirIsRefusedAtRunTime() throws Exception {
+    Path outside = java.nio.file.Files.createDirectories(dir.resolve("../outside-" + System.nanoTime()).normalize());
+    Path svc = java.nio.file.Files.createDirectories(dir.resolve("svc"));
+    try (TestServer inside = TestServer.unix(svc.resolve("rpc.sock"), Framing.HTTP, r -> Reply.http(200, ""));
+        TestServer other = TestServer.unix(outside.resolve("other.sock"), Framing.HTTP, r -> Reply.http(200, ""))) {
+      ProbeCheck check = ProbeChecks.compile(httpGetUnix("rpc.sock", "/"), inDir(svc));
+      ProbeInvoker invoker = new ProbeInvoker(new Watchdog("test-watchdog"));
+      assertThat(invoker.invoke(check, 1).success()).isTrue();
+      java.nio.file.Files.delete(svc.resolve("rpc.sock"));
+      java.nio.file.Files.createSymbolicLink(svc.resolve("rpc.sock"), outside.resolve("other.sock"));
+      assertThat(invoker.invoke(check, 1).error()).isEqualTo("unixSocket rpc.sock escapes the runtime dir through a symlink");
+      assertThat(other.connections()).isZero();
+    } finally {
+      java.nio.file.Files.deleteIfExists(outside.resolve("other.sock"));
+      java.nio.file.Files.deleteIfExists(outside);
+    }
+  }
+
+  @Test
   void tcpSocketProbe() throws Exception {
     try (TestServer s = TestServer.tcp(Framing.NONE, r -> Reply.CLOSE)) {
       assertThat(ProbeChecks.runOnce(Specs.tcp(s.port()), loopback()).success()).isTrue();

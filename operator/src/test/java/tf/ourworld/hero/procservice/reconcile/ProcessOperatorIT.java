@@ -185,6 +185,22 @@ class ProcessOperatorIT {
   }
 
   @Test
+  void changingACommandReplacesTheProcess() {
+    client.resource(service("changed", RecoveryAction.Restart)).create();
+    await().atMost(Duration.ofSeconds(30)).until(() -> state("changed") == ServiceState.Running);
+    long pid = get("changed").getStatus().getProcesses().get(0).getPid();
+    client.resources(ProcService.class).inNamespace(NS).withName("changed").edit(p -> {
+      p.getSpec().getProcesses().get(0).setArgs(List.of("--", "601"));
+      p.getSpec().getProcesses().get(0).setCommand(List.of("sleep"));
+      return p;
+    });
+    await().atMost(Duration.ofSeconds(30)).until(() -> state("changed") == ServiceState.Running
+        && get("changed").getStatus().getProcesses().get(0).getPid() != pid);
+    assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    assertThat(get("changed").getStatus().getObservedGeneration()).isEqualTo(2L);
+  }
+
+  @Test
   void deletingStopsTheProcesses() {
     client.resource(service("gone", RecoveryAction.Restart)).create();
     await().atMost(Duration.ofSeconds(30)).until(() -> state("gone") == ServiceState.Running);

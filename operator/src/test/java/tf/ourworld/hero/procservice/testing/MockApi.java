@@ -36,6 +36,13 @@ public final class MockApi implements AutoCloseable {
       @Override
       public MockResponse dispatch(RecordedRequest request) {
         requests.add(new Request(request.getMethod(), request.getPath(), request.getHeader("User-Agent")));
+        if (request.getPath().startsWith("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")) {
+          // what every authenticated user may ask a real API server (system:basic-user); the mock can't answer
+          return new MockResponse().setResponseCode(201).setBody("{\"apiVersion\":\"authorization.k8s.io/v1\","
+              + "\"kind\":\"SelfSubjectRulesReview\",\"spec\":{},\"status\":{\"incomplete\":false,"
+              + "\"nonResourceRules\":[],\"resourceRules\":[{\"verbs\":[\"*\"],\"apiGroups\":[\"*\"],"
+              + "\"resources\":[\"*\"]}]}}");
+        }
         return crud.dispatch(request);
       }
     };

@@ -54,8 +54,15 @@ public final class ExecAllowList {
             globs.add(FileSystems.getDefault().getPathMatcher("glob:" + resolved));
           }
         } else {
-          exactPaths.add(realOrNormal(Path.of(pattern)));
+          Path exact = realOrNormal(Path.of(pattern));
+          if (Files.isDirectory(exact)) {
+            throw new IllegalArgumentException(FLAG + " " + pattern + " is a directory: use "
+                + (pattern.endsWith("/") ? pattern : pattern + "/") + "* to allow the programs in it");
+          }
+          exactPaths.add(exact);
         }
+      } catch (IllegalArgumentException e) {
+        throw e;
       } catch (RuntimeException e) {
         throw new IllegalArgumentException(FLAG + " " + pattern + ": invalid pattern: " + e.getMessage(), e);
       }

@@ -18,6 +18,8 @@ final class ManagedProcess {
   long startTicks;
   Instant startTime;
   String command;
+  /** Fingerprint of the spec it was started from (command, args, env, workingDir); null if unknown. */
+  String specHash;
   /** How many times this runtime started it, ever (persisted). */
   int starts;
   boolean adopted;
@@ -54,6 +56,6 @@ final class ManagedProcess {
         startTime == null ? null : startTime.toString(), command, starts,
         lastExit == null ? null : lastExit.code(), lastExit == null ? null : lastExit.signal(),
         lastExit == null || lastExit.time() == null ? null : lastExit.time().toString(),
-        lastExit == null ? null : lastExit.message());
+        lastExit == null ? null : lastExit.message(), specHash);
   }
 }

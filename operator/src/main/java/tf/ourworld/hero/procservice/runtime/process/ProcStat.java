@@ -22,7 +22,7 @@ import java.util.Optional;
  * @param session session id
  * @param startTicks start time in clock ticks since boot
  */
-public record ProcStat(long pid, char state, long ppid, long pgrp, long session, long startTicks) {
+record ProcStat(long pid, char state, long ppid, long pgrp, long session, long startTicks) {
 
   private static final Path PROC = Path.of("/proc");
 

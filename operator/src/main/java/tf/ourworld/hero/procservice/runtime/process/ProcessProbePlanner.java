@@ -31,8 +31,9 @@ final class ProcessProbePlanner {
   static List<PlannedProbe> plan(ProcService service, RuntimeObservation observation, Path runtimeDir,
       List<Path> socketRoots, ExecAllowList allowList) {
     List<PlannedProbe> planned = new ArrayList<>();
-    List<ProcessSpec> processes = service.getSpec().getProcesses();
-    for (ProbeSpec probe : service.getSpec().getProbes()) {
+    List<ProcessSpec> processes = ServiceSupervisor.processesOf(service);
+    List<ProbeSpec> probes = service.getSpec().getProbes() == null ? List.of() : service.getSpec().getProbes();
+    for (ProbeSpec probe : probes) {
       List<ProcessSpec> targets = probe.getProcess() == null
           ? processes
           : processes.stream().filter(p -> p.getName().equals(probe.getProcess())).collect(Collectors.toList());

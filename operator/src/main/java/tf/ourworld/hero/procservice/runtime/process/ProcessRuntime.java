@@ -21,6 +21,7 @@ import tf.ourworld.hero.procservice.config.OperatorConfig;
 import tf.ourworld.hero.procservice.model.ProcService;
 import tf.ourworld.hero.procservice.model.RuntimeKind;
 import tf.ourworld.hero.procservice.probe.PlannedProbe;
+import tf.ourworld.hero.procservice.runtime.ProcessObservation;
 import tf.ourworld.hero.procservice.runtime.RuntimeObservation;
 import tf.ourworld.hero.procservice.runtime.SpecProblem;
 import tf.ourworld.hero.procservice.runtime.WorkloadRuntime;
@@ -42,6 +43,7 @@ public final class ProcessRuntime implements WorkloadRuntime {
   private final ScheduledExecutorService executor;
   private final ServiceSupervisor.Context context;
   private final Map<ResourceID, ServiceSupervisor> services = new ConcurrentHashMap<>();
+  private final String unavailable;
   private volatile Consumer<ResourceID> trigger = id -> { };
 
   public ProcessRuntime(OperatorConfig config, Clock clock) {
@@ -57,7 +59,8 @@ public final class ProcessRuntime implements WorkloadRuntime {
     this.executor = Executors.newScheduledThreadPool(2, daemonThreads());
     this.context = new ServiceSupervisor.Context(dirs, new ProcessLauncher(), allowList, clock, executor,
         id -> trigger.accept(id));
-    if (unavailableMessage() == null) {
+    this.unavailable = computeUnavailable();
+    if (unavailable == null) {
       executor.scheduleWithFixedDelay(this::rotateLogs, logLimits.checkInterval().toMillis(),
           logLimits.checkInterval().toMillis(), TimeUnit.MILLISECONDS);
       executor.scheduleWithFixedDelay(this::pollAdopted, ADOPTED_POLL_MILLIS, ADOPTED_POLL_MILLIS,
@@ -72,6 +75,10 @@ public final class ProcessRuntime implements WorkloadRuntime {
 
   @Override
   public String unavailableMessage() {
+    return unavailable;
+  }
+
+  private String computeUnavailable() {
     if (!config.processRuntimeEnabled()) {
       return "runtime Process is disabled on this operator: start it with --process-runtime and --allow-exec PATTERN";
     }
@@ -105,8 +112,8 @@ public final class ProcessRuntime implements WorkloadRuntime {
   @Override
   public RuntimeObservation observe(ProcService service) {
     if (unavailableMessage() != null) {
-      return RuntimeObservation.ofProcesses(service.getSpec().getProcesses().stream()
-          .map(p -> tf.ourworld.hero.procservice.runtime.ProcessObservation.notStarted(p.getName())).toList());
+      return RuntimeObservation.ofProcesses(ServiceSupervisor.processesOf(service).stream()
+          .map(p -> ProcessObservation.notStarted(p.getName())).toList());
     }
     return RuntimeObservation.ofProcesses(supervisor(service).observe(service));
   }
@@ -125,6 +132,11 @@ public final class ProcessRuntime implements WorkloadRuntime {
       return;
     }
     supervisor(service).restart(service, processes);
+  }
+
+  @Override
+  public boolean needsReplacement(ProcService service, RuntimeObservation observation) {
+    return unavailableMessage() == null && supervisor(service).specChanged(service);
   }
 
   @Override

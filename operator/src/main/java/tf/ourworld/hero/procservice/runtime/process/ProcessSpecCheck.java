@@ -28,9 +28,19 @@ final class ProcessSpecCheck {
       List<EnvVarSpec> env = p.getEnv();
       for (int j = 0; env != null && j < env.size(); j++) {
         envName(field + ".env[" + j + "].name", env.get(j).getName()).ifPresent(problems::add);
+        if (hasNul(env.get(j).getValue())) {
+          // The value itself is never echoed: it may be a secret.
+          problems.add(SpecProblem.invalid(field + ".env[" + j + "].value: contains a NUL character"));
+        }
+      }
+      List<String> args = p.getArgs();
+      for (int j = 0; args != null && j < args.size(); j++) {
+        if (hasNul(args.get(j))) {
+          problems.add(SpecProblem.invalid(field + ".args[" + j + "]: contains a NUL character"));
+        }
       }
     }
-    List<ProbeSpec> probes = service.getSpec().getProbes();
+    List<ProbeSpec> probes = service.getSpec().getProbes() == null ? List.of() : service.getSpec().getProbes();
     for (int j = 0; probes != null && j < probes.size(); j++) {
       ProbeSpec probe = probes.get(j);
       if (probe.getExec() != null) {
@@ -45,6 +55,10 @@ final class ProcessSpecCheck {
     return check(service, allowList).isEmpty();
   }
 
+  static boolean hasNul(String s) {
+    return s != null && s.indexOf('\0') >= 0;
+  }
+
   private static void command(String field, List<String> command, ExecAllowList allowList, List<SpecProblem> out) {
     if (command == null || command.isEmpty()) {
       out.add(SpecProblem.invalid(field + ": must not be empty: runtime Process needs command[0]"));
@@ -53,6 +67,11 @@ final class ProcessSpecCheck {
     ExecAllowList.Resolution r = allowList.resolve(command.get(0));
     if (!r.allowed()) {
       out.add(r.problem(field + "[0]"));
+    }
+    for (int i = 1; i < command.size(); i++) {
+      if (hasNul(command.get(i))) {
+        out.add(SpecProblem.invalid(field + "[" + i + "]: contains a NUL character"));
+      }
     }
   }
 

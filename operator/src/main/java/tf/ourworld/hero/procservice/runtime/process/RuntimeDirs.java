@@ -43,9 +43,10 @@ public final class RuntimeDirs {
     return logsDir(serviceDir).resolve(segment(process) + ".log");
   }
 
-  /** Creates the service dir and its logs dir, readable by the operator's user only. */
+  /** Creates the namespace dir, the service dir and its logs dir, readable by the operator's user only. */
   public void create(Path serviceDir) throws IOException {
-    for (Path dir : new Path[] {serviceDir, logsDir(serviceDir)}) {
+    // The namespace dir too: the names of services are nobody else's business either.
+    for (Path dir : new Path[] {serviceDir.getParent(), serviceDir, logsDir(serviceDir)}) {
       if (!Files.isDirectory(dir)) {
         Files.createDirectories(dir);
         trySetPrivate(dir);

@@ -60,17 +60,32 @@ final class ServiceSupervisor {
   synchronized List<ProcessObservation> observe(ProcService service) {
     latest = service;
     List<ProcessObservation> result = new ArrayList<>();
-    for (ProcessSpec spec : service.getSpec().getProcesses()) {
+    for (ProcessSpec spec : processesOf(service)) {
       ManagedProcess mp = processes.get(spec.getName());
       result.add(mp == null ? ProcessObservation.notStarted(spec.getName()) : mp.observation());
     }
     return result;
   }
 
+  /**
+   * True when a running process was started from a different command, args, env or workingDir than
+   * the spec now says (a spec change), so the reconciler replaces it.
+   */
+  synchronized boolean specChanged(ProcService service) {
+    for (ProcessSpec spec : processesOf(service)) {
+      ManagedProcess mp = processes.get(spec.getName());
+      if (mp != null && mp.phase == Phase.Running && mp.specHash != null
+          && !mp.specHash.equals(SpecFingerprint.of(spec))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   synchronized void start(ProcService service, Set<String> names) {
     latest = service;
     stopUndeclared(service);
-    for (ProcessSpec spec : service.getSpec().getProcesses()) {
+    for (ProcessSpec spec : processesOf(service)) {
       if (names.isEmpty() || names.contains(spec.getName())) {
         ManagedProcess mp = processes.computeIfAbsent(spec.getName(), ManagedProcess::new);
         if (!mp.running()) {
@@ -83,7 +98,8 @@ final class ServiceSupervisor {
 
   synchronized void restart(ProcService service, Set<String> names) {
     latest = service;
-    for (ProcessSpec spec : service.getSpec().getProcesses()) {
+    stopUndeclared(service);
+    for (ProcessSpec spec : processesOf(service)) {
       if (!names.isEmpty() && !names.contains(spec.getName())) {
         continue;
       }
@@ -117,10 +133,14 @@ final class ServiceSupervisor {
       pending = true;
     }
     if (!pending) {
+      boolean changed = false;
       for (ManagedProcess mp : processes.values()) {
-        mp.phase = Phase.NotStarted;
+        changed |= mp.phase != Phase.NotStarted || mp.lastExit != null;
+        stoppedOnPurpose(mp);
       }
-      persist();
+      if (changed) {
+        persist(); // a suspended service reconciled again writes nothing
+      }
     }
     return !pending;
   }
@@ -193,10 +213,13 @@ final class ServiceSupervisor {
           ctx.dirs().logFile(serviceDir, mp.name));
       launched = ctx.launcher().launch(request, now);
     } catch (IOException | RuntimeException e) {
+      // An IOException names paths; anything else (ProcessBuilder rejecting an argument or an
+      // environment value) may quote the value, which may be a secret: never pass it on.
+      String why = e instanceof IOException ? e.getMessage() : "invalid command, argument or environment";
       mp.phase = Phase.Exited;
-      mp.lastExit = ExitCodes.unknown(now, "failed to start: " + e.getMessage());
+      mp.lastExit = ExitCodes.unknown(now, "failed to start: " + why);
       log.atWarn().setMessage("Process failed to start").addKeyValue("event", "process_start_failed")
-          .addKeyValue("service", id).addKeyValue("process", mp.name).addKeyValue("error", e.getMessage()).log();
+          .addKeyValue("service", id).addKeyValue("process", mp.name).addKeyValue("error", why).log();
       return;
     }
     mp.generation++;
@@ -206,6 +229,7 @@ final class ServiceSupervisor {
     mp.startTicks = launched.startTicks();
     mp.startTime = now;
     mp.command = resolution.path().toString();
+    mp.specHash = SpecFingerprint.of(spec);
     mp.adopted = false;
     mp.phase = Phase.Running;
     long generation = mp.generation;
@@ -271,20 +295,47 @@ final class ServiceSupervisor {
         return;
       }
       mp.stopTask = null;
+      recordExitIfMissing(mp);
       mp.process = null;
       mp.phase = Phase.NotStarted;
       Runnable then = task.then;
       if (then != null) {
         then.run();
+      } else {
+        stoppedOnPurpose(mp);
       }
       persist();
     }
     ctx.changed().accept(id);
   }
 
+  /**
+   * The exit notice may still be on its way when the stop sees nothing left: take the exit now,
+   * so that the late notice is ignored rather than turning a deliberate stop into an "Exited".
+   */
+  private void recordExitIfMissing(ManagedProcess mp) {
+    if (mp.exitedGeneration == mp.generation) {
+      return;
+    }
+    mp.exitedGeneration = mp.generation;
+    Process process = mp.process;
+    if (process == null) {
+      mp.lastExit = ExitCodes.unknown(ctx.clock().instant(), ExitCodes.ADOPTED_UNKNOWN);
+      return;
+    }
+    try {
+      // The kernel has reaped it (nothing is left): Java's reaper publishes the code within moments.
+      if (process.waitFor(1, java.util.concurrent.TimeUnit.SECONDS)) {
+        mp.lastExit = ExitCodes.fromExitValue(process.exitValue(), ctx.clock().instant());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   private void startAfterStop(String name) {
     ManagedProcess mp = processes.get(name);
-    ProcessSpec spec = latest.getSpec().getProcesses().stream().filter(p -> p.getName().equals(name)).findFirst()
+    ProcessSpec spec = processesOf(latest).stream().filter(p -> p.getName().equals(name)).findFirst()
         .orElse(null);
     if (mp != null && spec != null && !mp.running()) {
       launch(mp, spec);
@@ -294,7 +345,7 @@ final class ServiceSupervisor {
   /** Processes removed from the spec are stopped, then forgotten. */
   private void stopUndeclared(ProcService service) {
     Set<String> declared = new java.util.HashSet<>();
-    service.getSpec().getProcesses().forEach(p -> declared.add(p.getName()));
+    processesOf(service).forEach(p -> declared.add(p.getName()));
     for (ManagedProcess mp : new ArrayList<>(processes.values())) {
       if (declared.contains(mp.name)) {
         continue;
@@ -307,6 +358,21 @@ final class ServiceSupervisor {
         processes.remove(mp.name);
       }
     }
+  }
+
+  /**
+   * NotStarted without lastExit: a process stopped on purpose (suspend, delete) has no exit for
+   * the reconciler to act on, so resuming starts it afresh instead of counting a restart.
+   */
+  private static void stoppedOnPurpose(ManagedProcess mp) {
+    mp.phase = Phase.NotStarted;
+    mp.lastExit = null;
+  }
+
+  /** The declared processes, never null. */
+  static List<ProcessSpec> processesOf(ProcService service) {
+    List<ProcessSpec> list = service.getSpec().getProcesses();
+    return list == null ? List.of() : list;
   }
 
   private Duration grace() {
@@ -332,6 +398,7 @@ final class ServiceSupervisor {
       ManagedProcess mp = new ManagedProcess(e.getKey());
       mp.starts = r.starts();
       mp.command = r.command();
+      mp.specHash = r.specHash();
       mp.startTime = r.startTime() == null ? null : Instant.parse(r.startTime());
       mp.lastExit = r.exitTime() == null && r.exitMessage() == null && r.exitCode() == null ? null
           : new Exit(r.exitCode(), r.exitSignal(), r.exitTime() == null ? null : Instant.parse(r.exitTime()),

@@ -40,7 +40,7 @@ final class StateFile {
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record ProcessRecord(String phase, Long pid, Long startTicks, String startTime, String command, int starts,
-      Integer exitCode, String exitSignal, String exitTime, String exitMessage) {
+      Integer exitCode, String exitSignal, String exitTime, String exitMessage, String specHash) {
   }
 
   /** The content, empty when there is no file. */
