@@ -11,7 +11,7 @@ import picocli.CommandLine.IVersionProvider;
     versionProvider = RootCommand.Version.class,
     description = "Keeps services actually working: spawns or tracks their processes, probes their handlers,"
         + " and writes Running / Degraded / Stopped into each ProcService's status.",
-    subcommands = {RunCommand.class})
+    subcommands = {RunCommand.class, LocalCommand.class})
 public class RootCommand implements Runnable {
   @Override
   public void run() {

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Scenario 5: an invalid ProcService -> Failed/InvalidSpec; a malformed or schema-invalid manifest ->
+# a clear kubectl error; the running service is not disturbed by any of them.
+source "$(dirname "$0")/lib.sh"
+start_local
+apply_example_and_wait_ready
+pids_before="$(process_pid server) $(process_pid ui)"
+restarts_before="$(jp '{.status.restarts}')"
+
+k apply -f "$E2E_ROOT/e2e/manifests/invalid-probe-target.yaml" >/dev/null || fail "kubectl apply of the invalid ProcService failed"
+wait_state Failed 30 broken-probe
+[[ "$(jp '{.status.reason}' broken-probe)" == "InvalidSpec" ]] || fail "reason is $(jp '{.status.reason}' broken-probe), want InvalidSpec"
+log "invalid: $(jp '{.status.message}' broken-probe)"
+[[ -n "$(jp '{.status.message}' broken-probe)" ]] || fail "Failed without a message"
+
+if out="$(k apply -f "$E2E_ROOT/e2e/manifests/malformed.yaml" 2>&1)"; then
+  fail "kubectl accepted a malformed manifest: $out"
+fi
+grep -q "malformed.yaml" <<<"$out" || fail "kubectl's error does not name the file: $out"
+log "malformed: $out"
+
+if out="$(k apply -f "$E2E_ROOT/e2e/manifests/schema-invalid.yaml" 2>&1)"; then
+  fail "kubectl accepted a schema-invalid manifest: $out"
+fi
+grep -q "spec.runtime" <<<"$out" && grep -q "periodSeconds" <<<"$out" \
+  || fail "kubectl's error does not name the invalid fields: $out"
+k get psvc schema-invalid >/dev/null 2>&1 && fail "the schema-invalid ProcService was stored"
+log "schema-invalid: $out"
+
+[[ "$(jp '{.status.state}')" == "Running" ]] || fail "$NAME disturbed: $(jp '{.status.state}')"
+[[ "$(process_pid server) $(process_pid ui)" == "$pids_before" ]] || fail "$NAME processes were restarted"
+[[ "$(jp '{.status.restarts}')" == "$restarts_before" ]] || fail "$NAME restarts changed"
+stop_local
+log "PASS 05-invalid"

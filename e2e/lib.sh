@@ -1,0 +1,207 @@
+#!/usr/bin/env bash
+# Helpers for the e2e scenarios: start `procservice-operator local` in a scratch dir, drive it only
+# through real kubectl (build/tools/bin, v1.31), assert with kubectl wait / -o jsonpath, clean up.
+# Against a real cluster (E2E_KUBECONFIG set) nothing is started: see e2e/README.md.
+set -euo pipefail
+
+E2E_ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+KUBECTL="${KUBECTL:-$E2E_ROOT/build/tools/bin/kubectl}"
+JAR="$E2E_ROOT/operator/target/procservice-operator.jar"
+DEMO="$E2E_ROOT/examples/bin/hero-foundry-demo"
+EXAMPLE="$E2E_ROOT/examples/hero_foundry.yaml"
+NAME=hero-foundry
+# Extra seconds on every time bound: JVM start-up of the demo processes on a busy 2-core machine.
+SLACK="${E2E_SLACK:-20}"
+
+WORK=""
+LOCAL_PID=""
+TRANSITIONS_PID=""
+
+log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+fail() { log "FAIL: $*"; dump; exit 1; }
+
+k() { KUBECONFIG="$WORK/kubeconfig" "$KUBECTL" "$@"; }
+
+# Starts local with the demo allow-listed; no manifests (scenarios apply them with kubectl).
+# With E2E_KUBECONFIG set, runs the operator (`run --process-runtime`) on this machine against that
+# cluster instead: the same scenarios, with the processes local and the API real.
+start_local() {
+  WORK="$(mktemp -d "${TMPDIR:-/tmp}/procservice-e2e.XXXXXX")"
+  if [[ -n "${E2E_KUBECONFIG:-}" ]]; then
+    start_operator_on_cluster
+    return
+  fi
+  log "starting procservice local in $WORK"
+  (
+    cd "$WORK"
+    export PATH="$E2E_ROOT/examples/bin:$PATH"
+    exec java -jar "$JAR" local --port 0 --kubeconfig "$WORK/kubeconfig" --state-dir "$WORK/state" \
+      --allow-exec "$DEMO" --log-format json "$@" >"$WORK/local.out" 2>"$WORK/local.err"
+  ) &
+  LOCAL_PID=$!
+  trap cleanup EXIT
+  local i
+  for i in $(seq 1 120); do
+    if grep -q "Running; press Ctrl-C" "$WORK/local.out" 2>/dev/null; then
+      log "local is up (pid $LOCAL_PID), $(grep -o 'http://127.0.0.1:[0-9]*' "$WORK/local.out" | head -1)"
+      return 0
+    fi
+    kill -0 "$LOCAL_PID" 2>/dev/null || fail "local exited during start-up"
+    sleep 0.5
+  done
+  fail "local did not start within 60s"
+}
+
+start_operator_on_cluster() {
+  cp "$E2E_KUBECONFIG" "$WORK/kubeconfig"
+  log "real cluster: $(k config current-context); installing the CRD, running the operator here"
+  k apply -f "$E2E_ROOT/crds/" >/dev/null || fail "cannot install the CRD"
+  k wait --for=condition=Established crd/procservices.hero.ourworld.tf --timeout=60s >/dev/null || true
+  (
+    cd "$WORK"
+    export PATH="$E2E_ROOT/examples/bin:$PATH" KUBECONFIG="$WORK/kubeconfig"
+    exec java -jar "$JAR" run --process-runtime --allow-exec "$DEMO" --state-dir "$WORK/state" \
+      --namespaces default --http-port 0 --log-format json >"$WORK/local.out" 2>"$WORK/local.err"
+  ) &
+  LOCAL_PID=$!
+  trap cleanup EXIT
+  local i
+  for i in $(seq 1 120); do
+    grep -q "Operator started" "$WORK/local.out" 2>/dev/null && return 0
+    kill -0 "$LOCAL_PID" 2>/dev/null || fail "the operator exited during start-up"
+    sleep 0.5
+  done
+  fail "the operator did not start within 60s"
+}
+
+# Stops local with SIGTERM; it must exit 0 and leave no demo process behind.
+stop_local() {
+  [[ -n "$LOCAL_PID" ]] || return 0
+  stop_transitions
+  if [[ -n "${E2E_KUBECONFIG:-}" ]]; then
+    # `run` leaves processes for adoption by its next start: delete what the scenario made first.
+    k delete psvc "$NAME" broken-probe -n default --ignore-not-found --timeout=60s >/dev/null 2>&1 || true
+  fi
+  log "stopping local (SIGTERM)"
+  kill -TERM "$LOCAL_PID"
+  local rc=0
+  wait "$LOCAL_PID" || rc=$?
+  LOCAL_PID=""
+  [[ $rc -eq 0 ]] || fail "local exited with $rc after SIGTERM, expected 0"
+  local left
+  left="$(demo_pids)"
+  [[ -z "$left" ]] || fail "demo processes left running after local stopped: $left"
+  log "local stopped cleanly, no process left"
+}
+
+cleanup() {
+  local rc=$?
+  stop_transitions
+  if [[ -n "$LOCAL_PID" ]] && kill -0 "$LOCAL_PID" 2>/dev/null; then
+    kill -TERM "$LOCAL_PID" 2>/dev/null || true
+    wait "$LOCAL_PID" 2>/dev/null || true
+  fi
+  local p
+  for p in $(demo_pids); do kill -KILL "$p" 2>/dev/null || true; done
+  if [[ $rc -eq 0 && -n "$WORK" && -z "${E2E_KEEP:-}" ]]; then
+    rm -rf "$WORK"
+  elif [[ -n "$WORK" ]]; then
+    log "kept $WORK for inspection"
+  fi
+}
+
+# PIDs of demo processes started by this scenario's local (their cwd is under its state dir).
+# Reads /proc directly: pgrep (procps) is not on every fresh machine.
+demo_pids() {
+  [[ -n "$WORK" ]] || return 0
+  local d p cwd
+  for d in /proc/[0-9]*; do
+    p="${d#/proc/}"
+    grep -qa HeroFoundryDemo "$d/cmdline" 2>/dev/null || continue
+    cwd="$(readlink "$d/cwd" 2>/dev/null || true)"
+    if [[ "$cwd" == "$WORK"/* ]]; then
+      printf '%s ' "$p"
+    fi
+  done
+}
+
+runtime_dir() { echo "$WORK/state/${1:-default}/${2:-$NAME}"; }
+
+jp() { k get psvc "${2:-$NAME}" -o "jsonpath=$1"; }
+
+# Records every status change of a service, one line: state|reason|restarts|probesReady|message
+start_transitions() {
+  k get psvc "${1:-$NAME}" -w -o 'jsonpath={.status.state}|{.status.reason}|{.status.restarts}|{.status.probesReady}|{.status.message}{"\n"}' \
+    >"$WORK/transitions.log" 2>&1 &
+  TRANSITIONS_PID=$!
+}
+
+stop_transitions() {
+  if [[ -n "$TRANSITIONS_PID" ]]; then
+    kill "$TRANSITIONS_PID" 2>/dev/null || true
+    wait "$TRANSITIONS_PID" 2>/dev/null || true
+    TRANSITIONS_PID=""
+  fi
+}
+
+# await_transition REGEX SECONDS: waits until a recorded transition line matches.
+await_transition() {
+  local regex="$1" secs="$2" i
+  for i in $(seq 1 $((secs * 2))); do
+    if grep -Eq "$regex" "$WORK/transitions.log" 2>/dev/null; then
+      grep -E "$regex" "$WORK/transitions.log" | head -1
+      return 0
+    fi
+    sleep 0.5
+  done
+  fail "no transition matching /$regex/ within ${secs}s"
+}
+
+# wait_state STATE SECONDS [NAME]
+wait_state() {
+  k wait --for="jsonpath={.status.state}=$1" "psvc/${3:-$NAME}" --timeout="${2}s" >/dev/null \
+    || fail "psvc/${3:-$NAME} not $1 within ${2}s (state: $(jp '{.status.state} {.status.reason}: {.status.message}' "${3:-$NAME}" 2>&1))"
+}
+
+# Largest initialDelay + period*successThreshold + timeout over the service's probes: how long a
+# healthy service needs to show Ready once its processes are up.
+ready_bound() {
+  local worst=0 d p t s line
+  while read -r d p t s; do
+    [[ -n "$p" ]] || continue
+    line=$(( ${d:-0} + ${p:-10} * ${s:-1} + ${t:-1} ))
+    (( line > worst )) && worst=$line
+  done < <(jp '{range .spec.probes[*]}{.initialDelaySeconds} {.periodSeconds} {.timeoutSeconds} {.successThreshold}{"\n"}{end}' "${1:-$NAME}")
+  echo $(( worst + SLACK ))
+}
+
+# failureThreshold*period + timeout of one probe, plus slack: how long a failure may take to show.
+failure_bound() {
+  local probe="$1" f p t
+  read -r f p t < <(jp "{range .spec.probes[?(@.name==\"$probe\")]}{.failureThreshold} {.periodSeconds} {.timeoutSeconds}{end}")
+  echo $(( ${f:-3} * ${p:-10} + ${t:-1} + SLACK ))
+}
+
+apply_example_and_wait_ready() {
+  k apply -f "$EXAMPLE" >/dev/null || fail "kubectl apply -f $EXAMPLE failed"
+  local bound
+  bound="$(ready_bound)"
+  log "waiting for Ready (bound ${bound}s from the probe settings + ${SLACK}s start-up slack)"
+  k wait --for=condition=Ready "psvc/$NAME" --timeout="${bound}s" >/dev/null \
+    || fail "psvc/$NAME not Ready within ${bound}s"
+  [[ "$(jp '{.status.state}')" == "Running" ]] || fail "Ready but state is $(jp '{.status.state}')"
+}
+
+process_pid() { jp "{.status.processes[?(@.name==\"$1\")].pid}"; }
+
+dump() {
+  [[ -n "$WORK" && -d "$WORK" ]] || return 0
+  log "---- kubectl get psvc -o wide"
+  k get psvc -A -o wide >&2 2>/dev/null || true
+  log "---- transitions"
+  tail -n 20 "$WORK/transitions.log" >&2 2>/dev/null || true
+  log "---- local.out (tail)"
+  grep -v " DEBUG " "$WORK/local.out" 2>/dev/null | tail -n 30 | cut -c1-400 >&2 || true
+  log "---- local.err (tail)"
+  grep -v " DEBUG " "$WORK/local.err" 2>/dev/null | tail -n 30 | cut -c1-400 >&2 || true
+}
