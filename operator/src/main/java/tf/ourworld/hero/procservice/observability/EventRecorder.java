@@ -40,7 +40,7 @@ public final class EventRecorder implements AutoCloseable {
   public static final String COMPONENT = "procservice-operator";
   /** Same window as client-go's event correlator: a repeat after it starts a new Event. */
   public static final Duration DEDUP_WINDOW = Duration.ofMinutes(10);
-  /** core/v1 validation caps an Event message at 1 kB; longer messages are cut. */
+  /** core/v1 validation caps an Event message at 1 kB (bytes); longer messages are cut. */
   static final int MAX_MESSAGE = 1024;
   private static final int QUEUE = 1000;
 
@@ -195,7 +195,23 @@ public final class EventRecorder implements AutoCloseable {
 
   static String oneLine(String message) {
     String s = Objects.requireNonNullElse(message, "").replaceAll("[\\r\\n\\t]+", " ").strip();
-    return truncate(s, MAX_MESSAGE);
+    // The API server counts bytes, not characters.
+    if (s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= MAX_MESSAGE) {
+      return s;
+    }
+    StringBuilder out = new StringBuilder();
+    int bytes = 3; // the "..." appended
+    for (int i = 0; i < s.length(); ) {
+      int cp = s.codePointAt(i);
+      int len = new String(Character.toChars(cp)).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+      if (bytes + len > MAX_MESSAGE) {
+        break;
+      }
+      out.appendCodePoint(cp);
+      bytes += len;
+      i += Character.charCount(cp);
+    }
+    return out.append("...").toString();
   }
 
   private static String truncate(String s, int max) {

@@ -6,6 +6,7 @@ import ch.qos.logback.core.joran.spi.JoranException;
 import java.util.Locale;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /** How log lines look: one JSON object per line (production) or a human-readable line (local). */
 public enum LogFormat {
@@ -33,12 +34,14 @@ public enum LogFormat {
 
   /**
    * Switches every log line to {@code format} ({@code json} or {@code text}) by setting
-   * {@value #PROPERTY} and reconfiguring logback from its usual configuration file. Call it
-   * before anything else logs; lines already written stay as they were.
+   * {@value #PROPERTY} and reconfiguring logback from its usual configuration file, and routes
+   * java.util.logging (the mock API server, Vert.x) through it too. Call it before anything else
+   * logs; lines already written stay as they were.
    */
   public static LogFormat apply(String format) {
     LogFormat f = parse(format);
     System.setProperty(PROPERTY, f.value());
+    routeJavaUtilLogging();
     ILoggerFactory factory = LoggerFactory.getILoggerFactory();
     if (factory instanceof LoggerContext ctx) {
       ctx.reset();
@@ -49,5 +52,13 @@ public enum LogFormat {
       }
     }
     return f;
+  }
+
+  /** Replaces JUL's console handler by the SLF4J bridge; logback.xml propagates its levels to JUL. */
+  private static synchronized void routeJavaUtilLogging() {
+    if (!SLF4JBridgeHandler.isInstalled()) {
+      SLF4JBridgeHandler.removeHandlersForRootLogger();
+      SLF4JBridgeHandler.install();
+    }
   }
 }

@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import tf.ourworld.hero.procservice.model.ServiceState;
+import tf.ourworld.hero.procservice.probe.ProbeObserver;
 
 /**
  * The operator's Prometheus metrics: per-service state, probe results and latency, restarts,
@@ -31,12 +32,14 @@ import tf.ourworld.hero.procservice.model.ServiceState;
  * {@code procservice_probe_duration_seconds{namespace,name,probe,kind}} (histogram),
  * {@code procservice_restarts_total{namespace,name,process}},
  * {@code procservice_reconcile_total{namespace,name,outcome}} and
- * {@code procservice_reconcile_duration_seconds{outcome}} (histogram).
+ * {@code procservice_reconcile_duration_seconds{outcome}} (histogram) and
+ * {@code procservice_probe_lag_seconds} (histogram: how late probes start, a sign of an overloaded scheduler).
  */
-public final class OperatorMetrics {
+public final class OperatorMetrics implements ProbeObserver {
   static final String STATE = "procservice.state";
   static final String PROBE = "procservice.probe";
   static final String PROBE_DURATION = "procservice.probe.duration";
+  static final String PROBE_LAG = "procservice.probe.lag";
   static final String RESTARTS = "procservice.restarts";
   static final String RECONCILE = "procservice.reconcile";
   static final String RECONCILE_DURATION = "procservice.reconcile.duration";
@@ -98,10 +101,25 @@ public final class OperatorMetrics {
 
   /**
    * Counts one probe run and records its latency. Same shape as the probe package's
-   * {@code ProbeObserver.onResult}, so {@code metrics::probeResult} can be passed as one.
+   * {@link ProbeObserver#onResult}, which delegates here.
    */
   public void probeResult(ResourceID service, String probe, String kind, boolean success, long latencyNanos) {
     probeResult(namespaceOf(service), service.getName(), probe, kind, success, latencyNanos);
+  }
+
+  @Override
+  public void onResult(ResourceID service, String probe, String kind, boolean success, long latencyNanos) {
+    probeResult(service, probe, kind, success, latencyNanos);
+  }
+
+  /** Records how late a probe run started after its planned time (one histogram for all probes). */
+  @Override
+  public void onStart(ResourceID service, String probe, long lagNanos) {
+    Timer.builder(PROBE_LAG)
+        .description("How long after its planned time a probe run started (timer delay plus queueing)")
+        .serviceLevelObjectives(PROBE_BUCKETS)
+        .register(registry)
+        .record(Math.max(0, lagNanos), TimeUnit.NANOSECONDS);
   }
 
   /** Counts one probe run and records its latency. */

@@ -29,6 +29,11 @@ public interface ProbeRunner extends AutoCloseable {
   /** Number of scheduled probe tasks alive (for leak tests and metrics). */
   int liveTasks();
 
+  /** True while the runner's own threads accept work (for /healthz). */
+  default boolean alive() {
+    return true;
+  }
+
   @Override
   void close();
 }

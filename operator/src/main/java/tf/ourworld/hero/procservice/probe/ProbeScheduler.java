@@ -107,6 +107,11 @@ public final class ProbeScheduler implements ProbeRunner {
   }
 
   @Override
+  public boolean alive() {
+    return !pool.isShutdown();
+  }
+
+  @Override
   public synchronized void cancel(ResourceID service) {
     Map<String, Task> tasks = services.remove(service);
     if (tasks != null) {

@@ -13,27 +13,35 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs deploy/argocd/health_test.lua, the Argo CD health check against sample statuses, with a
- * real Lua interpreter. In CI (CI=true) a missing interpreter fails the test; on a workstation
- * it is skipped with the command to install it.
+ * Runs scripts/test-argocd-health.sh: the Argo CD health check against sample statuses with a
+ * real Lua interpreter, installed by the script when missing (as root with apt-get). In CI
+ * (CI=true) it always runs, so a missing interpreter fails loudly; on a workstation that cannot
+ * install it the test is skipped with the command to run.
  */
 class ArgoHealthLuaTest {
   @Test
   void healthCheckGivesTheExpectedArgoStatusForEverySample() throws Exception {
-    Optional<Path> lua = findLua();
-    if (lua.isEmpty()) {
-      String hint = "no lua5.4 on PATH: run scripts/test-argocd-health.sh (installs it as root) or apt-get install lua5.4";
-      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-        throw new AssertionError(hint);
-      }
-      assumeTrue(false, hint);
+    boolean ci = "true".equalsIgnoreCase(System.getenv("CI"));
+    // The script installs lua5.4 when it is missing and it runs as root with apt-get; elsewhere it fails.
+    boolean canRun = findLua().isPresent() || (isRoot() && onPath("apt-get"));
+    if (!canRun && !ci) {
+      assumeTrue(false, "no lua5.4 on PATH: apt-get install lua5.4, or run scripts/test-argocd-health.sh as root");
     }
-    Path test = RbacAudit.projectRoot().resolve("deploy/argocd/health_test.lua");
-    Process p = new ProcessBuilder(lua.get().toString(), test.toString()).redirectErrorStream(true).start();
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("lua finished").isTrue();
+    Path script = RbacAudit.projectRoot().resolve("scripts/test-argocd-health.sh");
+    Process p = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("test-argocd-health.sh finished").isTrue();
     assertThat(p.exitValue()).as(out).isZero();
     assertThat(out).containsPattern("argocd-health: [1-9][0-9]* passed, 0 failed");
+  }
+
+  private static boolean isRoot() {
+    return "root".equals(System.getProperty("user.name"));
+  }
+
+  private static boolean onPath(String name) {
+    return Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
+        .anyMatch(dir -> Files.isExecutable(Path.of(dir, name)));
   }
 
   private static Optional<Path> findLua() throws IOException {

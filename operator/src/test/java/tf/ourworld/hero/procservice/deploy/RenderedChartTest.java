@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 import tf.ourworld.hero.procservice.model.CrdDefinition;
 
 /**
- * The chart as {@code helm template} renders it (scripts/helm-check.sh renders it into the folder
+ * The chart as {@code helm template} renders it, and deploy/ as {@code kubectl kustomize} does
+ * (scripts/helm-check.sh renders them into the folder
  * given as {@code -Dprocservice.helm.rendered}, and runs this test; without it there is nothing
  * to check and the test is skipped).
  */
@@ -68,6 +69,8 @@ class RenderedChartTest {
     assertThat(d.path("spec").path("strategy").path("type").asText()).isEqualTo("Recreate");
     assertThat(texts(container(d).path("args"))).noneMatch(a -> a.startsWith("--leader-election"))
         .noneMatch(a -> a.startsWith("--namespaces")).noneMatch(a -> a.startsWith("--selector"));
+    assertThat(d.path("spec").path("template").path("metadata").path("annotations").path("prometheus.io/port").asText())
+        .isEqualTo(container(d).path("ports").get(0).path("containerPort").asText());
     assertThat(m.find("ServiceMonitor")).isEmpty();
     assertThat(m.find("ConfigMap")).isEmpty();
   }
@@ -101,6 +104,19 @@ class RenderedChartTest {
           .as("RBAC rendered from the chart (%s) vs %s", file, RbacAudit.DEPLOY_RBAC)
           .isEqualTo(grants(RbacRules.load(ROOT.resolve(RbacAudit.DEPLOY_RBAC))));
     }
+  }
+
+  @Test
+  void kustomizeRendersTheSameObjectsAsTheManifests() {
+    Manifests k = load("kustomize.yaml");
+    for (String kind : List.of("Namespace", "CustomResourceDefinition", "ServiceAccount", "ClusterRole", "ClusterRoleBinding",
+        "Role", "RoleBinding", "Deployment", "Service", "ConfigMap")) {
+      assertThat(k.all(kind)).as("%s rendered by kubectl kustomize deploy/", kind).hasSize(1);
+    }
+    DeploymentAssertions.assertOperatorDeployment(k.one("Deployment"));
+    assertThat(k.one("ConfigMap").path("metadata").path("labels").path("grafana_dashboard").asText()).isEqualTo("1");
+    assertThat(grants(RbacRules.load(dir.resolve("kustomize.yaml"))))
+        .isEqualTo(grants(RbacRules.load(ROOT.resolve(RbacAudit.DEPLOY_RBAC))));
   }
 
   @Test

@@ -125,6 +125,9 @@ class EventRecorderIT {
     assertThat(events()).singleElement()
         .satisfies(e -> assertThat(e.getMessage()).isEqualTo("spec.probes[0]: exactly one action is required"));
     assertThat(EventRecorder.oneLine("x".repeat(5000))).hasSize(EventRecorder.MAX_MESSAGE).endsWith("...");
+    String cut = EventRecorder.oneLine("é".repeat(1000));
+    assertThat(cut.getBytes(java.nio.charset.StandardCharsets.UTF_8)).hasSizeLessThanOrEqualTo(EventRecorder.MAX_MESSAGE);
+    assertThat(cut).startsWith("éé").endsWith("...");
   }
 
   @Test

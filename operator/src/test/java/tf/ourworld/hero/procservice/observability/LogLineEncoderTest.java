@@ -17,9 +17,11 @@ class LogLineEncoderTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final Logger log = LoggerFactory.getLogger("tf.ourworld.hero.procservice.probe.ProbeScheduler");
 
+  private final String formatBefore = System.getProperty(LogFormat.PROPERTY);
+
   @AfterEach
-  void backToDefault() {
-    LogFormat.apply("json");
+  void backToWhatItWas() {
+    LogFormat.apply(formatBefore == null ? "json" : formatBefore);
   }
 
   /** Runs {@code body} with stdout captured, after switching the format. */
@@ -100,6 +102,18 @@ class LogLineEncoderTest {
       LoggerFactory.getLogger("okhttp3.OkHttpClient").warn("signal");
     });
     assertThat(out).doesNotContain("noise").contains("signal");
+  }
+
+  @Test
+  void javaUtilLoggingGoesThroughTheSameFormatAndLevels() throws Exception {
+    String out = capture("json", () -> {
+      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver.MockWebServer").info("noise");
+      java.util.logging.Logger.getLogger("tf.ourworld.hero.procservice.local.EmbeddedApi").warning("jul signal");
+    });
+    assertThat(out).doesNotContain("noise");
+    JsonNode line = JSON.readTree(out.lines().filter(l -> l.contains("jul signal")).findFirst().orElseThrow());
+    assertThat(line.get("level").asText()).isEqualTo("WARN");
+    assertThat(line.get("logger").asText()).isEqualTo("tf.ourworld.hero.procservice.local.EmbeddedApi");
   }
 
   @Test

@@ -48,6 +48,20 @@ class OperatorMetricsTest {
   }
 
   @Test
+  void isTheProbeObserverTheSchedulerReportsTo() {
+    tf.ourworld.hero.procservice.probe.ProbeObserver observer = metrics;
+    ResourceID svc = new ResourceID("hero-foundry", "hero");
+    observer.onStart(svc, "rpc", TimeUnit.MILLISECONDS.toNanos(2));
+    observer.onResult(svc, "rpc", "tcpSocket", true, 1000);
+
+    PrometheusText out = scrape();
+    assertThat(out.types()).containsEntry("procservice_probe_lag_seconds", "histogram");
+    assertThat(out.value("procservice_probe_lag_seconds_count")).contains(1.0);
+    assertThat(out.value("procservice_probe_total", "namespace", "hero", "name", "hero-foundry", "probe", "rpc",
+        "kind", "tcpSocket", "result", "success")).contains(1.0);
+  }
+
+  @Test
   void restartsAndReconcilesAreCounted() {
     metrics.restart("hero", "hero-foundry", "ui");
     metrics.restart("hero", "hero-foundry", "ui");

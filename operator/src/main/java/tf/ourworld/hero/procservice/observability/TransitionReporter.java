@@ -1,0 +1,170 @@
+package tf.ourworld.hero.procservice.observability;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tf.ourworld.hero.procservice.model.ProbeStatus;
+import tf.ourworld.hero.procservice.model.ProcService;
+import tf.ourworld.hero.procservice.model.ProcServiceStatus;
+import tf.ourworld.hero.procservice.model.ServiceState;
+import tf.ourworld.hero.procservice.probe.ProbeResult;
+import tf.ourworld.hero.procservice.reconcile.TransitionEvents;
+
+/**
+ * Turns the reconciler's status transitions into Kubernetes Events, metrics and one log line
+ * each: ProbeFailed when a probe crosses its threshold (per probe, with its error), a Warning
+ * with the reason when the service becomes Degraded otherwise (ProcessExited, ...), Restarting,
+ * Recovered, RestartLimitExceeded, InvalidSpec (and the other Failed reasons); each once per
+ * transition, never per probe run. A null recorder or metrics turns that part off. Never throws
+ * into the reconciler.
+ */
+public final class TransitionReporter implements TransitionEvents {
+  private static final Logger log = LoggerFactory.getLogger(TransitionReporter.class);
+  private static final Set<ServiceState> UNHEALTHY = Set.of(ServiceState.Degraded, ServiceState.Failed);
+
+  private final EventRecorder events;
+  private final OperatorMetrics metrics;
+  /** Services that were Degraded or Failed since they last ran, by uid: Recovered is due when they run again. */
+  private final Map<String, Boolean> unhealthySinceRunning = new ConcurrentHashMap<>();
+
+  /** One Event to write. */
+  record Emitted(String type, String reason, String message) {
+    static Emitted of(EventReason reason, String message) {
+      return new Emitted(reason.type(), reason.name(), message);
+    }
+  }
+
+  public TransitionReporter(EventRecorder events, OperatorMetrics metrics) {
+    this.events = events;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void statusChanged(ProcService service, ProcServiceStatus before, ProcServiceStatus after) {
+    try {
+      if (after == null) {
+        return;
+      }
+      if (metrics != null && after.getState() != null) {
+        metrics.serviceState(namespace(service), name(service), after.getState());
+      }
+      ServiceState was = before == null ? null : before.getState();
+      if (was != after.getState() || before == null || !Objects.equals(before.getReason(), after.getReason())) {
+        log.atInfo().setMessage("service state changed").addKeyValue("event", "state_changed")
+            .addKeyValue("namespace", namespace(service)).addKeyValue("name", name(service))
+            .addKeyValue("from", was).addKeyValue("to", after.getState()).addKeyValue("reason", after.getReason())
+            .addKeyValue("message", after.getMessage()).log();
+      }
+      List<Emitted> due = transitions(service.getMetadata().getUid(), before, after);
+      if (events != null) {
+        for (Emitted e : due) {
+          events.record(service, e.type(), e.reason(), e.message());
+        }
+      }
+    } catch (RuntimeException e) {
+      log.atWarn().addKeyValue("namespace", namespace(service)).addKeyValue("name", name(service))
+          .addKeyValue("error", e.toString()).log("Cannot report a status transition");
+    }
+  }
+
+  @Override
+  public void restarting(ProcService service, String targets, String why) {
+    try {
+      log.atWarn().setMessage("restarting").addKeyValue("event", "restarting")
+          .addKeyValue("namespace", namespace(service)).addKeyValue("name", name(service))
+          .addKeyValue("targets", targets).addKeyValue("why", why).log();
+      if (metrics != null) {
+        for (String target : targets.split(",")) {
+          if (!target.isBlank()) {
+            metrics.restart(namespace(service), name(service), target.trim());
+          }
+        }
+      }
+      if (events != null) {
+        events.record(service, EventReason.Restarting,
+            "Restarting " + targets + (why == null || why.isBlank() ? "" : ": " + why));
+      }
+    } catch (RuntimeException e) {
+      log.atWarn().addKeyValue("namespace", namespace(service)).addKeyValue("name", name(service))
+          .addKeyValue("error", e.toString()).log("Cannot report a restart");
+    }
+  }
+
+  @Override
+  public void forget(ProcService service) {
+    if (metrics != null) {
+      metrics.forget(namespace(service), name(service));
+    }
+    String uid = service.getMetadata().getUid();
+    if (uid != null) {
+      unhealthySinceRunning.remove(uid);
+    }
+  }
+
+  /** The Events a status change calls for; {@code uid} keys the memory of past unhealthiness. */
+  List<Emitted> transitions(String uid, ProcServiceStatus before, ProcServiceStatus after) {
+    List<Emitted> out = new ArrayList<>();
+    if (after == null || after.getState() == null) {
+      return out;
+    }
+    ServiceState was = before == null ? null : before.getState();
+    ServiceState now = after.getState();
+    String key = uid == null ? "" : uid;
+    boolean reasonChanged = was != now || before == null || !Objects.equals(before.getReason(), after.getReason());
+
+    if (now == ServiceState.Failed && reasonChanged) {
+      String reason = Objects.requireNonNullElse(after.getReason(), EventReason.InvalidSpec.name());
+      out.add(reason.equals(EventReason.RestartLimitExceeded.name())
+          ? Emitted.of(EventReason.RestartLimitExceeded, message(after))
+          : new Emitted(EventRecorder.WARNING, reason, message(after)));
+    }
+    // ProbeFailed has its per-probe Events below; any other Degraded reason (ProcessExited, ...) is one Warning.
+    if (now == ServiceState.Degraded && reasonChanged && after.getReason() != null
+        && !EventReason.ProbeFailed.name().equals(after.getReason())) {
+      out.add(new Emitted(EventRecorder.WARNING, after.getReason(), message(after)));
+    }
+    for (ProbeStatus p : probes(after)) {
+      if (ProbeResult.Failure.name().equals(p.getResult()) && !wasFailing(before, p.getName())) {
+        out.add(Emitted.of(EventReason.ProbeFailed, "Probe " + p.getName() + " failed "
+            + Objects.requireNonNullElse(p.getConsecutiveFailures(), 1) + " times"
+            + (p.getLastError() == null || p.getLastError().isBlank() ? "" : ": " + p.getLastError())));
+      }
+    }
+    if (UNHEALTHY.contains(now)) {
+      unhealthySinceRunning.put(key, Boolean.TRUE);
+    } else if (now == ServiceState.Running) {
+      // Remembered unhealthiness, or visible in the previous status (after an operator restart the memory is empty).
+      boolean remembered = unhealthySinceRunning.remove(key) != null;
+      if (remembered || UNHEALTHY.contains(was) || (before != null && "Restarting".equals(before.getReason()))) {
+        out.add(Emitted.of(EventReason.Recovered, "Every process is up and every probe passes again"));
+      }
+    }
+    return out;
+  }
+
+  private static boolean wasFailing(ProcServiceStatus before, String probe) {
+    return probes(before).stream()
+        .anyMatch(p -> Objects.equals(p.getName(), probe) && ProbeResult.Failure.name().equals(p.getResult()));
+  }
+
+  private static List<ProbeStatus> probes(ProcServiceStatus s) {
+    return s == null || s.getProbes() == null ? List.of() : s.getProbes();
+  }
+
+  private static String message(ProcServiceStatus s) {
+    return s.getMessage() == null || s.getMessage().isBlank() ? Objects.requireNonNullElse(s.getReason(), "") : s.getMessage();
+  }
+
+  private static String namespace(ProcService s) {
+    return Objects.requireNonNullElse(s.getMetadata().getNamespace(), "");
+  }
+
+  private static String name(ProcService s) {
+    return s.getMetadata().getName();
+  }
+}
