@@ -27,6 +27,8 @@ k() { KUBECONFIG="$WORK/kubeconfig" "$KUBECTL" "$@"; }
 # cluster instead: the same scenarios, with the processes local and the API real.
 start_local() {
   WORK="$(mktemp -d "${TMPDIR:-/tmp}/procservice-e2e.XXXXXX")"
+  # run.sh reaps what is left under this dir if the scenario is killed before its own cleanup
+  if [[ -n "${E2E_WORK_FILE:-}" ]]; then echo "$WORK" >"$E2E_WORK_FILE"; fi
   if [[ -n "${E2E_KUBECONFIG:-}" ]]; then
     start_operator_on_cluster
     return
