@@ -1,6 +1,7 @@
 package tf.ourworld.hero.procservice.observability;
 
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
 /**
@@ -24,6 +25,10 @@ public final class ReconcileMetrics implements Metrics {
     try {
       T result = execution.execute();
       record(execution.resourceID(), System.nanoTime() - start, prefix.isEmpty() ? "success" : prefix);
+      if (result instanceof DeleteControl d && d.isRemoveFinalizer() && execution.resourceID() != null) {
+        // the service is gone: its series go too, after this last reconcile was counted
+        metrics.forget(execution.resourceID());
+      }
       return result;
     } catch (Exception e) {
       record(execution.resourceID(), System.nanoTime() - start, prefix.isEmpty() ? "error" : prefix + "_error");

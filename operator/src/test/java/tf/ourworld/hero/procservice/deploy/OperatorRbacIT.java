@@ -99,7 +99,10 @@ class OperatorRbacIT {
   private void failUntilReplaced() {
     String before = podUid();
     status.set(500);
-    await().atMost(Duration.ofSeconds(60)).until(() -> podUid() != null && !podUid().equals(before));
+    await().atMost(Duration.ofSeconds(60)).until(() -> {
+      String now = podUid(); // read once: the pod may vanish between two reads
+      return now != null && !now.equals(before);
+    });
     status.set(200);
     await().atMost(Duration.ofSeconds(60)).until(() -> state() == ServiceState.Running);
   }

@@ -84,6 +84,9 @@ class LeaderElectionIT {
     h.setPort(new IntOrString(target.port()));
     probe.setHttpGet(h);
     spec.setProbes(List.of(probe));
+    tf.ourworld.hero.procservice.model.RecoverySpec warn = new tf.ourworld.hero.procservice.model.RecoverySpec();
+    warn.setAction(tf.ourworld.hero.procservice.model.RecoveryAction.Warn); // report only: nothing may restart it
+    spec.setRecovery(warn);
     ps.setSpec(spec);
     client.resource(ps).create();
     await().atMost(Duration.ofSeconds(30)).until(() -> state() == ServiceState.Running);
