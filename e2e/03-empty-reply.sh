@@ -45,9 +45,9 @@ kill -0 "$pid" || fail "Warn: server process $pid is gone"
 events="$(k get events --field-selector "involvedObject.name=$NAME" -o 'jsonpath={range .items[*]}{.reason}: {.message}{"\n"}{end}')"
 log "events: $(tr '\n' ';' <<<"$events")"
 grep -q "ProbeFailed" <<<"$events" || fail "no ProbeFailed Event for $NAME"
-grep -h "probe_failed" "$WORK/local.out" "$WORK/local.err" | grep -q "empty reply" \
+grep -ah "probe_failed" "$WORK/local.out" "$WORK/local.err" | grep -q "empty reply" \
   || fail "no probe_failed log line with 'empty reply'"
-grep -h "probe_failed" "$WORK/local.out" "$WORK/local.err" | grep "empty reply" | head -1 | grep -q '^{' \
+grep -ah "probe_failed" "$WORK/local.out" "$WORK/local.err" | grep "empty reply" | head -1 | grep -q '^{' \
   || fail "the probe_failed log line is not JSON"
 log "Warn: removing the poison: back to Running without a restart"
 rm -f "$(runtime_dir)/server.poison"

@@ -150,8 +150,8 @@ stop_transitions() {
 await_transition() {
   local regex="$1" secs="$2" i
   for i in $(seq 1 $((secs * 2))); do
-    if grep -Eq "$regex" "$WORK/transitions.log" 2>/dev/null; then
-      grep -E "$regex" "$WORK/transitions.log" | head -1
+    if grep -aEq "$regex" "$WORK/transitions.log" 2>/dev/null; then
+      grep -aE "$regex" "$WORK/transitions.log" | head -1
       return 0
     fi
     sleep 0.5
