@@ -6,7 +6,8 @@ apply_example_and_wait_ready
 grace="$(jp '{.spec.stopGracePeriodSeconds}')"
 k patch psvc "$NAME" --type=merge -p '{"spec":{"suspend":true}}' >/dev/null
 wait_state Stopped "$(( grace + SLACK ))"
-[[ "$(jp '{.status.reason}')" == "Suspended" ]] || fail "reason is $(jp '{.status.reason}'), want Suspended"
+k wait --for="jsonpath={.status.reason}=Suspended" "psvc/$NAME" --timeout=15s >/dev/null \
+  || fail "reason is $(jp '{.status.reason}'), want Suspended"
 [[ -z "$(demo_pids)" ]] || fail "processes still running while suspended: $(demo_pids)"
 k patch psvc "$NAME" --type=merge -p '{"spec":{"suspend":false}}' >/dev/null
 wait_state Running "$(ready_bound)"
