@@ -3,6 +3,15 @@
 # recovery.action Restart -> Degraded "empty reply", restarted, Running.
 # recovery.action Warn    -> Degraded "empty reply", no restart, an Event and a probe_failed log line.
 source "$(dirname "$0")/lib.sh"
+
+# Sum of the counts of the service's ProbeFailed Events (a repeat bumps count, a new one adds one).
+probe_failed_events() {
+  local total=0 c
+  for c in $(k get events --field-selector "involvedObject.name=$NAME,reason=ProbeFailed" -o 'jsonpath={range .items[*]}{.count}{" "}{end}'); do
+    total=$(( total + ${c:-1} ))
+  done
+  echo "$total"
+}
 start_local
 apply_example_and_wait_ready
 bound="$(failure_bound rpc)"
@@ -29,6 +38,7 @@ k wait --for="jsonpath={.status.observedGeneration}=$gen" "psvc/$NAME" --timeout
 wait_state Running "$(ready_bound)"
 before="$(jp '{.status.restarts}')"
 pid="$(process_pid server)"
+events_before="$(probe_failed_events)"
 start_transitions
 touch "$(runtime_dir)/server.poison"
 line="$(await_transition '^Degraded\|.*empty reply' "$bound")"
@@ -45,6 +55,11 @@ kill -0 "$pid" || fail "Warn: server process $pid is gone"
 events="$(k get events --field-selector "involvedObject.name=$NAME" -o 'jsonpath={range .items[*]}{.reason}: {.message}{"\n"}{end}')"
 log "events: $(tr '\n' ';' <<<"$events")"
 grep -q "ProbeFailed" <<<"$events" || fail "no ProbeFailed Event for $NAME"
+for _ in $(seq 1 20); do
+  (( $(probe_failed_events) > events_before )) && break
+  sleep 0.5
+done
+(( $(probe_failed_events) > events_before )) || fail "Warn: no new ProbeFailed Event (count still $events_before)"
 grep -ah "probe_failed" "$WORK/local.out" "$WORK/local.err" | grep -q "empty reply" \
   || fail "no probe_failed log line with 'empty reply'"
 grep -ah "probe_failed" "$WORK/local.out" "$WORK/local.err" | grep "empty reply" | head -1 | grep -q '^{' \
