@@ -29,6 +29,10 @@ final class ExecCheck implements ProbeCheck {
     return "exec " + argv.get(0); // arguments may carry secrets: never shown
   }
 
+  /** What an exec probe inherits from the operator's environment. */
+  static final java.util.List<String> SAFE_ENV = java.util.List.of("PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL",
+      "TZ", "TMPDIR");
+
   @Override
   public void run(ProbeCall call) throws ProbeFailure, InterruptedException {
     ProcessBuilder builder = new ProcessBuilder(argv)
@@ -37,6 +41,21 @@ final class ExecCheck implements ProbeCheck {
         .redirectError(ProcessBuilder.Redirect.DISCARD);
     if (workingDir != null) {
       builder.directory(workingDir.toFile());
+    }
+    // Like the service's processes: a few harmless variables, never the operator's own environment
+    // (which may hold credentials).
+    java.util.Map<String, String> env = builder.environment();
+    java.util.Map<String, String> keep = new java.util.HashMap<>();
+    for (String name : SAFE_ENV) {
+      String v = System.getenv(name);
+      if (v != null) {
+        keep.put(name, v);
+      }
+    }
+    env.clear();
+    env.putAll(keep);
+    if (workingDir != null) {
+      env.put("PROCSERVICE_RUNTIME_DIR", workingDir.toString());
     }
     Process process;
     try {
