@@ -213,14 +213,16 @@ public class LocalCommand implements Callable<Integer> {
     }
   }
 
+  /** Closes one component; whatever it throws, the next ones still get closed and the processes stopped. */
   private static void closeQuietly(AutoCloseable c, String what) {
     if (c == null) {
       return;
     }
     try {
       c.close();
-    } catch (Exception e) {
-      LoggerFactory.getLogger(LocalCommand.class).atWarn().setCause(e).addKeyValue("component", what).log("Error while stopping");
+    } catch (Exception | LinkageError e) {
+      LoggerFactory.getLogger(LocalCommand.class).atWarn().setCause(e)
+          .addKeyValue("component", what).log("Error while stopping");
     }
   }
 }
