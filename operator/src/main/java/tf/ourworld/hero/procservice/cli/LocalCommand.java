@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import tf.ourworld.hero.procservice.app.OperatorApp;
+import tf.ourworld.hero.procservice.model.RuntimeKind;
+import tf.ourworld.hero.procservice.runtime.DisabledRuntime;
 import tf.ourworld.hero.procservice.config.OperatorConfig;
 import tf.ourworld.hero.procservice.local.AllowList;
 import tf.ourworld.hero.procservice.local.ChildProcesses;
@@ -37,6 +39,9 @@ import tf.ourworld.hero.procservice.local.ServiceTable;
         + " and run the operator on it with the Process runtime. Use kubectl with the kubeconfig it writes.",
         "Ctrl-C or SIGTERM stops every process it started and exits 0."})
 public class LocalCommand implements Callable<Integer> {
+  static final String POD_UNAVAILABLE = "runtime Pod needs a cluster (a kubelet runs the pods): `local` runs"
+      + " runtime Process and Track only; set spec.runtime: Process, or run the operator against a cluster";
+
   /** Seconds between SIGTERM and SIGKILL for the processes still running when local stops. */
   static final int STOP_GRACE_SECONDS = 10;
 
@@ -132,7 +137,10 @@ public class LocalCommand implements Callable<Integer> {
 
       OperatorConfig config = localConfig(allow);
       try {
-        operator[0] = OperatorApp.start(client, config);
+        // No kubelet here: a Pod would be stored but never run, so say so instead of Starting forever.
+        operator[0] = OperatorApp.builder(client, config)
+            .runtime(new DisabledRuntime(RuntimeKind.Pod, POD_UNAVAILABLE))
+            .start();
       } catch (IllegalArgumentException e) {
         err.println("error: " + e.getMessage());
         return 2;

@@ -13,12 +13,12 @@ import java.util.Map;
  * patches (what kubectl sends for built-in kinds) are treated as merge patches: right for maps
  * such as labels and annotations, which is what kubectl annotate/label/apply change here.
  */
-final class MergePatch {
+public final class MergePatch {
   private MergePatch() {
   }
 
   /** RFC 7386: applies {@code patch} to a copy of {@code target}. */
-  static JsonNode apply(JsonNode target, JsonNode patch) {
+  public static JsonNode apply(JsonNode target, JsonNode patch) {
     if (!patch.isObject()) {
       return patch.deepCopy();
     }

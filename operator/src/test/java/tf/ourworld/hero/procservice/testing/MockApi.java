@@ -10,7 +10,6 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import tf.ourworld.hero.procservice.local.MergePatchDispatcher;
 import tf.ourworld.hero.procservice.model.CrdDefinition;
 
 /**

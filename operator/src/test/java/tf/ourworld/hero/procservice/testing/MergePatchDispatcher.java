@@ -1,7 +1,8 @@
-package tf.ourworld.hero.procservice.local;
+package tf.ourworld.hero.procservice.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import tf.ourworld.hero.procservice.local.MergePatch;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Buffer;
