@@ -180,7 +180,7 @@ public final class ProcServiceReconciler implements Reconciler<ProcService>, Cle
       rt.restart(resource, needs.restart());
       tracker.recordRestart(now);
       if (spec.getRuntime() == RuntimeKind.Track) {
-        recovery.operatorRestarts()[0]++;
+        recovery.operatorRestarts().incrementAndGet();
       }
     }
   }
@@ -207,7 +207,7 @@ public final class ProcServiceReconciler implements Reconciler<ProcService>, Cle
     RestartLimitSpec limit = spec.getRecovery() == null ? null : spec.getRecovery().getRestartLimit();
     int max = limit == null || limit.getMaxRestarts() == null ? 5 : limit.getMaxRestarts();
     int window = limit == null || limit.getWindowSeconds() == null ? 600 : limit.getWindowSeconds();
-    return new RecoveryView(t.nextRestartTime(), t.limitExceeded(), max, window, recovery.operatorRestarts()[0]);
+    return new RecoveryView(t.nextRestartTime(), t.limitExceeded(), max, window, recovery.operatorRestarts().get());
   }
 
   @Override

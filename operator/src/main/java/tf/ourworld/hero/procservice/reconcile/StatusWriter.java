@@ -35,9 +35,18 @@ public final class StatusWriter {
     if (wanted.equals(cached) || wanted.equals(last)) {
       return false;
     }
-    JsonNode base = last != null && isNewer(resource, last) ? last : cached;
+    // Diff against the cache (what the server had, or still has if our last write was lost), and
+    // also remove what our last write added, in case the cache has not caught up with it yet.
+    JsonNode diff = StatusDiff.mergePatch(cached, wanted);
+    if (last != null && diff instanceof ObjectNode d) {
+      last.fieldNames().forEachRemaining(k -> {
+        if (!wanted.has(k) && !d.has(k)) {
+          d.putNull(k);
+        }
+      });
+    }
     ObjectNode patch = JsonNodeFactory.instance.objectNode();
-    patch.set("status", StatusDiff.mergePatch(base, wanted));
+    patch.set("status", diff);
     try {
       client.resources(ProcService.class).inNamespace(resource.getMetadata().getNamespace())
           .withName(resource.getMetadata().getName()).subresource("status")
@@ -51,11 +60,6 @@ public final class StatusWriter {
       }
       throw e;
     }
-  }
-
-  /** Our last write is newer than the cache when the cache still shows an older status. */
-  private static boolean isNewer(ProcService resource, JsonNode last) {
-    return !StatusDiff.tree(resource.getStatus()).equals(last);
   }
 
   public void forget(ResourceID id) {

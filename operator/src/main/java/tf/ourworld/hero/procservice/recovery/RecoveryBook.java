@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** The restart bookkeeping of every service, in memory; status carries what must survive a restart. */
 public final class RecoveryBook {
@@ -17,12 +18,12 @@ public final class RecoveryBook {
   }
 
   /** One service's tracker and the incarnations the operator already restarted. */
-  public record Entry(RestartTracker tracker, Map<String, String> restartedIncarnations, int[] operatorRestarts) {
+  public record Entry(RestartTracker tracker, Map<String, String> restartedIncarnations, AtomicInteger operatorRestarts) {
   }
 
   public Entry of(ResourceID id) {
     return entries.computeIfAbsent(id, k -> new Entry(new RestartTracker(random::nextDouble, stablePeriod),
-        new ConcurrentHashMap<>(), new int[1]));
+        new ConcurrentHashMap<>(), new AtomicInteger()));
   }
 
   public void forget(ResourceID id) {
