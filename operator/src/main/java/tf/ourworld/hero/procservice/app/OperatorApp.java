@@ -3,10 +3,13 @@ package tf.ourworld.hero.procservice.app;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +29,6 @@ import tf.ourworld.hero.procservice.reconcile.ProcServiceReconciler;
 import tf.ourworld.hero.procservice.reconcile.RuntimeRegistry;
 import tf.ourworld.hero.procservice.reconcile.StatusWriter;
 import tf.ourworld.hero.procservice.reconcile.TransitionEvents;
-import tf.ourworld.hero.procservice.reconcile.TriggerEventSource;
 import tf.ourworld.hero.procservice.recovery.RecoveryBook;
 import tf.ourworld.hero.procservice.recovery.RecoveryPlanner;
 import tf.ourworld.hero.procservice.runtime.DisabledRuntime;
@@ -145,16 +147,17 @@ public final class OperatorApp implements AutoCloseable {
         }
         events = new TransitionReporter(recorder, metrics);
       }
-      TriggerEventSource runtimeChanges = new TriggerEventSource("runtime-changes");
-      TriggerEventSource probeChanges = new TriggerEventSource("probe-changes");
-      ProbeListener listener = (id, before, after) -> probeChanges.trigger(id);
+      // A runtime's or the probe scheduler's "something changed for this service" becomes a reconcile at once.
+      SimpleInboundEventSource<ProcService> runtimeChanges = new SimpleInboundEventSource<>("runtime-changes");
+      SimpleInboundEventSource<ProcService> probeChanges = new SimpleInboundEventSource<>("probe-changes");
+      ProbeListener listener = (id, before, after) -> probeChanges.propagateEvent(id);
       ProbeRunner probes = Defaults.probeRunner(probeRunnerFactory, config, clock, probeObserver).apply(listener);
 
       RuntimeRegistry registry = new RuntimeRegistry();
       for (WorkloadRuntime r : runtimes) {
         registry.add(r);
       }
-      java.util.Set<RuntimeKind> given = java.util.EnumSet.noneOf(RuntimeKind.class);
+      Set<RuntimeKind> given = EnumSet.noneOf(RuntimeKind.class);
       runtimes.forEach(r -> given.add(r.kind()));
       Defaults.runtimes(client, config, clock, given).forEach(registry::add);
       for (RuntimeKind kind : RuntimeKind.values()) {
@@ -162,7 +165,7 @@ public final class OperatorApp implements AutoCloseable {
           registry.add(new DisabledRuntime(kind, "runtime " + kind + " is not available on this operator build"));
         }
       }
-      registry.all().forEach(r -> r.onChange(runtimeChanges::trigger));
+      registry.all().forEach(r -> r.onChange(runtimeChanges::propagateEvent));
 
       ProcServiceReconciler reconciler = new ProcServiceReconciler(registry, probes, new SpecValidator(),
           new RecoveryPlanner(), new RecoveryBook(config.stableResetAfter()), new StatusCalculator(),

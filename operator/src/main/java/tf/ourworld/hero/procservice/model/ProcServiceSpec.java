@@ -29,6 +29,9 @@ import java.util.List;
 @ValidationRule(value = "self.runtime == 'Process' || !has(self.probes) || self.probes.all(p, !has(p.exec))",
     message = "exec probes are only allowed for runtime Process", reason = "FieldValueForbidden")
 public class ProcServiceSpec {
+  /** The default grace, here only (the CRD and SpecDefaults take it from here). */
+  public static final int DEFAULT_STOP_GRACE_PERIOD_SECONDS = 30;
+
   @JsonPropertyDescription("Where the processes run: Pod (default), Process (local processes on the operator's host) or Track (pods created by someone else).")
   @Default("Pod")
   private RuntimeKind runtime = RuntimeKind.Pod;
@@ -52,9 +55,9 @@ public class ProcServiceSpec {
   private RecoverySpec recovery;
 
   @JsonPropertyDescription("Seconds between SIGTERM and SIGKILL (Process) or the pod deletion grace period (Pod).")
-  @Default("30")
+  @Default("" + DEFAULT_STOP_GRACE_PERIOD_SECONDS)
   @Min(0)
-  private Integer stopGracePeriodSeconds = 30;
+  private Integer stopGracePeriodSeconds = DEFAULT_STOP_GRACE_PERIOD_SECONDS;
 
   public RuntimeKind getRuntime() {
     return runtime;

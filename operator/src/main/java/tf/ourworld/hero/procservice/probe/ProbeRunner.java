@@ -24,7 +24,7 @@ public interface ProbeRunner extends AutoCloseable {
   void runNow(ResourceID service);
 
   /** Current states by probe key; probes planned but not yet run are Unknown. */
-  Map<String, ProbeState> states(ResourceID service);
+  Map<ProbeKey, ProbeState> states(ResourceID service);
 
   /** Number of scheduled probe tasks alive (for leak tests and metrics). */
   int liveTasks();

@@ -37,13 +37,13 @@ public final class ProbeScheduler implements ProbeRunner {
   private final Clock clock;
   private final ProbeListener listener;
   private final ProbeObserver observer;
-  private final Map<ResourceID, Map<String, Task>> services = new ConcurrentHashMap<>();
+  private final Map<ResourceID, Map<ProbeKey, Task>> services = new ConcurrentHashMap<>();
   private final Set<Task> live = ConcurrentHashMap.newKeySet();
 
   /**
    * @param concurrency probes that may run at once ({@link OperatorConfig#probeConcurrency()})
    * @param clock source of lastTransitionTime
-   * @param listener told when a probe's state changes (e.g. {@link ProbeEventSource})
+   * @param listener told when a probe's state changes (the reconciler's trigger event source)
    * @param observer told about every run (metrics); {@link ProbeObserver#NOOP} for none
    */
   public ProbeScheduler(int concurrency, Clock clock, ProbeListener listener, ProbeObserver observer) {
@@ -70,15 +70,10 @@ public final class ProbeScheduler implements ProbeRunner {
     this(concurrency, clock, listener, ProbeObserver.NOOP);
   }
 
-  /** From the operator's configuration, with the system clock. */
-  public static ProbeScheduler create(OperatorConfig config, ProbeListener listener, ProbeObserver observer) {
-    return new ProbeScheduler(config.probeConcurrency(), Clock.systemUTC(), listener, observer);
-  }
-
   @Override
   public synchronized void plan(ResourceID service, List<PlannedProbe> probes) {
-    Map<String, Task> current = services.getOrDefault(service, Map.of());
-    Map<String, Task> next = new LinkedHashMap<>();
+    Map<ProbeKey, Task> current = services.getOrDefault(service, Map.of());
+    Map<ProbeKey, Task> next = new LinkedHashMap<>();
     for (PlannedProbe probe : probes) {
       String specJson = json(probe.spec());
       Task kept = current.get(probe.key());
@@ -113,7 +108,7 @@ public final class ProbeScheduler implements ProbeRunner {
 
   @Override
   public synchronized void cancel(ResourceID service) {
-    Map<String, Task> tasks = services.remove(service);
+    Map<ProbeKey, Task> tasks = services.remove(service);
     if (tasks != null) {
       tasks.values().forEach(Task::cancel);
     }
@@ -121,19 +116,19 @@ public final class ProbeScheduler implements ProbeRunner {
 
   @Override
   public void runNow(ResourceID service) {
-    Map<String, Task> tasks = services.get(service);
+    Map<ProbeKey, Task> tasks = services.get(service);
     if (tasks != null) {
       tasks.values().forEach(Task::runNow);
     }
   }
 
   @Override
-  public Map<String, ProbeState> states(ResourceID service) {
-    Map<String, Task> tasks = services.get(service);
+  public Map<ProbeKey, ProbeState> states(ResourceID service) {
+    Map<ProbeKey, Task> tasks = services.get(service);
     if (tasks == null) {
       return Map.of();
     }
-    Map<String, ProbeState> states = new LinkedHashMap<>();
+    Map<ProbeKey, ProbeState> states = new LinkedHashMap<>();
     tasks.forEach((key, task) -> states.put(key, task.state()));
     return states;
   }
@@ -181,7 +176,7 @@ public final class ProbeScheduler implements ProbeRunner {
   /** One planned probe: its schedule, its counters and its current state. */
   private final class Task {
     final ResourceID service;
-    final String key;
+    final ProbeKey key;
     final PlannedProbe planned;
     final String specJson;
     final ProbeCheck check;
@@ -215,13 +210,12 @@ public final class ProbeScheduler implements ProbeRunner {
       this.check = compiled;
       this.invalid = problem;
       this.kind = compiled != null ? compiled.kind() : String.valueOf(spec.kind());
-      this.target = compiled != null ? compiled.target() : key;
-      this.periodNanos = TimeUnit.SECONDS.toNanos(Math.max(1, ProbeChecks.orDefault(spec.getPeriodSeconds(), 10)));
-      this.initialDelayNanos = TimeUnit.SECONDS.toNanos(Math.max(0,
-          ProbeChecks.orDefault(spec.getInitialDelaySeconds(), 0)));
+      this.target = compiled != null ? compiled.target() : key.toString();
+      // The spec comes defaulted (SpecDefaults at the reconciler's edge); the bounds guard garbage.
+      this.periodNanos = TimeUnit.SECONDS.toNanos(Math.max(1, spec.getPeriodSeconds()));
+      this.initialDelayNanos = TimeUnit.SECONDS.toNanos(Math.max(0, spec.getInitialDelaySeconds()));
       this.timeoutSeconds = Math.max(1, ProbeChecks.timeoutSeconds(spec));
-      this.tracker = new ProbeStateTracker(key, ProbeChecks.orDefault(spec.getFailureThreshold(), 3),
-          ProbeChecks.orDefault(spec.getSuccessThreshold(), 1));
+      this.tracker = new ProbeStateTracker(key, spec.getFailureThreshold(), spec.getSuccessThreshold());
     }
 
     boolean unchanged(PlannedProbe probe, String json) {
@@ -289,7 +283,7 @@ public final class ProbeScheduler implements ProbeRunner {
     }
 
     private void run(long plannedNanos) {
-      observer.onStart(service, key, System.nanoTime() - plannedNanos);
+      observer.onStart(service, key.toString(), System.nanoTime() - plannedNanos);
       ProbeOutcome outcome = check != null ? invoker.invoke(check, timeoutSeconds)
           : new ProbeOutcome(false, invalid, 0);
       long latencyMs = TimeUnit.NANOSECONDS.toMillis(outcome.latencyNanos());
@@ -305,13 +299,13 @@ public final class ProbeScheduler implements ProbeRunner {
         current = tracker.record(outcome.success(),
             outcome.success() ? null : target + ": " + outcome.error(), latencyMs, clock.instant());
       }
-      observer.onResult(service, key, kind, outcome.success(), outcome.latencyNanos());
+      observer.onResult(service, key.toString(), kind, outcome.success(), outcome.latencyNanos());
       if (!outcome.success()) {
         LOG.atWarn().setMessage("probe failed")
             .addKeyValue("event", "probe_failed")
             .addKeyValue("namespace", service.getNamespace().orElse(""))
             .addKeyValue("name", service.getName())
-            .addKeyValue("probe", key)
+            .addKeyValue("probe", key.toString())
             .addKeyValue("kind", kind)
             .addKeyValue("target", target)
             .addKeyValue("error", outcome.error())
@@ -325,7 +319,7 @@ public final class ProbeScheduler implements ProbeRunner {
         } catch (RuntimeException e) {
           LOG.atError().setMessage("probe listener failed").setCause(e)
               .addKeyValue("namespace", service.getNamespace().orElse(""))
-              .addKeyValue("name", service.getName()).addKeyValue("probe", key).log();
+              .addKeyValue("name", service.getName()).addKeyValue("probe", key.toString()).log();
         }
       }
       synchronized (this) {

@@ -7,7 +7,7 @@ import java.util.Objects;
  * What status shows of one probe. Equality ignores latency, so an unchanged healthy probe never
  * looks changed; consecutiveFailures is capped at the failure threshold for the same reason.
  *
- * @param key probe key (see {@link PlannedProbe#key()})
+ * @param key which probe instance
  * @param result Unknown until the first verdict; Failure once failures reach the threshold;
  *     Success once successes reach the success threshold (or on the first success from Unknown)
  * @param consecutiveFailures failures in a row, capped at failureThreshold
@@ -15,10 +15,10 @@ import java.util.Objects;
  * @param lastTransitionTime when result last changed
  * @param lastLatencyMillis latency of the latest run (not part of equality)
  */
-public record ProbeState(String key, ProbeResult result, int consecutiveFailures, String lastError,
+public record ProbeState(ProbeKey key, ProbeResult result, int consecutiveFailures, String lastError,
     Instant lastTransitionTime, long lastLatencyMillis) {
 
-  public static ProbeState unknown(String key) {
+  public static ProbeState unknown(ProbeKey key) {
     return new ProbeState(key, ProbeResult.Unknown, 0, null, null, 0);
   }
 

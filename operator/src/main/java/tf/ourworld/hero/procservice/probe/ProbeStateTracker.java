@@ -12,7 +12,7 @@ final class ProbeStateTracker {
   private ProbeState state;
   private int consecutiveSuccesses;
 
-  ProbeStateTracker(String key, int failureThreshold, int successThreshold) {
+  ProbeStateTracker(ProbeKey key, int failureThreshold, int successThreshold) {
     this.failureThreshold = Math.max(1, failureThreshold);
     this.successThreshold = Math.max(1, successThreshold);
     this.state = ProbeState.unknown(key);

@@ -15,11 +15,6 @@ import tf.ourworld.hero.procservice.model.RestartLimitSpec;
  * so it is tested without waiting.
  */
 public final class RestartTracker {
-  static final int DEFAULT_INITIAL = 1;
-  static final int DEFAULT_MAX = 300;
-  static final int DEFAULT_MAX_RESTARTS = 5;
-  static final int DEFAULT_WINDOW = 600;
-
   private final DoubleSupplier random;
   private final Duration stablePeriod;
   private final Deque<Instant> window = new ArrayDeque<>();
@@ -52,11 +47,14 @@ public final class RestartTracker {
     }
   }
 
-  /** Decides about a restart that is needed at {@code now}. The due time stays fixed until it happens. */
+  /**
+   * Decides about a restart that is needed at {@code now}. The due time stays fixed until it
+   * happens. {@code recovery} is defaulted ({@code SpecDefaults}): backoff and limit are set.
+   */
   public Decision needRestart(RecoverySpec recovery, Instant now) {
-    RestartLimitSpec limit = recovery == null ? null : recovery.getRestartLimit();
-    int maxRestarts = value(limit == null ? null : limit.getMaxRestarts(), DEFAULT_MAX_RESTARTS);
-    int windowSeconds = value(limit == null ? null : limit.getWindowSeconds(), DEFAULT_WINDOW);
+    RestartLimitSpec limit = recovery.getRestartLimit();
+    int maxRestarts = limit.getMaxRestarts();
+    int windowSeconds = limit.getWindowSeconds();
     prune(now, windowSeconds);
     if (limitExceeded || window.size() >= maxRestarts) {
       limitExceeded = true;
@@ -67,7 +65,7 @@ public final class RestartTracker {
       consecutive = 0;
     }
     if (pendingDue == null) {
-      pendingDue = now.plus(delay(recovery == null ? null : recovery.getBackoff(), consecutive));
+      pendingDue = now.plus(delay(recovery.getBackoff(), consecutive));
     }
     return now.isBefore(pendingDue) ? new Decision.Wait(pendingDue) : new Decision.Now();
   }
@@ -111,8 +109,8 @@ public final class RestartTracker {
 
   /** The backoff before the n-th consecutive restart (0-based): initial * 2^n capped at max, +-10%. */
   Duration delay(BackoffSpec backoff, int n) {
-    int initial = value(backoff == null ? null : backoff.getInitialSeconds(), DEFAULT_INITIAL);
-    int max = value(backoff == null ? null : backoff.getMaxSeconds(), DEFAULT_MAX);
+    int initial = backoff.getInitialSeconds();
+    int max = backoff.getMaxSeconds();
     double base = Math.min((double) max, initial * Math.pow(2, Math.min(n, 30)));
     double jittered = base * (0.9 + 0.2 * random.getAsDouble());
     return Duration.ofMillis(Math.round(jittered * 1000));
@@ -123,9 +121,5 @@ public final class RestartTracker {
     while (!window.isEmpty() && !window.peekFirst().isAfter(cutoff)) {
       window.removeFirst();
     }
-  }
-
-  private static int value(Integer v, int dflt) {
-    return v == null ? dflt : v;
   }
 }

@@ -31,7 +31,12 @@ public final class SpecValidator {
   private static final int MAX_PROCESSES = 16;
 
   /** Every problem of the spec; empty when valid. */
-  public List<String> validate(ProcServiceSpec spec) {
+  public List<SpecProblem> validate(ProcServiceSpec spec) {
+    return messages(spec).stream().map(SpecProblem::invalid).toList();
+  }
+
+  /** The same, as messages that each start with the field they are about. */
+  List<String> messages(ProcServiceSpec spec) {
     List<String> out = new ArrayList<>();
     if (spec == null) {
       out.add("spec: required");

@@ -14,11 +14,12 @@ import tf.ourworld.hero.procservice.model.ProcService;
 import tf.ourworld.hero.procservice.model.ProcessSpec;
 import tf.ourworld.hero.procservice.model.RuntimeKind;
 import tf.ourworld.hero.procservice.probe.PlannedProbe;
+import tf.ourworld.hero.procservice.probe.ProbeKey;
 import tf.ourworld.hero.procservice.probe.ProbeTarget;
 import tf.ourworld.hero.procservice.runtime.ProcessObservation;
 import tf.ourworld.hero.procservice.runtime.ProcessObservation.Phase;
 import tf.ourworld.hero.procservice.runtime.RuntimeObservation;
-import tf.ourworld.hero.procservice.runtime.SpecProblem;
+import tf.ourworld.hero.procservice.validation.SpecProblem;
 import tf.ourworld.hero.procservice.runtime.WorkloadRuntime;
 
 /** An in-memory runtime for reconciler tests: processes "run" once started, and can be made to exit. */
@@ -98,7 +99,7 @@ public final class FakeRuntime implements WorkloadRuntime {
   public List<PlannedProbe> plannedProbes(ProcService service, RuntimeObservation observation) {
     List<PlannedProbe> out = new ArrayList<>();
     for (ProbeSpec p : service.getSpec().getProbes()) {
-      out.add(new PlannedProbe(p.getName(), p, new ProbeTarget("127.0.0.1", null, List.of(), Map.of(), null), "x"));
+      out.add(new PlannedProbe(ProbeKey.of(p.getName()), p, new ProbeTarget("127.0.0.1", null, List.of(), Map.of(), null), "x"));
     }
     return out;
   }

@@ -123,13 +123,13 @@ class SpecValidatorTest {
   void namesTheFieldAndTheProblem(String expected, Consumer<ProcServiceSpec> change) {
     ProcServiceSpec s = valid();
     change.accept(s);
-    List<String> problems = validator.validate(SpecDefaults.apply(s));
+    List<String> problems = validator.messages(SpecDefaults.apply(s));
     assertThat(problems).anySatisfy(p -> assertThat(p).startsWith(expected));
   }
 
   @Test
   void theSeedServiceIsValid() {
-    assertThat(validator.validate(SpecDefaults.apply(valid()))).isEmpty();
+    assertThat(validator.messages(SpecDefaults.apply(valid()))).isEmpty();
   }
 
 }

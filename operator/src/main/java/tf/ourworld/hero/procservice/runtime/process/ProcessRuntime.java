@@ -23,7 +23,7 @@ import tf.ourworld.hero.procservice.model.RuntimeKind;
 import tf.ourworld.hero.procservice.probe.PlannedProbe;
 import tf.ourworld.hero.procservice.runtime.ProcessObservation;
 import tf.ourworld.hero.procservice.runtime.RuntimeObservation;
-import tf.ourworld.hero.procservice.runtime.SpecProblem;
+import tf.ourworld.hero.procservice.validation.SpecProblem;
 import tf.ourworld.hero.procservice.runtime.WorkloadRuntime;
 
 /**
@@ -104,7 +104,7 @@ public final class ProcessRuntime implements WorkloadRuntime {
   @Override
   public List<SpecProblem> check(ProcService service) {
     List<SpecProblem> problems = new java.util.ArrayList<>(ProcessSpecCheck.check(service, allowList));
-    problems.addAll(tf.ourworld.hero.procservice.validation.SocketPathCheck.check(service.getSpec(),
+    problems.addAll(SocketPathCheck.check(service.getSpec(),
         runtimeDir(service), config.socketRoots()));
     return problems;
   }
