@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,6 +43,12 @@ import tf.ourworld.hero.procservice.validation.SpecValidator;
  */
 public final class OperatorApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OperatorApp.class);
+  /**
+   * A failed reconcile (status RuntimeError) is retried for as long as it fails, doubling from 2 s
+   * to 5 min: a service is never left unsupervised because its retries ran out.
+   */
+  static final GenericRetry RECONCILE_RETRY = new GenericRetry().setInitialInterval(2_000).setIntervalMultiplier(2)
+      .setMaxInterval(300_000).withoutMaxAttempts();
 
   private final Operator operator;
   private final RuntimeRegistry runtimes;
@@ -186,7 +193,8 @@ public final class OperatorApp implements AutoCloseable {
         }
       });
       operator.register(reconciler, o -> {
-        o.withName("procservice").withGenerationAware(false).withFinalizer(ProcService.FINALIZER);
+        o.withName("procservice").withGenerationAware(false).withFinalizer(ProcService.FINALIZER)
+            .withRetry(RECONCILE_RETRY);
         if (config.namespaces().isEmpty()) {
           o.watchingAllNamespaces();
         } else {

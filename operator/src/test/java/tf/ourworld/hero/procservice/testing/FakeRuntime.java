@@ -29,6 +29,9 @@ public final class FakeRuntime implements WorkloadRuntime {
   public final AtomicInteger starts = new AtomicInteger();
   public final AtomicInteger restarts = new AtomicInteger();
   public final AtomicInteger stops = new AtomicInteger();
+  /** When set, start() throws it, as a runtime whose API call or file write fails. */
+  public final java.util.concurrent.atomic.AtomicReference<RuntimeException> failStart =
+      new java.util.concurrent.atomic.AtomicReference<>();
   private Consumer<ResourceID> trigger = id -> { };
 
   public FakeRuntime(RuntimeKind kind) {
@@ -65,6 +68,10 @@ public final class FakeRuntime implements WorkloadRuntime {
 
   @Override
   public void start(ProcService service, Set<String> names) {
+    RuntimeException failure = failStart.get();
+    if (failure != null) {
+      throw failure;
+    }
     for (ProcessSpec p : service.getSpec().getProcesses()) {
       if (names.isEmpty() || names.contains(p.getName())) {
         starts.incrementAndGet();
