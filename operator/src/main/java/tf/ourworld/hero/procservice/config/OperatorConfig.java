@@ -46,11 +46,21 @@ public record OperatorConfig(
     socketRoots = socketRoots == null ? List.of() : List.copyOf(socketRoots);
   }
 
+  /** The defaults, here only: the CLI options and docs/operator.md take them from here. */
+  public static final int DEFAULT_HTTP_PORT = 8080;
+  public static final String DEFAULT_LEASE_NAME = "procservice-operator-lock";
+  public static final int DEFAULT_PROBE_CONCURRENCY = 64;
+  public static final int DEFAULT_RECONCILE_THREADS = 4;
+  public static final String DEFAULT_LOG_FORMAT = "json";
+  /** How long without a needed restart resets the backoff to its initial delay. */
+  public static final Duration DEFAULT_STABLE_RESET_AFTER = Duration.ofMinutes(10);
+
   /** Defaults, as documented. */
   public static OperatorConfig defaults() {
     return new OperatorConfig(Set.of(), null, false, List.of(),
-        Path.of(System.getProperty("user.home"), ".local", "state", "procservice"), List.of(), 8080,
-        false, "procservice-operator-lock", null, 64, 4, "json", Duration.ofMinutes(10));
+        Path.of(System.getProperty("user.home"), ".local", "state", "procservice"), List.of(), DEFAULT_HTTP_PORT,
+        false, DEFAULT_LEASE_NAME, null, DEFAULT_PROBE_CONCURRENCY, DEFAULT_RECONCILE_THREADS, DEFAULT_LOG_FORMAT,
+        DEFAULT_STABLE_RESET_AFTER);
   }
 
   public OperatorConfig withProcessRuntime(boolean enabled, List<String> allow) {
