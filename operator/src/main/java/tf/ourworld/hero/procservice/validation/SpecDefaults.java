@@ -22,82 +22,46 @@ public final class SpecDefaults {
 
   public static ProcServiceSpec apply(ProcServiceSpec spec) {
     ProcServiceSpec s = spec == null ? new ProcServiceSpec() : spec;
-    if (s.getRuntime() == null) {
-      s.setRuntime(RuntimeKind.Pod);
-    }
-    if (s.getSuspend() == null) {
-      s.setSuspend(false);
-    }
-    if (s.getProcesses() == null) {
-      s.setProcesses(new ArrayList<>());
-    }
-    if (s.getProbes() == null) {
-      s.setProbes(new ArrayList<>());
-    }
-    if (s.getStopGracePeriodSeconds() == null) {
-      s.setStopGracePeriodSeconds(ProcServiceSpec.DEFAULT_STOP_GRACE_PERIOD_SECONDS);
-    }
-    RecoverySpec recovery = s.getRecovery() == null ? new RecoverySpec() : s.getRecovery();
-    s.setRecovery(recovery);
-    BackoffSpec backoff = recovery.getBackoff() == null ? new BackoffSpec() : recovery.getBackoff();
-    recovery.setBackoff(backoff);
-    if (backoff.getInitialSeconds() == null) {
-      backoff.setInitialSeconds(BackoffSpec.DEFAULT_INITIAL_SECONDS);
-    }
-    if (backoff.getMaxSeconds() == null) {
-      backoff.setMaxSeconds(BackoffSpec.DEFAULT_MAX_SECONDS);
-    }
-    RestartLimitSpec limit = recovery.getRestartLimit() == null ? new RestartLimitSpec() : recovery.getRestartLimit();
-    recovery.setRestartLimit(limit);
-    if (limit.getMaxRestarts() == null) {
-      limit.setMaxRestarts(RestartLimitSpec.DEFAULT_MAX_RESTARTS);
-    }
-    if (limit.getWindowSeconds() == null) {
-      limit.setWindowSeconds(RestartLimitSpec.DEFAULT_WINDOW_SECONDS);
-    }
+    s.setRuntime(or(s.getRuntime(), RuntimeKind.Pod));
+    s.setSuspend(or(s.getSuspend(), false));
+    s.setProcesses(or(s.getProcesses(), new ArrayList<>()));
+    s.setProbes(or(s.getProbes(), new ArrayList<>()));
+    s.setStopGracePeriodSeconds(or(s.getStopGracePeriodSeconds(), ProcServiceSpec.DEFAULT_STOP_GRACE_PERIOD_SECONDS));
+    s.setRecovery(or(s.getRecovery(), new RecoverySpec()));
+    RecoverySpec recovery = s.getRecovery();
+    recovery.setBackoff(or(recovery.getBackoff(), new BackoffSpec()));
+    BackoffSpec backoff = recovery.getBackoff();
+    backoff.setInitialSeconds(or(backoff.getInitialSeconds(), BackoffSpec.DEFAULT_INITIAL_SECONDS));
+    backoff.setMaxSeconds(or(backoff.getMaxSeconds(), BackoffSpec.DEFAULT_MAX_SECONDS));
+    recovery.setRestartLimit(or(recovery.getRestartLimit(), new RestartLimitSpec()));
+    RestartLimitSpec limit = recovery.getRestartLimit();
+    limit.setMaxRestarts(or(limit.getMaxRestarts(), RestartLimitSpec.DEFAULT_MAX_RESTARTS));
+    limit.setWindowSeconds(or(limit.getWindowSeconds(), RestartLimitSpec.DEFAULT_WINDOW_SECONDS));
     for (ProcessSpec p : s.getProcesses()) {
       if (p == null) {
         continue;
       }
-      if (p.getCommand() == null) {
-        p.setCommand(new ArrayList<>());
-      }
-      if (p.getArgs() == null) {
-        p.setArgs(new ArrayList<>());
-      }
-      if (p.getEnv() == null) {
-        p.setEnv(new ArrayList<>());
-      }
-      if (p.getPorts() == null) {
-        p.setPorts(new ArrayList<>());
-      }
-      if (p.getRestartPolicy() == null) {
-        p.setRestartPolicy(RestartPolicy.Always);
-      }
+      p.setCommand(or(p.getCommand(), new ArrayList<>()));
+      p.setArgs(or(p.getArgs(), new ArrayList<>()));
+      p.setEnv(or(p.getEnv(), new ArrayList<>()));
+      p.setPorts(or(p.getPorts(), new ArrayList<>()));
+      p.setRestartPolicy(or(p.getRestartPolicy(), RestartPolicy.Always));
     }
     for (ProbeSpec p : s.getProbes()) {
       if (p == null) {
         continue;
       }
-      if (p.getCritical() == null) {
-        p.setCritical(true);
-      }
-      if (p.getInitialDelaySeconds() == null) {
-        p.setInitialDelaySeconds(ProbeSpec.DEFAULT_INITIAL_DELAY_SECONDS);
-      }
-      if (p.getPeriodSeconds() == null) {
-        p.setPeriodSeconds(ProbeSpec.DEFAULT_PERIOD_SECONDS);
-      }
-      if (p.getTimeoutSeconds() == null) {
-        p.setTimeoutSeconds(ProbeSpec.DEFAULT_TIMEOUT_SECONDS);
-      }
-      if (p.getFailureThreshold() == null) {
-        p.setFailureThreshold(ProbeSpec.DEFAULT_FAILURE_THRESHOLD);
-      }
-      if (p.getSuccessThreshold() == null) {
-        p.setSuccessThreshold(ProbeSpec.DEFAULT_SUCCESS_THRESHOLD);
-      }
+      p.setCritical(or(p.getCritical(), true));
+      p.setInitialDelaySeconds(or(p.getInitialDelaySeconds(), ProbeSpec.DEFAULT_INITIAL_DELAY_SECONDS));
+      p.setPeriodSeconds(or(p.getPeriodSeconds(), ProbeSpec.DEFAULT_PERIOD_SECONDS));
+      p.setTimeoutSeconds(or(p.getTimeoutSeconds(), ProbeSpec.DEFAULT_TIMEOUT_SECONDS));
+      p.setFailureThreshold(or(p.getFailureThreshold(), ProbeSpec.DEFAULT_FAILURE_THRESHOLD));
+      p.setSuccessThreshold(or(p.getSuccessThreshold(), ProbeSpec.DEFAULT_SUCCESS_THRESHOLD));
     }
     return s;
+  }
+
+  private static <T> T or(T value, T fallback) {
+    return value == null ? fallback : value;
   }
 }
