@@ -115,9 +115,20 @@ public class LocalCommand implements Callable<Integer> {
         return;
       }
       closeQuietly(table[0], "table");
+      // Every supervised process, adopted ones too (they are not our children), stopped once
+      // reconciling has stopped, so nothing restarts them meanwhile.
+      int supervised = 0;
+      if (operator[0] != null) {
+        try {
+          operator[0].operator().stop();
+        } catch (RuntimeException e) {
+          LoggerFactory.getLogger(LocalCommand.class).atWarn().setCause(e).log("Error while stopping the operator");
+        }
+        supervised = operator[0].terminateLocalProcesses(Duration.ofSeconds(STOP_GRACE_SECONDS));
+      }
       closeQuietly(operator[0], "operator");
       // The Process runtime leaves processes running for adoption; here nothing may outlive us.
-      int stopped = ChildProcesses.stopAll(Duration.ofSeconds(STOP_GRACE_SECONDS));
+      int stopped = Math.max(supervised, ChildProcesses.stopAll(Duration.ofSeconds(STOP_GRACE_SECONDS)));
       if (stopped > 0) {
         err.println("stopped " + stopped + " process" + (stopped == 1 ? "" : "es"));
       }

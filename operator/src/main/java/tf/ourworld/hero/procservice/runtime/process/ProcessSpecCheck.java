@@ -80,7 +80,7 @@ final class ProcessSpecCheck {
       return java.util.Optional.of(SpecProblem.invalid(field + ": " + (name == null ? "missing" : "'" + name + "'")
           + " is not a valid environment variable name (letters, digits and '_', not starting with a digit)"));
     }
-    if (name.equals(RuntimeDirs.ENV_RUNTIME_DIR)) {
+    if (name.equals(RuntimeDirs.ENV_RUNTIME_DIR) || name.equals(TokenScan.ENV_TOKEN) || name.equals(TokenScan.ENV_PROCESS)) {
       return java.util.Optional.of(SpecProblem.invalid(field + ": " + name + " is set by the operator"));
     }
     return java.util.Optional.empty();
