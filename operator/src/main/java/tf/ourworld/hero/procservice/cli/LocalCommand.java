@@ -60,6 +60,11 @@ public class LocalCommand implements Callable<Integer> {
       description = "Also allow this executable (absolute path or glob) for processes and exec probes. Repeatable.")
   List<String> allowExec = new ArrayList<>();
 
+  @Option(names = "--allow-env", paramLabel = "NAME|GLOB",
+      description = "Let processes set this environment variable although the default env policy refuses it"
+          + " (LD_*, PYTHONPATH, ...: docs/security.md). Repeatable.")
+  List<String> allowEnv = new ArrayList<>();
+
   @Option(names = "--log-format", paramLabel = "text|json",
       description = "Log format (default: ${DEFAULT-VALUE}; json gives the structured lines of `run`).")
   String logFormat = "text";
@@ -182,7 +187,7 @@ public class LocalCommand implements Callable<Integer> {
     OperatorConfig d = OperatorConfig.defaults();
     return new OperatorConfig(d.namespaces(), d.labelSelector(), true, allow, stateDir.toAbsolutePath().normalize(),
         d.socketRoots(), 0, false, d.leaseName(), d.leaseNamespace(), d.probeConcurrency(), d.reconcileThreads(),
-        logFormat, d.stableResetAfter());
+        logFormat, d.stableResetAfter(), allowEnv);
   }
 
   private void apply(KubernetesClient client, ManifestSet set) {

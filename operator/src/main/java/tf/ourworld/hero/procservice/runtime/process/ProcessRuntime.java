@@ -39,6 +39,7 @@ public final class ProcessRuntime implements WorkloadRuntime {
 
   private final OperatorConfig config;
   private final ExecAllowList allowList;
+  private final EnvPolicy envPolicy;
   private final RuntimeDirs dirs;
   private final LogRotator rotator;
   private final ScheduledExecutorService executor;
@@ -65,6 +66,7 @@ public final class ProcessRuntime implements WorkloadRuntime {
       ServiceSupervisor.LaunchHook hook) {
     this.config = config;
     this.allowList = allowList;
+    this.envPolicy = new EnvPolicy(config.allowEnv());
     this.dirs = new RuntimeDirs(config.stateDir());
     this.rotator = new LogRotator(logLimits);
     this.executor = Executors.newScheduledThreadPool(2, daemonThreads());
@@ -75,7 +77,7 @@ public final class ProcessRuntime implements WorkloadRuntime {
         inherited.computeIfAbsent(f.runtimeDir(), d -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(f);
       }
     }
-    this.context = new ServiceSupervisor.Context(dirs, new ProcessLauncher(), allowList, clock, executor,
+    this.context = new ServiceSupervisor.Context(dirs, new ProcessLauncher(), allowList, envPolicy, clock, executor,
         id -> trigger.accept(id), dir -> {
           List<TokenScan.Found> found = inherited.remove(dir);
           return found == null ? List.of() : List.copyOf(found);
@@ -123,7 +125,7 @@ public final class ProcessRuntime implements WorkloadRuntime {
 
   @Override
   public List<SpecProblem> check(ProcService service) {
-    List<SpecProblem> problems = new java.util.ArrayList<>(ProcessSpecCheck.check(service, allowList));
+    List<SpecProblem> problems = new java.util.ArrayList<>(ProcessSpecCheck.check(service, allowList, envPolicy));
     problems.addAll(tf.ourworld.hero.procservice.validation.SocketPathCheck.check(service.getSpec(),
         runtimeDir(service), config.socketRoots()));
     return problems;

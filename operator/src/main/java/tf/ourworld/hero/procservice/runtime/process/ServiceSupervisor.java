@@ -36,7 +36,7 @@ final class ServiceSupervisor {
   private static final Logger log = LoggerFactory.getLogger(ServiceSupervisor.class);
 
   /** What every supervisor shares with the runtime. */
-  record Context(RuntimeDirs dirs, ProcessLauncher launcher, ExecAllowList allowList, Clock clock,
+  record Context(RuntimeDirs dirs, ProcessLauncher launcher, ExecAllowList allowList, EnvPolicy envPolicy, Clock clock,
       ScheduledExecutorService executor, Consumer<ResourceID> changed,
       Function<Path, List<TokenScan.Found>> inherited, LaunchHook hook) {
   }
@@ -238,6 +238,13 @@ final class ServiceSupervisor {
       if (spec.getEnv() != null && !spec.getEnv().stream().allMatch(e -> e.getName() != null
           && ProcessSpecCheck.ENV_NAME.matcher(e.getName()).matches())) {
         throw new IOException("invalid environment variable name");
+      }
+      for (EnvVarSpec e : spec.getEnv() == null ? List.<EnvVarSpec>of() : spec.getEnv()) {
+        if (ctx.envPolicy().refusedBy(e.getName()).isPresent()) {
+          // check() reports it (EnvNotAllowed); never start with it, even if asked to.
+          throw new IOException("environment variable " + e.getName() + " is not allowed by this operator ("
+              + EnvPolicy.FLAG + ")");
+        }
       }
       Map<String, String> env = new LinkedHashMap<>();
       for (EnvVarSpec e : spec.getEnv() == null ? List.<EnvVarSpec>of() : spec.getEnv()) {
