@@ -1,5 +1,6 @@
 package tf.ourworld.hero.procservice.model;
 
+import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
 
@@ -7,10 +8,12 @@ import io.fabric8.generator.annotation.Min;
 public class BackoffSpec {
   @Default("1")
   @Min(0)
+  @Max(Bounds.DAY_SECONDS)
   private Integer initialSeconds = 1;
 
   @Default("300")
   @Min(1)
+  @Max(Bounds.DAY_SECONDS)
   private Integer maxSeconds = 300;
 
   public Integer getInitialSeconds() {

@@ -1,5 +1,6 @@
 package tf.ourworld.hero.procservice.model;
 
+import io.fabric8.generator.annotation.Max;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
@@ -44,26 +45,31 @@ public class ProbeSpec {
   @JsonPropertyDescription("Seconds after the process starts before the first probe.")
   @Default("0")
   @Min(0)
+  @Max(Bounds.DAY_SECONDS)
   private Integer initialDelaySeconds = 0;
 
   @JsonPropertyDescription("Seconds between probes.")
   @Default("10")
   @Min(1)
+  @Max(Bounds.DAY_SECONDS)
   private Integer periodSeconds = 10;
 
   @JsonPropertyDescription("Seconds the whole exchange (connect, send, read) may take.")
   @Default("1")
   @Min(1)
+  @Max(Bounds.TIMEOUT_SECONDS)
   private Integer timeoutSeconds = 1;
 
   @JsonPropertyDescription("Consecutive failures after which the probe counts as failed.")
   @Default("3")
   @Min(1)
+  @Max(Bounds.THRESHOLD)
   private Integer failureThreshold = 3;
 
   @JsonPropertyDescription("Consecutive successes after which a failed probe counts as passing again.")
   @Default("1")
   @Min(1)
+  @Max(Bounds.THRESHOLD)
   private Integer successThreshold = 1;
 
   /** The kind of the one action that is set, or null when none or several are. */

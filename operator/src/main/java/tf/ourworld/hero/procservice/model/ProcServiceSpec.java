@@ -1,5 +1,6 @@
 package tf.ourworld.hero.procservice.model;
 
+import io.fabric8.generator.annotation.Max;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
@@ -54,6 +55,7 @@ public class ProcServiceSpec {
   @JsonPropertyDescription("Seconds between SIGTERM and SIGKILL (Process) or the pod deletion grace period (Pod).")
   @Default("30")
   @Min(0)
+  @Max(Bounds.DAY_SECONDS)
   private Integer stopGracePeriodSeconds = 30;
 
   public RuntimeKind getRuntime() {

@@ -1,5 +1,6 @@
 package tf.ourworld.hero.procservice.model;
 
+import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
 
@@ -7,10 +8,12 @@ import io.fabric8.generator.annotation.Min;
 public class RestartLimitSpec {
   @Default("5")
   @Min(1)
+  @Max(Bounds.MAX_RESTARTS)
   private Integer maxRestarts = 5;
 
   @Default("600")
   @Min(1)
+  @Max(Bounds.WEEK_SECONDS)
   private Integer windowSeconds = 600;
 
   public Integer getMaxRestarts() {
