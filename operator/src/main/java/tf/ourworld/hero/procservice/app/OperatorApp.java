@@ -12,6 +12,11 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import tf.ourworld.hero.procservice.runtime.process.ProcessRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tf.ourworld.hero.procservice.config.OperatorConfig;
@@ -205,6 +210,7 @@ public final class OperatorApp implements AutoCloseable {
         }
       });
       operator.start();
+      stopOrphans(client, config, registry);
       List<AutoCloseable> closeables = new ArrayList<>(owned);
       if (config.httpPort() >= 0 && metrics != null) {
         Operator op = operator;
@@ -215,6 +221,42 @@ public final class OperatorApp implements AutoCloseable {
           config.processRuntimeEnabled());
       return new OperatorApp(operator, registry, probes, closeables);
     }
+  }
+
+  /**
+   * Once the informers are synced: processes earlier operators left for services that no longer
+   * exist are stopped (docs/process-runtime.md, "Operator restarts"). A failure here is logged,
+   * never fatal: the processes are then left as before.
+   */
+  private static void stopOrphans(KubernetesClient client, OperatorConfig config, RuntimeRegistry registry) {
+    Optional<WorkloadRuntime> rt = registry.get(RuntimeKind.Process);
+    if (rt.isEmpty() || !(rt.get() instanceof ProcessRuntime process) || process.unavailableMessage() != null) {
+      return;
+    }
+    try {
+      Set<ResourceID> known = new HashSet<>();
+      List<ProcService> all = new ArrayList<>();
+      if (config.namespaces().isEmpty()) {
+        all.addAll(client.resources(ProcService.class).inAnyNamespace().list().getItems());
+      } else {
+        for (String ns : config.namespaces()) {
+          all.addAll(client.resources(ProcService.class).inNamespace(ns).list().getItems());
+        }
+      }
+      all.forEach(p -> known.add(ResourceID.fromResource(p)));
+      int stopped = process.stopOrphans(known::contains);
+      if (stopped > 0) {
+        LOG.warn("Stopping {} process(es) of services that no longer exist", stopped);
+      }
+    } catch (RuntimeException e) {
+      LOG.atWarn().setMessage("Could not look for orphaned processes").setCause(e).log();
+    }
+  }
+
+  /** Stops every local process of the Process runtime, adopted ones included (for {@code local}). */
+  public int terminateLocalProcesses(Duration grace) {
+    return runtimes.get(RuntimeKind.Process).filter(ProcessRuntime.class::isInstance)
+        .map(r -> ((ProcessRuntime) r).terminateAll(grace)).orElse(0);
   }
 
   public Operator operator() {

@@ -60,6 +60,11 @@ public class LocalCommand implements Callable<Integer> {
       description = "Also allow this executable (absolute path or glob) for processes and exec probes. Repeatable.")
   List<String> allowExec = new ArrayList<>();
 
+  @Option(names = "--allow-env", paramLabel = "NAME|GLOB",
+      description = "Let processes set this environment variable although the default env policy refuses it"
+          + " (LD_*, PYTHONPATH, ...: docs/security.md). Repeatable.")
+  List<String> allowEnv = new ArrayList<>();
+
   @Option(names = "--log-format", paramLabel = "text|json",
       description = "Log format (default: ${DEFAULT-VALUE}; json gives the structured lines of `run`).")
   String logFormat = "text";
@@ -115,9 +120,20 @@ public class LocalCommand implements Callable<Integer> {
         return;
       }
       closeQuietly(table[0], "table");
+      // Every supervised process, adopted ones too (they are not our children), stopped once
+      // reconciling has stopped, so nothing restarts them meanwhile.
+      int supervised = 0;
+      if (operator[0] != null) {
+        try {
+          operator[0].operator().stop();
+        } catch (RuntimeException e) {
+          LoggerFactory.getLogger(LocalCommand.class).atWarn().setCause(e).log("Error while stopping the operator");
+        }
+        supervised = operator[0].terminateLocalProcesses(Duration.ofSeconds(STOP_GRACE_SECONDS));
+      }
       closeQuietly(operator[0], "operator");
       // The Process runtime leaves processes running for adoption; here nothing may outlive us.
-      int stopped = ChildProcesses.stopAll(Duration.ofSeconds(STOP_GRACE_SECONDS));
+      int stopped = Math.max(supervised, ChildProcesses.stopAll(Duration.ofSeconds(STOP_GRACE_SECONDS)));
       if (stopped > 0) {
         err.println("stopped " + stopped + " process" + (stopped == 1 ? "" : "es"));
       }
@@ -171,7 +187,7 @@ public class LocalCommand implements Callable<Integer> {
     OperatorConfig d = OperatorConfig.defaults();
     return new OperatorConfig(d.namespaces(), d.labelSelector(), true, allow, stateDir.toAbsolutePath().normalize(),
         d.socketRoots(), 0, false, d.leaseName(), d.leaseNamespace(), d.probeConcurrency(), d.reconcileThreads(),
-        logFormat, d.stableResetAfter());
+        logFormat, d.stableResetAfter(), allowEnv);
   }
 
   private void apply(KubernetesClient client, ManifestSet set) {

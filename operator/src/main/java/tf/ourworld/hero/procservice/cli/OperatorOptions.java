@@ -32,6 +32,12 @@ public class OperatorOptions {
           + " repeatable (env PROCSERVICE_ALLOW_EXEC, colon-separated).")
   List<String> allowExec = new ArrayList<>();
 
+  @Option(names = "--allow-env", paramLabel = "NAME|GLOB",
+      description = "Let processes set this environment variable although the default env policy refuses it"
+          + " (LD_*, PYTHONPATH, NODE_OPTIONS, ...: docs/security.md); repeatable (env PROCSERVICE_ALLOW_ENV,"
+          + " comma-separated).")
+  List<String> allowEnv = new ArrayList<>();
+
   @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "${env:PROCSERVICE_STATE_DIR}",
       description = "Root of runtime dirs and process bookkeeping (default ~/.local/state/procservice; env PROCSERVICE_STATE_DIR).")
   Path stateDir;
@@ -79,10 +85,19 @@ public class OperatorOptions {
         }
       }
     }
+    List<String> env = new ArrayList<>(allowEnv);
+    String envAllowEnv = System.getenv("PROCSERVICE_ALLOW_ENV");
+    if (envAllowEnv != null && !envAllowEnv.isBlank()) {
+      for (String p : envAllowEnv.split(",")) {
+        if (!p.isBlank()) {
+          env.add(p.trim());
+        }
+      }
+    }
     return new OperatorConfig(ns, blankToNull(selector), processRuntime, allow,
         stateDir != null ? stateDir : d.stateDir(), socketRoots, httpPort, leaderElection, leaseName,
         blankToNull(leaseNamespace), probeConcurrency, reconcileThreads,
-        logFormat != null && !logFormat.isBlank() ? logFormat : defaultLogFormat, d.stableResetAfter());
+        logFormat != null && !logFormat.isBlank() ? logFormat : defaultLogFormat, d.stableResetAfter(), env);
   }
 
   private static String blankToNull(String s) {

@@ -23,6 +23,7 @@ import java.util.Set;
  * @param reconcileThreads JOSDK reconcile threads
  * @param logFormat json or text
  * @param stableResetAfter how long a process must stay up before its backoff resets
+ * @param allowEnv environment variable names or globs a process may set although the default env policy refuses them
  */
 public record OperatorConfig(
     Set<String> namespaces,
@@ -38,9 +39,11 @@ public record OperatorConfig(
     int probeConcurrency,
     int reconcileThreads,
     String logFormat,
-    Duration stableResetAfter) {
+    Duration stableResetAfter,
+    List<String> allowEnv) {
 
   public OperatorConfig {
+    allowEnv = allowEnv == null ? List.of() : List.copyOf(allowEnv);
     namespaces = namespaces == null ? Set.of() : Set.copyOf(namespaces);
     allowExec = allowExec == null ? List.of() : List.copyOf(allowExec);
     socketRoots = socketRoots == null ? List.of() : List.copyOf(socketRoots);
@@ -55,6 +58,22 @@ public record OperatorConfig(
   /** How long without a needed restart resets the backoff to its initial delay. */
   public static final Duration DEFAULT_STABLE_RESET_AFTER = Duration.ofMinutes(10);
 
+  /** Without an env allow-list. */
+  public OperatorConfig(Set<String> namespaces, String labelSelector, boolean processRuntimeEnabled,
+      List<String> allowExec, Path stateDir, List<Path> socketRoots, int httpPort, boolean leaderElection,
+      String leaseName, String leaseNamespace, int probeConcurrency, int reconcileThreads, String logFormat,
+      Duration stableResetAfter) {
+    this(namespaces, labelSelector, processRuntimeEnabled, allowExec, stateDir, socketRoots, httpPort, leaderElection,
+        leaseName, leaseNamespace, probeConcurrency, reconcileThreads, logFormat, stableResetAfter, List.of());
+  }
+
+  /** The same with these --allow-env patterns. */
+  public OperatorConfig withAllowEnv(List<String> patterns) {
+    return new OperatorConfig(namespaces, labelSelector, processRuntimeEnabled, allowExec, stateDir, socketRoots,
+        httpPort, leaderElection, leaseName, leaseNamespace, probeConcurrency, reconcileThreads, logFormat,
+        stableResetAfter, patterns);
+  }
+
   /** Defaults, as documented. */
   public static OperatorConfig defaults() {
     return new OperatorConfig(Set.of(), null, false, List.of(),
@@ -65,21 +84,21 @@ public record OperatorConfig(
 
   public OperatorConfig withProcessRuntime(boolean enabled, List<String> allow) {
     return new OperatorConfig(namespaces, labelSelector, enabled, allow, stateDir, socketRoots, httpPort,
-        leaderElection, leaseName, leaseNamespace, probeConcurrency, reconcileThreads, logFormat, stableResetAfter);
+        leaderElection, leaseName, leaseNamespace, probeConcurrency, reconcileThreads, logFormat, stableResetAfter, allowEnv);
   }
 
   public OperatorConfig withStateDir(Path dir) {
     return new OperatorConfig(namespaces, labelSelector, processRuntimeEnabled, allowExec, dir, socketRoots, httpPort,
-        leaderElection, leaseName, leaseNamespace, probeConcurrency, reconcileThreads, logFormat, stableResetAfter);
+        leaderElection, leaseName, leaseNamespace, probeConcurrency, reconcileThreads, logFormat, stableResetAfter, allowEnv);
   }
 
   public OperatorConfig withLeaderElection(String name, String namespace) {
     return new OperatorConfig(namespaces, labelSelector, processRuntimeEnabled, allowExec, stateDir, socketRoots, httpPort,
-        true, name, namespace, probeConcurrency, reconcileThreads, logFormat, stableResetAfter);
+        true, name, namespace, probeConcurrency, reconcileThreads, logFormat, stableResetAfter, allowEnv);
   }
 
   public OperatorConfig withHttpPort(int port) {
     return new OperatorConfig(namespaces, labelSelector, processRuntimeEnabled, allowExec, stateDir, socketRoots, port,
-        leaderElection, leaseName, leaseNamespace, probeConcurrency, reconcileThreads, logFormat, stableResetAfter);
+        leaderElection, leaseName, leaseNamespace, probeConcurrency, reconcileThreads, logFormat, stableResetAfter, allowEnv);
   }
 }

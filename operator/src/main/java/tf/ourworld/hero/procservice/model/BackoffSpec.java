@@ -1,5 +1,6 @@
 package tf.ourworld.hero.procservice.model;
 
+import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
 
@@ -11,10 +12,12 @@ public class BackoffSpec {
 
   @Default("" + DEFAULT_INITIAL_SECONDS)
   @Min(0)
+  @Max(Bounds.DAY_SECONDS)
   private Integer initialSeconds = DEFAULT_INITIAL_SECONDS;
 
   @Default("" + DEFAULT_MAX_SECONDS)
   @Min(1)
+  @Max(Bounds.DAY_SECONDS)
   private Integer maxSeconds = DEFAULT_MAX_SECONDS;
 
   public Integer getInitialSeconds() {

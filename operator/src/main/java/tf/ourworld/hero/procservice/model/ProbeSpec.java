@@ -1,5 +1,6 @@
 package tf.ourworld.hero.procservice.model;
 
+import io.fabric8.generator.annotation.Max;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
@@ -51,26 +52,31 @@ public class ProbeSpec {
   @JsonPropertyDescription("Seconds after the process starts before the first probe.")
   @Default("" + DEFAULT_INITIAL_DELAY_SECONDS)
   @Min(0)
+  @Max(Bounds.DAY_SECONDS)
   private Integer initialDelaySeconds = DEFAULT_INITIAL_DELAY_SECONDS;
 
   @JsonPropertyDescription("Seconds between probes.")
   @Default("" + DEFAULT_PERIOD_SECONDS)
   @Min(1)
+  @Max(Bounds.DAY_SECONDS)
   private Integer periodSeconds = DEFAULT_PERIOD_SECONDS;
 
   @JsonPropertyDescription("Seconds the whole exchange (connect, send, read) may take.")
   @Default("" + DEFAULT_TIMEOUT_SECONDS)
   @Min(1)
+  @Max(Bounds.TIMEOUT_SECONDS)
   private Integer timeoutSeconds = DEFAULT_TIMEOUT_SECONDS;
 
   @JsonPropertyDescription("Consecutive failures after which the probe counts as failed.")
   @Default("" + DEFAULT_FAILURE_THRESHOLD)
   @Min(1)
+  @Max(Bounds.THRESHOLD)
   private Integer failureThreshold = DEFAULT_FAILURE_THRESHOLD;
 
   @JsonPropertyDescription("Consecutive successes after which a failed probe counts as passing again.")
   @Default("" + DEFAULT_SUCCESS_THRESHOLD)
   @Min(1)
+  @Max(Bounds.THRESHOLD)
   private Integer successThreshold = DEFAULT_SUCCESS_THRESHOLD;
 
   /** The kind of the one action that is set, or null when none or several are. */

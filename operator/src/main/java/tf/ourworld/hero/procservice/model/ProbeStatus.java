@@ -1,5 +1,7 @@
 package tf.ourworld.hero.procservice.model;
 
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Max;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /** Observed result of one probe. */
@@ -8,6 +10,8 @@ public class ProbeStatus {
   private String name;
   /** Unknown, Success or Failure. */
   private String result;
+  @Min(0)
+  @Max(Integer.MAX_VALUE)
   private Integer consecutiveFailures;
   private String lastTransitionTime;
   private String lastError;

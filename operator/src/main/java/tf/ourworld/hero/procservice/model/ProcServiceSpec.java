@@ -1,5 +1,6 @@
 package tf.ourworld.hero.procservice.model;
 
+import io.fabric8.generator.annotation.Max;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
@@ -57,6 +58,7 @@ public class ProcServiceSpec {
   @JsonPropertyDescription("Seconds between SIGTERM and SIGKILL (Process) or the pod deletion grace period (Pod).")
   @Default("" + DEFAULT_STOP_GRACE_PERIOD_SECONDS)
   @Min(0)
+  @Max(Bounds.DAY_SECONDS)
   private Integer stopGracePeriodSeconds = DEFAULT_STOP_GRACE_PERIOD_SECONDS;
 
   public RuntimeKind getRuntime() {

@@ -1,5 +1,7 @@
 package tf.ourworld.hero.procservice.model;
 
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Max;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -10,6 +12,7 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ProcServiceStatus {
   @JsonPropertyDescription("The spec generation this status describes.")
+  @Min(0)
   private Long observedGeneration;
 
   @JsonPropertyDescription("Starting, Running, Degraded, Stopped or Failed.")
@@ -28,6 +31,8 @@ public class ProcServiceStatus {
   private String probesReady;
 
   @JsonPropertyDescription("Restarts made by the operator and the runtime, in total.")
+  @Min(0)
+  @Max(Integer.MAX_VALUE)
   private Integer restarts;
 
   @JsonPropertyDescription("When the next restart is due, while backing off.")

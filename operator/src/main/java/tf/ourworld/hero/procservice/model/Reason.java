@@ -23,6 +23,7 @@ public enum Reason {
   RuntimeUnavailable(ServiceState.Failed, Reason.WARNING, "the runtime asked for is not enabled on this operator"),
   CommandNotAllowed(ServiceState.Failed, Reason.WARNING, "a command is not in the operator's allow-list"),
   CommandNotFound(ServiceState.Failed, Reason.WARNING, "a command does not exist"),
+  EnvNotAllowed(ServiceState.Failed, Reason.WARNING, "an env variable that hooks the loader or an interpreter"),
   RestartLimitExceeded(ServiceState.Failed, Reason.WARNING, "too many restarts within the window"),
   /** Event only: healthy again after a failure. */
   Recovered(null, Reason.NORMAL, "every process is up and every probe passes again");

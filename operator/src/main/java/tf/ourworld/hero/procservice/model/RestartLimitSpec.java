@@ -1,5 +1,6 @@
 package tf.ourworld.hero.procservice.model;
 
+import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
 
@@ -11,10 +12,12 @@ public class RestartLimitSpec {
 
   @Default("" + DEFAULT_MAX_RESTARTS)
   @Min(1)
+  @Max(Bounds.MAX_RESTARTS)
   private Integer maxRestarts = DEFAULT_MAX_RESTARTS;
 
   @Default("" + DEFAULT_WINDOW_SECONDS)
   @Min(1)
+  @Max(Bounds.WEEK_SECONDS)
   private Integer windowSeconds = DEFAULT_WINDOW_SECONDS;
 
   public Integer getMaxRestarts() {
