@@ -187,15 +187,17 @@ public final class ProcServiceReconciler implements Reconciler<ProcService>, Cle
 
   private List<SpecProblem> problems(ProcServiceSpec spec, ProcService resource, Optional<WorkloadRuntime> runtime) {
     List<SpecProblem> out = new ArrayList<>();
+    // A runtime this operator cannot run is said first: fixing the spec for it (a Pod's image under
+    // `local`) would not help.
+    String unavailable = runtimes.unavailableMessage(spec.getRuntime());
+    if (unavailable != null || runtime.isEmpty()) {
+      out.add(new SpecProblem("RuntimeUnavailable", unavailable));
+      return out;
+    }
     List<String> invalid = validator.validate(spec);
     if (!invalid.isEmpty()) {
       String more = invalid.size() > 1 ? " (and " + (invalid.size() - 1) + " more)" : "";
       out.add(SpecProblem.invalid(invalid.get(0) + more));
-      return out;
-    }
-    String unavailable = runtimes.unavailableMessage(spec.getRuntime());
-    if (unavailable != null || runtime.isEmpty()) {
-      out.add(new SpecProblem("RuntimeUnavailable", unavailable));
       return out;
     }
     out.addAll(runtime.get().check(resource));

@@ -70,7 +70,7 @@ class LocalCommandIT {
         });
       }
       await().atMost(Duration.ofSeconds(30)).until(() -> out.toString(StandardCharsets.UTF_8)
-          .lines().anyMatch(l -> l.matches(".*team/sleeper\\s+Running\\s+1/1\\s+0\\s+.*")));
+          .lines().anyMatch(l -> l.matches(".*team/sleeper\\s+\u25cf Running\\s+1/1\\s+0\\s+.*")));
       assertThat(sleepers()).isNotEmpty();
     } finally {
       local.stop();
