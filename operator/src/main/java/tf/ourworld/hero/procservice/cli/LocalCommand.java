@@ -181,9 +181,7 @@ public class LocalCommand implements Callable<Integer> {
       err.println("error: cannot lock state dir " + state + ": " + e.getMessage());
       return 1;
     }
-    if (!verbose) {
-      Logging.toFile(state.resolve(LOG_FILE), format);
-    }
+    AutoCloseable logFile = verbose ? () -> { } : Logging.toFile(state.resolve(LOG_FILE), format);
     if (handleSignals) {
       installSignalHandlers();
     }
@@ -197,6 +195,7 @@ public class LocalCommand implements Callable<Integer> {
       api = EmbeddedApiServer.start(apiPort, database);
     } catch (IllegalStateException e) {
       err.println("error: " + e.getMessage());
+      closeQuietly(logFile, "log file");
       lock.close();
       return 1;
     }
@@ -228,6 +227,7 @@ public class LocalCommand implements Callable<Integer> {
       closeQuietly(client, "client");
       closeQuietly(api, "embedded API");
       closeQuietly(lock, "state dir lock");
+      closeQuietly(logFile, "log file");
     };
     // Safety net when the JVM exits some other way (System.exit elsewhere, a second signal).
     Thread hook = new Thread(shutdown, "procservice-local-shutdown");

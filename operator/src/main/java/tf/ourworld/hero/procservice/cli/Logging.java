@@ -28,12 +28,13 @@ final class Logging {
   /**
    * Sends every log line to {@code file} instead of the console (rolling over at
    * {@value #MAX_FILE_SIZE}, keeping {@code file.1} .. {@code file.3}): {@code local}'s console is
-   * for its table. Does nothing when logback is not the SLF4J backend.
+   * for its table. Does nothing when logback is not the SLF4J backend. Closing the result puts the
+   * console back.
    */
-  static void toFile(Path file, String format) {
+  static AutoCloseable toFile(Path file, String format) {
     ILoggerFactory factory = LoggerFactory.getILoggerFactory();
     if (!(factory instanceof LoggerContext ctx)) {
-      return;
+      return () -> { };
     }
     LogLineEncoder encoder = new LogLineEncoder();
     encoder.setContext(ctx);
@@ -60,7 +61,15 @@ final class Logging {
     trigger.start();
     appender.start();
     Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ch.qos.logback.core.Appender<ILoggingEvent> console = root.getAppender("STDOUT");
     root.addAppender(appender);
     root.detachAppender("STDOUT");
+    return () -> {
+      if (console != null) {
+        root.addAppender(console);
+      }
+      root.detachAppender(appender);
+      appender.stop();
+    };
   }
 }

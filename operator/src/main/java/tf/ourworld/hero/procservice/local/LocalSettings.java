@@ -68,7 +68,9 @@ public record LocalSettings(List<String> allowExec, Integer port, Integer httpPo
     }
     LocalSettings s;
     try {
-      s = text.isBlank() ? none() : YAML.readValue(text, LocalSettings.class);
+      // A file of comments only is an empty document: no settings.
+      com.fasterxml.jackson.databind.JsonNode tree = YAML.readTree(text);
+      s = tree == null || tree.isMissingNode() || tree.isNull() ? none() : YAML.treeToValue(tree, LocalSettings.class);
     } catch (UnrecognizedPropertyException e) {
       throw new IllegalArgumentException(file + ": unknown key '" + e.getPropertyName() + "' (known: allowExec, port,"
           + " httpPort, stateDir, kubeconfig, maxStopGraceSeconds, logFormat)");
