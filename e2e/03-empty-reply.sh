@@ -60,9 +60,9 @@ for _ in $(seq 1 20); do
   sleep 0.5
 done
 (( $(probe_failed_events) > events_before )) || fail "Warn: no new ProbeFailed Event (count still $events_before)"
-grep -ah "probe_failed" "$WORK/local.out" "$WORK/local.err" | grep -q "empty reply" \
+all_logs | grep -a "probe_failed" | grep -q "empty reply" \
   || fail "no probe_failed log line with 'empty reply'"
-grep -ah "probe_failed" "$WORK/local.out" "$WORK/local.err" | grep "empty reply" | head -1 | grep -q '^{' \
+all_logs | grep -a "probe_failed" | grep "empty reply" | head -1 | grep -q '^{' \
   || fail "the probe_failed log line is not JSON"
 log "Warn: removing the poison: back to Running without a restart"
 rm -f "$(runtime_dir)/server.poison"

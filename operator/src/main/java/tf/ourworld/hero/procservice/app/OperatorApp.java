@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.HashSet;
 import java.util.Optional;
@@ -39,6 +38,7 @@ import tf.ourworld.hero.procservice.recovery.RecoveryBook;
 import tf.ourworld.hero.procservice.recovery.RecoveryPlanner;
 import tf.ourworld.hero.procservice.runtime.DisabledRuntime;
 import tf.ourworld.hero.procservice.runtime.WorkloadRuntime;
+import tf.ourworld.hero.procservice.runtime.process.ProcessRuntime;
 import tf.ourworld.hero.procservice.status.StatusCalculator;
 import tf.ourworld.hero.procservice.validation.SpecValidator;
 
@@ -59,12 +59,16 @@ public final class OperatorApp implements AutoCloseable {
   private final RuntimeRegistry runtimes;
   private final ProbeRunner probes;
   private final List<AutoCloseable> closeables;
+  private final HealthServer health;
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-  private OperatorApp(Operator operator, RuntimeRegistry runtimes, ProbeRunner probes, List<AutoCloseable> closeables) {
+  private OperatorApp(Operator operator, RuntimeRegistry runtimes, ProbeRunner probes, List<AutoCloseable> closeables,
+      HealthServer health) {
     this.operator = operator;
     this.runtimes = runtimes;
     this.probes = probes;
     this.closeables = closeables;
+    this.health = health;
   }
 
   /** Starts the operator on the given client; returns once its informers are started. */
@@ -90,6 +94,7 @@ public final class OperatorApp implements AutoCloseable {
     private boolean exitOnStopLeading = true;
     private Clock clock = Clock.systemUTC();
     private ProbeObserver probeObserver = ProbeObserver.NOOP;
+    private java.net.InetAddress httpBind;
 
     private Builder(KubernetesClient client, OperatorConfig config) {
       this.client = client;
@@ -136,6 +141,12 @@ public final class OperatorApp implements AutoCloseable {
         boolean exitOnStopLeading) {
       this.leaseTimings = new Duration[] {leaseDuration, renewDeadline, retryPeriod};
       this.exitOnStopLeading = exitOnStopLeading;
+      return this;
+    }
+
+    /** The address /metrics, /healthz and /readyz listen on (default: all interfaces, what a Pod needs). */
+    public Builder httpBind(java.net.InetAddress address) {
+      this.httpBind = address;
       return this;
     }
 
@@ -212,14 +223,16 @@ public final class OperatorApp implements AutoCloseable {
       operator.start();
       stopOrphans(client, config, registry);
       List<AutoCloseable> closeables = new ArrayList<>(owned);
+      HealthServer health = null;
       if (config.httpPort() >= 0 && metrics != null) {
         Operator op = operator;
-        closeables.add(HealthServer.start(config.httpPort(), metrics, OperatorHealth.of(op, probes::alive)));
+        health = HealthServer.start(httpBind, config.httpPort(), metrics, OperatorHealth.of(op, probes::alive));
+        closeables.add(health);
       }
       LOG.info("Operator started: namespaces={}, selector={}, processRuntime={}",
           config.namespaces().isEmpty() ? "all" : config.namespaces(), config.labelSelector(),
           config.processRuntimeEnabled());
-      return new OperatorApp(operator, registry, probes, closeables);
+      return new OperatorApp(operator, registry, probes, closeables, health);
     }
   }
 
@@ -253,19 +266,51 @@ public final class OperatorApp implements AutoCloseable {
     }
   }
 
-  /** Stops every local process of the Process runtime, adopted ones included (for {@code local}). */
-  public int terminateLocalProcesses(Duration grace) {
-    return runtimes.get(RuntimeKind.Process).filter(ProcessRuntime.class::isInstance)
-        .map(r -> ((ProcessRuntime) r).terminateAll(grace)).orElse(0);
+  /** The port of /metrics, /healthz and /readyz, or -1 when they are off. */
+  public int httpPort() {
+    return health == null ? -1 : health.port();
+  }
+
+  /** The Process runtime in use, when it is this operator's own. */
+  public Optional<ProcessRuntime> processRuntime() {
+    return runtimes.get(RuntimeKind.Process).filter(ProcessRuntime.class::isInstance).map(ProcessRuntime.class::cast);
+  }
+
+  /**
+   * Closes as {@link #close()} does, but first stops every local process deliberately (each
+   * within its stopGracePeriodSeconds, at most {@code maxGrace}) and records those stops, so that
+   * the next start starts them afresh instead of counting a crash: what {@code local} does, which
+   * leaves nothing running. Returns how many processes were stopped.
+   */
+  public int closeStoppingProcesses(Duration maxGrace) {
+    try {
+      operator.stop();
+    } catch (RuntimeException e) {
+      LOG.warn("Stopping the operator failed: {}", e.toString());
+    }
+    probes.close();
+    int stopped = 0;
+    try {
+      stopped = processRuntime().map(r -> r.stopAll(maxGrace)).orElse(0);
+      // and whatever of ours no service claimed (an earlier operator's processes): nothing outlives local
+      stopped += processRuntime().map(r -> r.terminateAll(maxGrace)).orElse(0);
+    } catch (RuntimeException e) {
+      LOG.warn("Stopping the local processes failed: {}", e.toString());
+    }
+    close();
+    return stopped;
   }
 
   public Operator operator() {
     return operator;
   }
 
-  /** Stops reconciling and probing, and stops every local process this operator started. */
+  /** Stops reconciling and probing; local processes keep running, to be adopted by the next operator. */
   @Override
   public void close() {
+    if (closed.getAndSet(true)) {
+      return;
+    }
     try {
       operator.stop();
     } catch (RuntimeException e) {

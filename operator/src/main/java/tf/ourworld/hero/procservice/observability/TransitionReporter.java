@@ -29,7 +29,8 @@ import tf.ourworld.hero.procservice.reconcile.TransitionEvents;
  */
 public final class TransitionReporter implements TransitionEvents {
   private static final Logger log = LoggerFactory.getLogger(TransitionReporter.class);
-  private static final Set<ServiceState> UNHEALTHY = Set.of(ServiceState.Degraded, ServiceState.Failed);
+  // An EnumSet: contains(null) is false (a first status has no previous state); Set.of would throw.
+  private static final Set<ServiceState> UNHEALTHY = java.util.EnumSet.of(ServiceState.Degraded, ServiceState.Failed);
 
   private final EventRecorder events;
   private final OperatorMetrics metrics;

@@ -234,16 +234,18 @@ public final class ProcServiceReconciler implements Reconciler<ProcService>, Cle
 
   private List<SpecProblem> problems(ProcServiceSpec spec, ProcService resource, Optional<WorkloadRuntime> runtime) {
     List<SpecProblem> out = new ArrayList<>();
+    // A runtime this operator cannot run is said first: fixing the spec for it (a Pod's image under
+    // `local`) would not help.
+    String unavailable = runtimes.unavailableMessage(spec.getRuntime());
+    if (unavailable != null || runtime.isEmpty()) {
+      out.add(new SpecProblem(Reason.RuntimeUnavailable, unavailable));
+      return out;
+    }
     List<SpecProblem> invalid = validator.validate(spec);
     if (!invalid.isEmpty()) {
       String more = invalid.size() > 1 ? " (and " + (invalid.size() - 1) + " more)" : "";
       SpecProblem first = invalid.get(0);
       out.add(new SpecProblem(first.reason(), first.message() + more));
-      return out;
-    }
-    String unavailable = runtimes.unavailableMessage(spec.getRuntime());
-    if (unavailable != null || runtime.isEmpty()) {
-      out.add(new SpecProblem(Reason.RuntimeUnavailable, unavailable));
       return out;
     }
     out.addAll(runtime.get().check(resource));

@@ -49,7 +49,10 @@ public final class ProcessRuntime implements WorkloadRuntime {
   private final Map<Path, List<TokenScan.Found>> inherited = new ConcurrentHashMap<>();
   /** Stops of orphans: processes of services that no longer exist. */
   private final List<StopTask> orphanStops = new java.util.concurrent.CopyOnWriteArrayList<>();
-  private final String unavailable;
+  /** Why the host cannot run processes at all (disabled, no setsid), or null; fixed for the runtime's life. */
+  private final String hostUnavailable;
+  /** Services checked since they were last forgotten: a reload of the allow-list reconciles them again. */
+  private final Set<ResourceID> known = ConcurrentHashMap.newKeySet();
   private volatile Consumer<ResourceID> trigger = id -> { };
 
   public ProcessRuntime(OperatorConfig config, Clock clock) {
@@ -70,9 +73,9 @@ public final class ProcessRuntime implements WorkloadRuntime {
     this.dirs = new RuntimeDirs(config.stateDir());
     this.rotator = new LogRotator(logLimits);
     this.executor = Executors.newScheduledThreadPool(2, daemonThreads());
-    this.unavailable = computeUnavailable();
+    this.hostUnavailable = computeHostUnavailable();
     // Before anything starts: what earlier operators over this state dir left running, by token.
-    if (unavailable == null) {
+    if (hostUnavailable == null) {
       for (TokenScan.Found f : TokenScan.scan(dirs.root())) {
         inherited.computeIfAbsent(f.runtimeDir(), d -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(f);
       }
@@ -82,7 +85,7 @@ public final class ProcessRuntime implements WorkloadRuntime {
           List<TokenScan.Found> found = inherited.remove(dir);
           return found == null ? List.of() : List.copyOf(found);
         }, hook);
-    if (unavailable == null) {
+    if (hostUnavailable == null) {
       executor.scheduleWithFixedDelay(this::rotateLogs, logLimits.checkInterval().toMillis(),
           logLimits.checkInterval().toMillis(), TimeUnit.MILLISECONDS);
       executor.scheduleWithFixedDelay(this::pollAdopted, ADOPTED_POLL_MILLIS, ADOPTED_POLL_MILLIS,
@@ -97,20 +100,63 @@ public final class ProcessRuntime implements WorkloadRuntime {
 
   @Override
   public String unavailableMessage() {
-    return unavailable;
-  }
-
-  private String computeUnavailable() {
-    if (!config.processRuntimeEnabled()) {
-      return "runtime Process is disabled on this operator: start it with --process-runtime and --allow-exec PATTERN";
+    if (hostUnavailable != null) {
+      return hostUnavailable;
     }
     if (allowList.patterns().isEmpty()) {
-      return "runtime Process is enabled but allows no executable: start the operator with --allow-exec PATTERN";
+      return allowList.refusalHint("{path}").equals("(" + ExecAllowList.FLAG + ")")
+          ? "runtime Process is enabled but allows no executable: start the operator with --allow-exec PATTERN"
+          : "runtime Process allows no executable yet " + allowList.refusalHint("the command's path");
+    }
+    return null;
+  }
+
+  private String computeHostUnavailable() {
+    if (!config.processRuntimeEnabled()) {
+      return "runtime Process is disabled on this operator: start it with --process-runtime and --allow-exec PATTERN";
     }
     if (!Files.isExecutable(ProcessLauncher.SETSID) || !Files.isDirectory(Path.of("/proc/self"))) {
       return "runtime Process needs Linux /proc and " + ProcessLauncher.SETSID + " (util-linux) on the operator's host";
     }
     return null;
+  }
+
+  /**
+   * Replaces the allow-list (a settings reload) and reconciles every service it knows and those
+   * named (the runtime never saw a service while it allowed nothing) again, so one refused with
+   * CommandNotAllowed or RuntimeUnavailable starts now if allowed. Narrowing stops nothing that runs: a command no
+   * longer allowed is refused at its next start (docs/local.md, "Reload").
+   *
+   * @throws IllegalArgumentException when a pattern is invalid; the list in force is then kept
+   */
+  public void replaceAllowList(List<String> patterns, java.util.Collection<ResourceID> alsoReconcile) {
+    allowList.replace(patterns);
+    Set<ResourceID> all = new java.util.HashSet<>(known);
+    all.addAll(alsoReconcile);
+    all.forEach(id -> trigger.accept(id));
+  }
+
+  /**
+   * Stops every process of every service deliberately, each within its stopGracePeriodSeconds but
+   * at most {@code maxGrace}, and records the stops as such: the next operator on this state dir
+   * starts them afresh (no exit to report, no restart counted). For an operator going away for good
+   * ({@code local}); waits until they are gone and returns how many there were.
+   */
+  public int stopAll(java.time.Duration maxGrace) {
+    java.util.concurrent.CountDownLatch pending = new java.util.concurrent.CountDownLatch(services.size());
+    int stopping = 0;
+    for (ServiceSupervisor s : services.values()) {
+      stopping += s.shutdown(maxGrace, pending::countDown);
+    }
+    try {
+      // StopTask sends SIGKILL after the grace; the rest is the kernel reaping and our bookkeeping.
+      if (!pending.await(maxGrace.toMillis() + 30_000, TimeUnit.MILLISECONDS)) {
+        log.atWarn().setMessage("Some processes did not stop in time").addKeyValue("event", "stop_timeout").log();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return stopping;
   }
 
   /** The allow-list, for exec probes. */
@@ -125,6 +171,7 @@ public final class ProcessRuntime implements WorkloadRuntime {
 
   @Override
   public List<SpecProblem> check(ProcService service) {
+    known.add(ResourceID.fromResource(service));
     List<SpecProblem> problems = new java.util.ArrayList<>(ProcessSpecCheck.check(service, allowList, envPolicy));
     problems.addAll(SocketPathCheck.check(service.getSpec(),
         runtimeDir(service), config.socketRoots()));
@@ -172,6 +219,7 @@ public final class ProcessRuntime implements WorkloadRuntime {
   @Override
   public void forget(ProcService service) {
     ResourceID id = ResourceID.fromResource(service);
+    known.remove(id);
     ServiceSupervisor supervisor = services.get(id);
     if (supervisor == null) {
       try {

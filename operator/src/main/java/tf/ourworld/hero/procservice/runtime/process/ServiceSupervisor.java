@@ -60,6 +60,8 @@ final class ServiceSupervisor {
   private final List<StopTask> cleanups = new ArrayList<>();
   /** The newest spec seen: a restart started after the grace uses it. */
   private ProcService latest;
+  /** Set by {@link #shutdown}: no stop waits longer than this. */
+  private Duration graceCap;
 
   ServiceSupervisor(ResourceID id, Context ctx) {
     this.id = id;
@@ -167,6 +169,38 @@ final class ServiceSupervisor {
       }
     }
     return !pending;
+  }
+
+  /**
+   * The operator is going away for good ({@code local} stopping): stops every process on purpose,
+   * within its grace but at most {@code maxGrace}, and records each stop as one that does not
+   * count the start it ends, so that the next operator starts it afresh: no exit to report and the
+   * same restart count. Runs {@code done} once nothing is left; returns how many it stops.
+   */
+  synchronized int shutdown(Duration maxGrace, Runnable done) {
+    graceCap = maxGrace;
+    List<ManagedProcess> live = processes.values().stream().filter(mp -> mp.running() || mp.stopTask != null)
+        .toList();
+    if (live.isEmpty()) {
+      done.run();
+      return 0;
+    }
+    java.util.concurrent.atomic.AtomicInteger left = new java.util.concurrent.atomic.AtomicInteger(live.size());
+    for (ManagedProcess mp : live) {
+      Runnable stopped = () -> {
+        stoppedOnPurpose(mp);
+        mp.starts = Math.max(0, mp.starts - 1);
+        if (left.decrementAndGet() == 0) {
+          done.run();
+        }
+      };
+      if (mp.stopTask != null) {
+        mp.stopTask.then = stopped; // a restart in progress is not finished: the next operator starts it
+      } else {
+        beginStop(mp, stopped);
+      }
+    }
+    return live.size();
   }
 
   /** True when nothing runs and nothing is being stopped. */
@@ -435,7 +469,8 @@ final class ServiceSupervisor {
 
   private Duration grace() {
     Integer seconds = latest == null ? null : latest.getSpec().getStopGracePeriodSeconds();
-    return Duration.ofSeconds(seconds == null ? 30 : Math.max(0, seconds));
+    Duration grace = Duration.ofSeconds(seconds == null ? 30 : Math.max(0, seconds));
+    return graceCap != null && graceCap.compareTo(grace) < 0 ? graceCap : grace;
   }
 
   /**
