@@ -29,6 +29,7 @@ import tf.ourworld.hero.procservice.probe.StatusCodes;
 public final class SpecValidator {
   private static final Pattern DNS_LABEL = Pattern.compile(ProcessSpec.DNS_LABEL);
   private static final int MAX_PROCESSES = 16;
+  private static final int MAX_PROBES = 32;
 
   /** Every problem of the spec; empty when valid. */
   public List<String> validate(ProcServiceSpec spec) {
@@ -65,6 +66,9 @@ public final class SpecValidator {
       validateProcess(runtime, processes.get(i), "spec.processes[" + i + "]", names, out);
     }
 
+    if (probes.size() > MAX_PROBES) {
+      out.add("spec.probes: at most " + MAX_PROBES + " probes allowed, got " + probes.size());
+    }
     Set<String> probeNames = new HashSet<>();
     for (int i = 0; i < probes.size(); i++) {
       validateProbe(runtime, probes.get(i), "spec.probes[" + i + "]", processes, probeNames, out);

@@ -115,7 +115,17 @@ class SpecValidatorTest {
         row("spec.processes[0].env[0].name: must not contain '='",
             s -> s.getProcesses().get(0).setEnv(List.of(new EnvVarSpec("A=B", "x")))),
         row("spec.processes[0].ports[0].containerPort: must be between 1 and 65535, got 70000",
-            s -> s.getProcesses().get(0).setPorts(List.of(new PortSpec("rpc", 70000)))));
+            s -> s.getProcesses().get(0).setPorts(List.of(new PortSpec("rpc", 70000)))),
+        // the CRD's maxItems: 32, which the real API server enforces (SpecAgreementRealClusterIT)
+        row("spec.probes: at most 32 probes allowed, got 33", s -> s.setProbes(java.util.stream.IntStream.range(0, 33)
+            .mapToObj(i -> {
+              ProbeSpec p = new ProbeSpec();
+              p.setName("p" + i);
+              TcpSocketAction t = new TcpSocketAction();
+              t.setPort(new IntOrString(80));
+              p.setTcpSocket(t);
+              return p;
+            }).toList())));
   }
 
   @ParameterizedTest(name = "{0}")
