@@ -63,7 +63,7 @@ port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 leftovers() {
   local d cmd exe
   for d in /proc/[0-9]*; do
-    cmd=$(tr '\0' ' ' <"$d/cmdline" 2>/dev/null) || continue
+    cmd=$(tr '\0' ' ' 2>/dev/null <"$d/cmdline") || continue
     [[ $cmd == *"$DIR/"* ]] || continue
     exe=$(basename "${cmd%% *}")
     [[ " ${COMPONENTS[*]} " == *" $exe "* ]] && echo "${d#/proc/} ${cmd:0:160}"
