@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import tf.ourworld.hero.procservice.config.OperatorConfig;
 import tf.ourworld.hero.procservice.model.ProcService;
 
 /**
@@ -91,6 +92,13 @@ public final class RealCluster {
     return c != null && c.getStatus() != null && c.getStatus().getConditions() != null
         && c.getStatus().getConditions().stream()
             .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus()));
+  }
+
+  /** The config watching only the given namespaces (tests share the cluster). */
+  public static OperatorConfig watching(OperatorConfig c, String... namespaces) {
+    return new OperatorConfig(java.util.Set.of(namespaces), c.labelSelector(), c.processRuntimeEnabled(), c.allowExec(),
+        c.stateDir(), c.socketRoots(), c.httpPort(), c.leaderElection(), c.leaseName(), c.leaseNamespace(),
+        c.probeConcurrency(), c.reconcileThreads(), c.logFormat(), c.stableResetAfter());
   }
 
   /** Creates a namespace with a unique name (prefix-xxxxxx) and the given labels. */
