@@ -148,7 +148,7 @@ EOF
 
 start() { # name binary args...
   local name=$1; shift
-  "$@" >"$DIR/logs/$name.log" 2>&1 </dev/null &
+  "$@" >>"$DIR/logs/$name.log" 2>&1 </dev/null &
   echo $! >"$DIR/$name.pid"
 }
 
