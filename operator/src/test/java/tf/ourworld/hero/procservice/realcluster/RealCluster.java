@@ -71,6 +71,30 @@ public final class RealCluster {
     return new KubernetesClientBuilder().withConfig(config(kubeconfig())).build();
   }
 
+  /**
+   * The deploy/ identity of the operator: its namespace, ServiceAccount and RBAC applied server-side
+   * exactly as shipped, and a client authenticating with a bound token of that ServiceAccount.
+   */
+  public static KubernetesClient operatorClient(KubernetesClient admin) {
+    for (String f : List.of("deploy/namespace.yaml", "deploy/serviceaccount.yaml", "deploy/rbac.yaml")) {
+      try (InputStream in = Files.newInputStream(projectRoot().resolve(f))) {
+        for (var item : admin.load(in).items()) {
+          admin.resource(item).fieldManager("procservice-tests").forceConflicts().serverSideApply();
+        }
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    var token = admin.serviceAccounts().inNamespace("procservice-system").withName("procservice-operator")
+        .tokenRequest(new io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder().withNewSpec()
+            .withExpirationSeconds(7200L).endSpec().build());
+    Config admincfg = config(kubeconfig());
+    Config c = new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl(admincfg.getMasterUrl())
+        .withCaCertFile(admincfg.getCaCertFile()).withCaCertData(admincfg.getCaCertData())
+        .withOauthToken(token.getStatus().getToken()).withNamespace("procservice-system").build();
+    return new KubernetesClientBuilder().withConfig(c).build();
+  }
+
   /** Installs (server-side apply) the generated CRD and waits until it is Established. */
   public static CustomResourceDefinition installCrd(KubernetesClient client) {
     CustomResourceDefinition crd;
