@@ -34,6 +34,7 @@ public final class SpecValidator {
   /** How much of a value from the resource a message quotes. */
   static final int MAX_SHOWN = 64;
   private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+  private static final int MAX_PROBES = 32;
 
   /** Every problem of the spec; empty when valid. */
   public List<SpecProblem> validate(ProcServiceSpec spec) {
@@ -75,6 +76,9 @@ public final class SpecValidator {
       validateProcess(runtime, processes.get(i), "spec.processes[" + i + "]", names, out);
     }
 
+    if (probes.size() > MAX_PROBES) {
+      out.add("spec.probes: at most " + MAX_PROBES + " probes allowed, got " + probes.size());
+    }
     Set<String> probeNames = new HashSet<>();
     for (int i = 0; i < probes.size(); i++) {
       validateProbe(runtime, probes.get(i), "spec.probes[" + i + "]", processes, probeNames, out);

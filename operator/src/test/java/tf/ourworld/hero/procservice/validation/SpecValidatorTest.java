@@ -148,7 +148,18 @@ class SpecValidatorTest {
           h.setScheme(HttpGetAction.Scheme.HTTPS);
         }),
         row("spec.probes[0].openRpc.path: must not contain spaces, CR, LF",
-            s -> s.getProbes().get(0).getOpenRpc().setPath("/rpc\n")));
+            s -> s.getProbes().get(0).getOpenRpc().setPath("/rpc\n")),
+        // the CRD's maxItems: 32, which the real API server enforces (SpecAgreementRealClusterIT)
+        row("spec.probes: at most 32 probes allowed, got 33", s -> s.setProbes(java.util.stream.IntStream.range(0, 33)
+            .mapToObj(i -> {
+              ProbeSpec p = new ProbeSpec();
+              p.setName("p" + i);
+              TcpSocketAction t = new TcpSocketAction();
+              t.setPort(new IntOrString(80));
+              p.setTcpSocket(t);
+              return p;
+            }).toList())));
+
   }
 
   @Test
