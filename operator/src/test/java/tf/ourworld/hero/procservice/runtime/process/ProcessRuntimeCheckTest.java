@@ -119,7 +119,7 @@ class ProcessRuntimeCheckTest {
       ProcessSpec p = process("main", server);
       p.setWorkingDir(dir);
       assertThat(rt.check(service("wd", 5, p))).as(dir).singleElement().satisfies(problem -> {
-        assertThat(problem.reason()).isEqualTo("InvalidSpec");
+        assertThat(problem.reason()).isEqualTo(Reason.InvalidSpec);
         assertThat(problem.message()).startsWith("spec.processes[0].workingDir: " + dir + " is an absolute path");
       });
     }
