@@ -17,6 +17,15 @@ public interface ProbeRunner extends AutoCloseable {
    */
   void plan(ResourceID service, List<PlannedProbe> probes);
 
+  /**
+   * The same, and a probe that gets a new task starts from the state given for its key instead of
+   * Unknown (an operator restart taking up the results its status shows): no initial delay, and its
+   * next run counts from there.
+   */
+  default void plan(ResourceID service, List<PlannedProbe> probes, Map<ProbeKey, ProbeState> carried) {
+    plan(service, probes);
+  }
+
   /** Cancels every probe of a service and forgets its states. */
   void cancel(ResourceID service);
 

@@ -71,7 +71,12 @@ public final class ProbeScheduler implements ProbeRunner {
   }
 
   @Override
-  public synchronized void plan(ResourceID service, List<PlannedProbe> probes) {
+  public void plan(ResourceID service, List<PlannedProbe> probes) {
+    plan(service, probes, Map.of());
+  }
+
+  @Override
+  public synchronized void plan(ResourceID service, List<PlannedProbe> probes, Map<ProbeKey, ProbeState> carried) {
     Map<ProbeKey, Task> current = services.getOrDefault(service, Map.of());
     Map<ProbeKey, Task> next = new LinkedHashMap<>();
     for (PlannedProbe probe : probes) {
@@ -85,6 +90,10 @@ public final class ProbeScheduler implements ProbeRunner {
         next.put(probe.key(), kept);
       } else {
         Task task = new Task(service, probe, specJson);
+        ProbeState from = carried.get(probe.key());
+        if (from != null) {
+          task.resume(from);
+        }
         next.put(probe.key(), task);
         task.start();
       }
@@ -192,6 +201,7 @@ public final class ProbeScheduler implements ProbeRunner {
     long seq;
     boolean running;
     boolean cancelled;
+    boolean resumed;
 
     Task(ResourceID service, PlannedProbe planned, String specJson) {
       this.service = service;
@@ -227,11 +237,17 @@ public final class ProbeScheduler implements ProbeRunner {
       return tracker.state();
     }
 
+    /** Starts from a state an earlier operator reported: the process is the same, its initial delay is over. */
+    synchronized void resume(ProbeState from) {
+      tracker.resume(from);
+      resumed = true;
+    }
+
     synchronized void start() {
       live.add(this);
       // Jitter within the period so thousands of probes planned together do not fire together.
       long jitter = ThreadLocalRandom.current().nextLong(periodNanos);
-      scheduleAt(System.nanoTime() + initialDelayNanos + jitter);
+      scheduleAt(System.nanoTime() + (resumed ? 0 : initialDelayNanos) + jitter);
     }
 
     /** Guarded by this. */

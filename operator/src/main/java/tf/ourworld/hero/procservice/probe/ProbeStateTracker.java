@@ -22,6 +22,13 @@ final class ProbeStateTracker {
     return state;
   }
 
+  /** Continues from a state reported earlier (same key): its result, failures and error stand until the next run. */
+  void resume(ProbeState from) {
+    state = new ProbeState(state.key(), from.result(), Math.min(from.consecutiveFailures(), failureThreshold),
+        from.lastError(), from.lastTransitionTime(), 0);
+    consecutiveSuccesses = from.result() == ProbeResult.Success ? successThreshold : 0;
+  }
+
   /** Applies one outcome and returns the new state. */
   ProbeState record(boolean success, String error, long latencyMillis, Instant now) {
     ProbeState s = state;

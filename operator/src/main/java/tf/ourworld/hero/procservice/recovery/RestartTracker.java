@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.function.DoubleSupplier;
 import tf.ourworld.hero.procservice.model.BackoffSpec;
 import tf.ourworld.hero.procservice.model.RecoverySpec;
@@ -68,6 +69,34 @@ public final class RestartTracker {
       pendingDue = now.plus(delay(recovery.getBackoff(), consecutive));
     }
     return now.isBefore(pendingDue) ? new Decision.Wait(pendingDue) : new Decision.Now();
+  }
+
+  /**
+   * Takes up what an earlier operator recorded in status: the restarts within the window (oldest
+   * first) and a pending restart's due time. The backoff continues from the restarts that followed
+   * each other within the stable period, so neither the limit nor the backoff restarts from zero
+   * when the operator does.
+   */
+  public void restore(List<Instant> restarts, Instant due) {
+    window.clear();
+    window.addAll(restarts);
+    consecutive = 0;
+    Instant next = null;
+    for (int i = restarts.size() - 1; i >= 0; i--) {
+      Instant t = restarts.get(i);
+      if (next != null && Duration.between(t, next).compareTo(stablePeriod) > 0) {
+        break;
+      }
+      consecutive++;
+      next = t;
+    }
+    lastRestart = restarts.isEmpty() ? null : restarts.get(restarts.size() - 1);
+    pendingDue = due;
+  }
+
+  /** The restarts within the window, oldest first, as status keeps them. */
+  public List<Instant> windowTimes() {
+    return List.copyOf(window);
   }
 
   /** Records a restart made at {@code now}. */

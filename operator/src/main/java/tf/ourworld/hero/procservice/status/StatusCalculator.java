@@ -57,6 +57,7 @@ public final class StatusCalculator {
     s.setRestarts(f.runtimeRestarts() + in.recovery().operatorRestarts());
     s.setNextRestartTime(in.problems().isEmpty() && !in.recovery().limitExceeded()
         ? Timestamps.format(in.recovery().nextRestartTime()) : null);
+    s.setRestartTimes(Timestamps.formatAll(in.recovery().restartTimes()));
 
     Verdict v = verdict(in);
     String reason = v.reason().name();

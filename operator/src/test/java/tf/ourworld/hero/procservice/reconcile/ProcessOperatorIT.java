@@ -44,13 +44,14 @@ class ProcessOperatorIT {
   KubernetesClient client;
   OperatorApp app;
   SwitchableHttpTarget target;
+  OperatorConfig config;
 
   @BeforeEach
   void start() throws Exception {
     api = new MockApi();
     client = api.client();
     target = new SwitchableHttpTarget();
-    OperatorConfig config = OperatorConfig.defaults().withHttpPort(-1).withStateDir(stateDir)
+    config = OperatorConfig.defaults().withHttpPort(-1).withStateDir(stateDir)
         .withProcessRuntime(true, List.of(Path.of("/bin/sleep").toRealPath().toString()));
     app = OperatorApp.start(api.operatorClient(), config);
   }
@@ -133,6 +134,31 @@ class ProcessOperatorIT {
       return p;
     });
     await().atMost(Duration.ofSeconds(30)).until(() -> state("broken") == ServiceState.Running);
+  }
+
+  /**
+   * An operator restart over a healthy, adopted process changes nothing: no status write (it stays
+   * Running, Ready stays True) while the new operator probes, and no restart.
+   */
+  @Test
+  void anOperatorRestartOverAHealthyServiceWritesNoStatus() throws Exception {
+    client.resource(service("steady", RecoveryAction.Restart)).create();
+    await().atMost(Duration.ofSeconds(30)).until(() -> state("steady") == ServiceState.Running);
+    ProcService before = get("steady");
+    app.close();
+
+    int requestsBefore = api.operatorRequests().size();
+    int probedBefore = target.requests.get();
+    app = OperatorApp.start(api.operatorClient(), config);
+    // the new operator has probed the handler twice: it has seen the service and acted on what it found
+    await().atMost(Duration.ofSeconds(30)).until(() -> target.requests.get() >= probedBefore + 2);
+
+    List<MockApi.Request> writes = api.operatorRequests().subList(requestsBefore, api.operatorRequests().size())
+        .stream().filter(r -> r.path().endsWith("/status") && !r.method().equals("GET")).toList();
+    assertThat(writes).isEmpty();
+    ProcService after = get("steady");
+    assertThat(after.getMetadata().getResourceVersion()).isEqualTo(before.getMetadata().getResourceVersion());
+    assertThat(after.getStatus().getProcesses().get(0).getPid()).isEqualTo(before.getStatus().getProcesses().get(0).getPid());
   }
 
   @Test

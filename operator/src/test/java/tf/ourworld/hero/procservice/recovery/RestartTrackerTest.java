@@ -111,4 +111,24 @@ class RestartTrackerTest {
     Instant due = ((RestartTracker.Decision.Wait) t.needRestart(r, later)).until();
     assertThat(Duration.between(later, due)).isEqualTo(Duration.ofSeconds(1));
   }
+
+  /** What status kept survives an operator restart: the window counts old restarts, the due time holds. */
+  @Test
+  void restoredBookkeepingKeepsTheWindowTheBackoffAndTheDueTime() {
+    RecoverySpec r = recovery(10, 300, 3, 600);
+    RestartTracker t = new RestartTracker(() -> 0.5, java.time.Duration.ofMinutes(10));
+    Instant due = T0.plusSeconds(100);
+    t.restore(java.util.List.of(T0, T0.plusSeconds(20)), due);
+    assertThat(t.windowTimes()).containsExactly(T0, T0.plusSeconds(20));
+    assertThat(t.needRestart(r, T0.plusSeconds(80))).isEqualTo(new RestartTracker.Decision.Wait(due));
+    assertThat(t.needRestart(r, due)).isInstanceOf(RestartTracker.Decision.Now.class);
+    t.recordRestart(due);
+    // the third restart within the window was the last one allowed
+    assertThat(t.needRestart(r, due.plusSeconds(1))).isInstanceOf(RestartTracker.Decision.LimitExceeded.class);
+    // two restarts 20 s apart: the next backoff is initial * 2^2
+    RestartTracker fresh = new RestartTracker(() -> 0.5, java.time.Duration.ofMinutes(10));
+    fresh.restore(java.util.List.of(T0, T0.plusSeconds(20)), null);
+    assertThat(((RestartTracker.Decision.Wait) fresh.needRestart(r, T0.plusSeconds(30))).until())
+        .isEqualTo(T0.plusSeconds(30 + 40));
+  }
 }
