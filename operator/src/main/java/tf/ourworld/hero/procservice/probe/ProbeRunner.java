@@ -29,8 +29,11 @@ public interface ProbeRunner extends AutoCloseable {
   /** Cancels every probe of a service and forgets its states. */
   void cancel(ResourceID service);
 
-  /** Runs every probe of the service at once (the probe-now annotation). */
-  void runNow(ResourceID service);
+  /**
+   * Runs every probe of the service at once (the probe-now annotation); each probe's state then
+   * tells which {@code request} its next completed run answered ({@link ProbeState#requested()}).
+   */
+  void runNow(ResourceID service, String request);
 
   /** Current states by probe key; probes planned but not yet run are Unknown. */
   Map<ProbeKey, ProbeState> states(ResourceID service);

@@ -124,10 +124,10 @@ public final class ProbeScheduler implements ProbeRunner {
   }
 
   @Override
-  public void runNow(ResourceID service) {
+  public void runNow(ResourceID service, String request) {
     Map<ProbeKey, Task> tasks = services.get(service);
     if (tasks != null) {
-      tasks.values().forEach(Task::runNow);
+      tasks.values().forEach(t -> t.runNow(request));
     }
   }
 
@@ -202,6 +202,7 @@ public final class ProbeScheduler implements ProbeRunner {
     boolean running;
     boolean cancelled;
     boolean resumed;
+    String pendingRequest;
 
     Task(ResourceID service, PlannedProbe planned, String specJson) {
       this.service = service;
@@ -272,8 +273,9 @@ public final class ProbeScheduler implements ProbeRunner {
       run(plannedNanos); // already on a pool thread
     }
 
-    void runNow() {
+    void runNow(String request) {
       synchronized (this) {
+        pendingRequest = request; // answered by the next run to complete, also one in progress
         if (cancelled || running) {
           return; // a run in progress gives a fresh verdict anyway
         }
@@ -312,8 +314,12 @@ public final class ProbeScheduler implements ProbeRunner {
           return;
         }
         previous = tracker.state();
-        current = tracker.record(outcome.success(),
-            outcome.success() ? null : target + ": " + outcome.error(), latencyMs, clock.instant());
+        String error = outcome.success() ? null : target + ": " + outcome.error();
+        current = tracker.record(outcome.success(), error, latencyMs, clock.instant());
+        if (pendingRequest != null) {
+          current = tracker.answered(pendingRequest, outcome.success(), error, latencyMs, clock.instant());
+          pendingRequest = null;
+        }
       }
       observer.onResult(service, key.toString(), kind, outcome.success(), outcome.latencyNanos());
       if (!outcome.success()) {

@@ -57,7 +57,15 @@ final class ProbeStateTracker {
         transition = now;
       }
     }
-    state = new ProbeState(s.key(), result, failures, lastError, transition, latencyMillis);
+    state = new ProbeState(s.key(), result, failures, lastError, transition, latencyMillis, s.requested());
+    return state;
+  }
+
+  /** Records that the latest run answered a request (probe-now), with its own outcome. */
+  ProbeState answered(String request, boolean success, String error, long latencyMillis, Instant now) {
+    ProbeState s = state;
+    state = new ProbeState(s.key(), s.result(), s.consecutiveFailures(), s.lastError(), s.lastTransitionTime(),
+        s.lastLatencyMillis(), new ProbeState.RequestedRun(request, now, success, success ? null : error, latencyMillis));
     return state;
   }
 }

@@ -100,7 +100,7 @@ public final class ProcServiceReconciler implements Reconciler<ProcService>, Cle
     HandledAnnotations handled = handledAnnotations(previous);
 
     // observe
-    String reset = annotation(resource, ProcService.ANNOTATION_RESET_FAILED);
+    String reset = HandledAnnotations.token(annotation(resource, ProcService.ANNOTATION_RESET_FAILED));
     if (reset != null && !reset.equals(handled.getResetFailed())) {
       tracker.reset();
       recovery.restartedIncarnations().clear();
@@ -128,11 +128,11 @@ public final class ProcServiceReconciler implements Reconciler<ProcService>, Cle
           ? CarriedProbeStates.from(spec, rules, previous, after) : Map.of();
       probes.plan(id, rt.plannedProbes(resource, after), carried);
     }
-    String probeNow = annotation(resource, ProcService.ANNOTATION_PROBE_NOW);
+    String probeNow = HandledAnnotations.token(annotation(resource, ProcService.ANNOTATION_PROBE_NOW));
     if (probeNow != null && !probeNow.equals(handled.getProbeNow())) {
       handled.setProbeNow(probeNow);
       if (problems.isEmpty()) {
-        probes.runNow(id);
+        probes.runNow(id, probeNow);
       }
     }
 
@@ -143,10 +143,13 @@ public final class ProcServiceReconciler implements Reconciler<ProcService>, Cle
 
     UpdateControl<ProcService> control = UpdateControl.noUpdate();
     Instant due = tracker.nextRestartTime();
+    Instant held = findings.heldAt(now, StatusCalculator.RESTART_HOLD);
     if (problems.isEmpty() && due != null) {
       control.rescheduleAfter(Math.max(50, Duration.between(clock.instant(), due).toMillis()));
     } else if (stopping) {
       control.rescheduleAfter(STOP_POLL.toMillis());
+    } else if (problems.isEmpty() && held != null) {
+      control.rescheduleAfter(Math.max(50, Duration.between(clock.instant(), held).toMillis()));
     }
     return control;
   }

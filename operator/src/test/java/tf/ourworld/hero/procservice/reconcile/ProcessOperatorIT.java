@@ -161,6 +161,41 @@ class ProcessOperatorIT {
     assertThat(after.getStatus().getProcesses().get(0).getPid()).isEqualTo(before.getStatus().getProcesses().get(0).getPid());
   }
 
+  /** probe-now is seen: each probe shows the run that answered the request, with its own outcome. */
+  @Test
+  void probeNowShowsTheRunThatAnsweredIt() {
+    client.resource(service("asked", RecoveryAction.Warn)).create();
+    await().atMost(Duration.ofSeconds(30)).until(() -> state("asked") == ServiceState.Running);
+    client.resources(ProcService.class).inNamespace(NS).withName("asked").edit(p -> {
+      p.getMetadata().setAnnotations(java.util.Map.of(ProcService.ANNOTATION_PROBE_NOW, "ask-1"));
+      return p;
+    });
+    await().atMost(Duration.ofSeconds(30)).until(() -> {
+      var run = get("asked").getStatus().getProbes().get(0).getLastRequestedRun();
+      return run != null && "ask-1".equals(run.getRequest());
+    });
+    var run = get("asked").getStatus().getProbes().get(0).getLastRequestedRun();
+    assertThat(run.getResult()).isEqualTo("Success");
+    assertThat(run.getTime()).isNotNull();
+    assertThat(get("asked").getStatus().getHandled().getProbeNow()).isEqualTo("ask-1");
+  }
+
+  /** A crash loop is told truthfully: never Recovered, and the limit message keeps the exit and the log. */
+  @Test
+  void aCrashLoopNeverLooksRecoveredAndTheLimitNamesTheExitAndTheLog() {
+    ProcService looping = ProcServiceFixture.named("looping").in(NS).stopGrace(1)
+        .process("server", "sleep", "--no-such-option").backoff(1, 1).restartLimit(3, 600).build();
+    client.resource(looping).create();
+    await().atMost(Duration.ofSeconds(60)).until(() -> state("looping") == ServiceState.Failed);
+    ProcService failed = get("looping");
+    assertThat(failed.getStatus().getReason()).isEqualTo("RestartLimitExceeded");
+    assertThat(failed.getStatus().getMessage()).contains("last: process server exited with code 1")
+        .contains("(log: " + stateDir.toAbsolutePath());
+    assertThat(failed.getStatus().getRestartTimes()).hasSize(3);
+    assertThat(client.v1().events().inNamespace(NS).list().getItems())
+        .noneMatch(e -> "Recovered".equals(e.getReason()) && e.getInvolvedObject().getName().equals("looping"));
+  }
+
   @Test
   void suspendStopsTheProcessesAndResumes() throws Exception {
     client.resource(service("sleepy", RecoveryAction.Restart)).create();

@@ -184,7 +184,10 @@ public final class ProcessRuntime implements WorkloadRuntime {
       return RuntimeObservation.ofProcesses(ServiceSupervisor.processesOf(service).stream()
           .map(p -> ProcessObservation.notStarted(p.getName())).toList());
     }
-    return RuntimeObservation.ofProcesses(supervisor(service).observe(service));
+    Path dir = runtimeDir(service);
+    Map<String, String> logs = new java.util.HashMap<>();
+    ServiceSupervisor.processesOf(service).forEach(p -> logs.put(p.getName(), dirs.logFile(dir, p.getName()).toString()));
+    return RuntimeObservation.ofProcesses(supervisor(service).observe(service)).withLogs(logs);
   }
 
   @Override
