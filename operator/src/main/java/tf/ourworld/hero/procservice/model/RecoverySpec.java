@@ -13,15 +13,6 @@ public class RecoverySpec {
   @JsonPropertyDescription("At most maxRestarts restarts within windowSeconds; then state Failed until reset.")
   private RestartLimitSpec restartLimit;
 
-  /** The action, with the runtime's default applied. */
-  public static RecoveryAction effectiveAction(ProcServiceSpec spec) {
-    RecoverySpec r = spec.getRecovery();
-    if (r != null && r.getAction() != null) {
-      return r.getAction();
-    }
-    return spec.getRuntime() == RuntimeKind.Track ? RecoveryAction.Warn : RecoveryAction.Restart;
-  }
-
   public RecoveryAction getAction() {
     return action;
   }
