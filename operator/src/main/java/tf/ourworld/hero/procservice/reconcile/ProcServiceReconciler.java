@@ -139,7 +139,7 @@ public final class ProcServiceReconciler implements Reconciler<ProcService>, Cle
     // status
     Findings findings = problems.isEmpty() ? findings(spec, runtime.get(), resource, id) : unitsOnly(runtime, resource);
     report(resource, new StatusInputs(spec, generation(resource), previous, problems, findings,
-        recoveryView(spec, recovery), stopping, null, emptyToNull(handled), now));
+        recoveryView(spec, recovery), stopping, findings.observation().error(), emptyToNull(handled), now));
 
     UpdateControl<ProcService> control = UpdateControl.noUpdate();
     Instant due = tracker.nextRestartTime();

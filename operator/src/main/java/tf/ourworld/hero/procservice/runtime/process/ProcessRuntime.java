@@ -187,7 +187,10 @@ public final class ProcessRuntime implements WorkloadRuntime {
     Path dir = runtimeDir(service);
     Map<String, String> logs = new java.util.HashMap<>();
     ServiceSupervisor.processesOf(service).forEach(p -> logs.put(p.getName(), dirs.logFile(dir, p.getName()).toString()));
-    return RuntimeObservation.ofProcesses(supervisor(service).observe(service)).withLogs(logs);
+    ServiceSupervisor supervisor = supervisor(service);
+    String stateError = supervisor.stateError();
+    return RuntimeObservation.ofProcesses(supervisor.observe(service)).withLogs(logs)
+        .withError(stateError == null ? null : "Runtime error: " + stateError);
   }
 
   @Override
