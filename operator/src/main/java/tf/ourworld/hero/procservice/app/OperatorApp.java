@@ -175,6 +175,7 @@ public final class OperatorApp implements AutoCloseable {
 
       Operator operator = new Operator(o -> {
         o.withKubernetesClient(client)
+            .withResourceCloner(new BindingAwareCloner(client))
             .withUseSSAToPatchPrimaryResource(false)
             .withCloseClientOnStop(false)
             .withConcurrentReconciliationThreads(config.reconcileThreads());
