@@ -58,6 +58,12 @@ public final class ProcServiceDeserializer extends StdDeserializer<ProcService> 
     } else {
       try {
         out.setSpec(ctxt.readTreeAsValue(spec, ProcServiceSpec.class));
+        String nullItem = nullItem("spec", spec);
+        if (nullItem != null) {
+          // The schema forbids them; code downstream may rely on that: as unreadable as a bad type.
+          out.setSpec(substitute(spec, nullItem + ": must not be null; the operator could not read this object and"
+              + " does not act on it until it is fixed"));
+        }
       } catch (IOException | RuntimeException e) {
         out.setSpec(substitute(spec, problem("spec", e)));
       }
@@ -71,6 +77,34 @@ public final class ProcServiceDeserializer extends StdDeserializer<ProcService> 
       }
     }
     return out;
+  }
+
+  /** The path of the first null element of an array anywhere in the spec, or null. */
+  static String nullItem(String at, JsonNode node) {
+    if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        if (node.get(i) == null || node.get(i).isNull()) {
+          return at + "[" + i + "]";
+        }
+        String inner = nullItem(at + "[" + i + "]", node.get(i));
+        if (inner != null) {
+          return inner;
+        }
+      }
+    } else if (node.isObject()) {
+      var fields = node.fields();
+      while (fields.hasNext()) {
+        var f = fields.next();
+        if (f.getKey().equals("params")) {
+          continue; // openRpc params are free JSON
+        }
+        String inner = nullItem(at + "." + f.getKey(), f.getValue());
+        if (inner != null) {
+          return inner;
+        }
+      }
+    }
+    return null;
   }
 
   private static ProcServiceSpec substitute(JsonNode spec, String problem) {
