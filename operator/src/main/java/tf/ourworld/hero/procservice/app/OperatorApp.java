@@ -50,8 +50,13 @@ public final class OperatorApp implements AutoCloseable {
   private final RuntimeRegistry runtimes;
   private final ProbeRunner probes;
   private final List<AutoCloseable> closeables;
+  private final KubernetesClient client;
+  private final OperatorConfig config;
 
-  private OperatorApp(Operator operator, RuntimeRegistry runtimes, ProbeRunner probes, List<AutoCloseable> closeables) {
+  private OperatorApp(Operator operator, RuntimeRegistry runtimes, ProbeRunner probes, List<AutoCloseable> closeables,
+      KubernetesClient client, OperatorConfig config) {
+    this.client = client;
+    this.config = config;
     this.operator = operator;
     this.runtimes = runtimes;
     this.probes = probes;
@@ -81,6 +86,7 @@ public final class OperatorApp implements AutoCloseable {
     private boolean exitOnStopLeading = true;
     private Clock clock = Clock.systemUTC();
     private ProbeObserver probeObserver = ProbeObserver.NOOP;
+    private boolean deferOrphanSweep;
 
     private Builder(KubernetesClient client, OperatorConfig config) {
       this.client = client;
@@ -127,6 +133,15 @@ public final class OperatorApp implements AutoCloseable {
         boolean exitOnStopLeading) {
       this.leaseTimings = new Duration[] {leaseDuration, renewDeadline, retryPeriod};
       this.exitOnStopLeading = exitOnStopLeading;
+      return this;
+    }
+
+    /**
+     * Do not stop orphaned processes at start: the caller creates its resources first and then
+     * calls {@link OperatorApp#stopOrphanedProcesses()} (local, whose API starts empty).
+     */
+    public Builder deferOrphanSweep() {
+      this.deferOrphanSweep = true;
       return this;
     }
 
@@ -200,7 +215,9 @@ public final class OperatorApp implements AutoCloseable {
         }
       });
       operator.start();
-      stopOrphans(client, config, registry);
+      if (!deferOrphanSweep) {
+        stopOrphans(client, config, registry);
+      }
       List<AutoCloseable> closeables = new ArrayList<>(owned);
       if (config.httpPort() >= 0 && metrics != null) {
         Operator op = operator;
@@ -209,7 +226,7 @@ public final class OperatorApp implements AutoCloseable {
       LOG.info("Operator started: namespaces={}, selector={}, processRuntime={}",
           config.namespaces().isEmpty() ? "all" : config.namespaces(), config.labelSelector(),
           config.processRuntimeEnabled());
-      return new OperatorApp(operator, registry, probes, closeables);
+      return new OperatorApp(operator, registry, probes, closeables, client, config);
     }
   }
 
@@ -241,6 +258,11 @@ public final class OperatorApp implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.atWarn().setMessage("Could not look for orphaned processes").setCause(e).log();
     }
+  }
+
+  /** Stops processes earlier operators left for services that do not exist now (see {@link Builder#deferOrphanSweep()}). */
+  public void stopOrphanedProcesses() {
+    stopOrphans(client, config, runtimes);
   }
 
   /** Stops every local process of the Process runtime, adopted ones included (for {@code local}). */

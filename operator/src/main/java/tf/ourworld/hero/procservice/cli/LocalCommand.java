@@ -156,6 +156,7 @@ public class LocalCommand implements Callable<Integer> {
         // No kubelet here: a Pod would be stored but never run, so say so instead of Starting forever.
         operator[0] = OperatorApp.builder(client, config)
             .runtime(new DisabledRuntime(RuntimeKind.Pod, POD_UNAVAILABLE))
+            .deferOrphanSweep() // the API starts empty: the manifests come first, then what is left is orphaned
             .start();
       } catch (IllegalArgumentException e) {
         err.println("error: " + e.getMessage());
@@ -165,6 +166,7 @@ public class LocalCommand implements Callable<Integer> {
         table[0] = new ServiceTable(out, Clock.systemDefaultZone()).start(client);
       }
       apply(client, set);
+      operator[0].stopOrphanedProcesses();
       out.println("Running; press Ctrl-C to stop.");
       out.flush();
       stop.await();
