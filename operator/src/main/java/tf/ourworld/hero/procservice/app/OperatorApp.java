@@ -61,9 +61,13 @@ public final class OperatorApp implements AutoCloseable {
   private final List<AutoCloseable> closeables;
   private final HealthServer health;
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+  private final KubernetesClient client;
+  private final OperatorConfig config;
 
   private OperatorApp(Operator operator, RuntimeRegistry runtimes, ProbeRunner probes, List<AutoCloseable> closeables,
-      HealthServer health) {
+      HealthServer health, KubernetesClient client, OperatorConfig config) {
+    this.client = client;
+    this.config = config;
     this.operator = operator;
     this.runtimes = runtimes;
     this.probes = probes;
@@ -95,6 +99,7 @@ public final class OperatorApp implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private ProbeObserver probeObserver = ProbeObserver.NOOP;
     private java.net.InetAddress httpBind;
+    private boolean deferOrphanSweep;
 
     private Builder(KubernetesClient client, OperatorConfig config) {
       this.client = client;
@@ -150,6 +155,15 @@ public final class OperatorApp implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Do not stop orphaned processes at start: the caller creates its resources first and then
+     * calls {@link OperatorApp#stopOrphanedProcesses()} (local, whose API starts empty).
+     */
+    public Builder deferOrphanSweep() {
+      this.deferOrphanSweep = true;
+      return this;
+    }
+
     public Builder clock(Clock clock) {
       this.clock = clock;
       return this;
@@ -196,6 +210,7 @@ public final class OperatorApp implements AutoCloseable {
 
       Operator operator = new Operator(o -> {
         o.withKubernetesClient(client)
+            .withResourceCloner(new BindingAwareCloner(client))
             .withUseSSAToPatchPrimaryResource(false)
             .withCloseClientOnStop(false)
             .withConcurrentReconciliationThreads(config.reconcileThreads());
@@ -221,7 +236,9 @@ public final class OperatorApp implements AutoCloseable {
         }
       });
       operator.start();
-      stopOrphans(client, config, registry);
+      if (!deferOrphanSweep) {
+        stopOrphans(client, config, registry);
+      }
       List<AutoCloseable> closeables = new ArrayList<>(owned);
       HealthServer health = null;
       if (config.httpPort() >= 0 && metrics != null) {
@@ -232,7 +249,7 @@ public final class OperatorApp implements AutoCloseable {
       LOG.info("Operator started: namespaces={}, selector={}, processRuntime={}",
           config.namespaces().isEmpty() ? "all" : config.namespaces(), config.labelSelector(),
           config.processRuntimeEnabled());
-      return new OperatorApp(operator, registry, probes, closeables, health);
+      return new OperatorApp(operator, registry, probes, closeables, health, client, config);
     }
   }
 
@@ -299,6 +316,11 @@ public final class OperatorApp implements AutoCloseable {
     }
     close();
     return stopped;
+  }
+
+  /** Stops processes earlier operators left for services that do not exist now (see {@link Builder#deferOrphanSweep()}). */
+  public void stopOrphanedProcesses() {
+    stopOrphans(client, config, runtimes);
   }
 
   public Operator operator() {

@@ -256,6 +256,7 @@ public class LocalCommand implements Callable<Integer> {
             .runtime(new DisabledRuntime(RuntimeKind.Pod, POD_UNAVAILABLE))
             .runtime(runtime)
             .httpBind(InetAddress.getLoopbackAddress())
+            .deferOrphanSweep() // the API starts empty: the manifests come first, then what is left is orphaned
             .start();
       } catch (IllegalArgumentException e) {
         err.println("error: " + e.getMessage());
@@ -269,6 +270,7 @@ public class LocalCommand implements Callable<Integer> {
         table[0] = new ServiceTable(out, Clock.systemDefaultZone()).start(client);
       }
       apply(client, set);
+      operator[0].stopOrphanedProcesses();
       out.println("Running; press Ctrl-C to stop" + (config != null ? ", kill -HUP " + ProcessHandle.current().pid()
           + " to re-read " + config : "") + ".");
       out.flush();

@@ -24,6 +24,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Reason", jsonPath = ".status.reason", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
 @AdditionalPrinterColumn(name = "Message", jsonPath = ".status.message", type = Type.STRING, priority = 1)
+@com.fasterxml.jackson.databind.annotation.JsonDeserialize(using = ProcServiceDeserializer.class)
 public class ProcService extends CustomResource<ProcServiceSpec, ProcServiceStatus> implements Namespaced {
   public static final String GROUP = "hero.ourworld.tf";
   public static final String VERSION = "v1alpha1";
