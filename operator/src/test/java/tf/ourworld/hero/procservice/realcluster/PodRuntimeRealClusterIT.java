@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -12,14 +11,10 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,9 +50,7 @@ class PodRuntimeRealClusterIT {
   KubernetesClient operatorClient;
   OperatorApp app;
   ForbiddenLog forbidden;
-  /** One handler per pod IP; healthy unless switched off. */
-  final Map<String, HttpServer> servers = new ConcurrentHashMap<>();
-  final Map<String, AtomicBoolean> healthy = new ConcurrentHashMap<>();
+  final PodHandlers handlers = new PodHandlers(PORT);
 
   @BeforeAll
   static void setUp() {
@@ -91,7 +84,7 @@ class PodRuntimeRealClusterIT {
     if (operatorClient != null) {
       operatorClient.close();
     }
-    servers.values().forEach(s -> s.stop(0));
+    handlers.close();
     try (ForbiddenLog f = forbidden) {
       f.assertNone();
     }
@@ -144,24 +137,8 @@ class PodRuntimeRealClusterIT {
             .findFirst().orElse(null), p -> p != null);
   }
 
-  /** Serves /health on the pod's IP and container port, as the container would. */
   void serve(Pod pod) throws IOException {
-    String ip = pod.getStatus().getPodIP();
-    assertThat(ip).startsWith("127.1.");
-    AtomicBoolean ok = healthy.computeIfAbsent(ip, k -> new AtomicBoolean(true));
-    ok.set(true);
-    if (servers.containsKey(ip)) {
-      return;
-    }
-    HttpServer server = HttpServer.create(new InetSocketAddress(ip, PORT), 0);
-    server.createContext("/health", ex -> {
-      byte[] body = (ok.get() ? "ok" : "broken").getBytes(StandardCharsets.UTF_8);
-      ex.sendResponseHeaders(ok.get() ? 200 : 500, body.length);
-      ex.getResponseBody().write(body);
-      ex.close();
-    });
-    server.start();
-    servers.put(ip, server);
+    handlers.serve(pod);
   }
 
   ServiceState state(String name) {
@@ -185,7 +162,7 @@ class PodRuntimeRealClusterIT {
     awaitState("web", ServiceState.Running);
 
     // the handler breaks: Degraded, then the pod is replaced (restart = delete + create) and probed again
-    healthy.get(first.getStatus().getPodIP()).set(false);
+    handlers.breakHandler(first);
     awaitState("web", ServiceState.Degraded);
     Pod second = runningPod("web", first.getMetadata().getUid());
     serve(second);
