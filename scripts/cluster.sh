@@ -89,7 +89,10 @@ kwok_stages() {
     || die "cannot find the kwok module (cd tools/kwok && go mod download)"
   local f
   : >"$DIR/kwok-stages.yaml"
-  for f in "$dir"/kustomize/stage/node/fast/*.yaml "$dir"/kustomize/stage/pod/fast/*.yaml; do
+  # node heartbeats through Leases (kube-node-lease) renewed by kwok: without them the node lifecycle
+  # controller marks the nodes' pods NotReady ("NodeNotReady") a few seconds after they start
+  for f in "$dir"/kustomize/stage/node/fast/*.yaml "$dir"/kustomize/stage/node/heartbeat-with-lease/*.yaml \
+    "$dir"/kustomize/stage/pod/fast/*.yaml; do
     [[ $(basename "$f") == kustomization.yaml ]] && continue
     { cat "$f"; echo "---"; } >>"$DIR/kwok-stages.yaml"
   done
@@ -245,7 +248,7 @@ up() {
     --authentication-kubeconfig="$DIR/scheduler.kubeconfig" --authorization-kubeconfig="$DIR/scheduler.kubeconfig" \
     --bind-address=127.0.0.1 --secure-port="$SCHED_PORT" --cert-dir="$DIR/scheduler" --leader-elect=false
   start kwok "$BIN/kwok" --kubeconfig="$DIR/kwok.kubeconfig" --config="$DIR/kwok-stages.yaml" \
-    --manage-all-nodes=true --cidr="$POD_CIDR" --node-ip=127.0.0.1
+    --manage-all-nodes=true --cidr="$POD_CIDR" --node-ip=127.0.0.1 --node-lease-duration-seconds=40
   wait_for 60 kube-controller-manager "kube-controller-manager /healthz" healthz "$KCM_PORT"
   wait_for 60 kube-scheduler "kube-scheduler /healthz" healthz "$SCHED_PORT"
 

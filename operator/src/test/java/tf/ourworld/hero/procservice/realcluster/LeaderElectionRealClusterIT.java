@@ -66,6 +66,7 @@ class LeaderElectionRealClusterIT {
 
   @AfterEach
   void stop() {
+    RealCluster.deleteProcServices(admin, ns);
     for (OperatorApp a : new OperatorApp[] {first, second}) {
       if (a != null) {
         a.close();

@@ -79,6 +79,7 @@ class PodRuntimeRealClusterIT {
   @AfterEach
   void stop() {
     if (app != null) {
+      RealCluster.deleteProcServices(admin, ns);
       app.close();
     }
     if (operatorClient != null) {

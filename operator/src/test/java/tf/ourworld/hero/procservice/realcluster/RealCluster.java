@@ -125,6 +125,17 @@ public final class RealCluster {
         c.probeConcurrency(), c.reconcileThreads(), c.logFormat(), c.stableResetAfter());
   }
 
+  /**
+   * Deletes every ProcService of the namespace and waits until they are gone: call it while the
+   * operator still runs, so that it removes its finalizer (else the namespace can never be deleted).
+   */
+  public static void deleteProcServices(KubernetesClient client, String namespace) {
+    client.resources(ProcService.class).inNamespace(namespace).delete();
+    await("ProcServices of " + namespace + " deleted (finalizer removed by the operator)").atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> client.resources(ProcService.class).inNamespace(namespace).list().getItems().isEmpty());
+  }
+
   /** Creates a namespace with a unique name (prefix-xxxxxx) and the given labels. */
   public static String createNamespace(KubernetesClient client, String prefix, Map<String, String> labels) {
     String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 6);

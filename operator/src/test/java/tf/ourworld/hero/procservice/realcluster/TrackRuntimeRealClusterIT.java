@@ -68,6 +68,7 @@ class TrackRuntimeRealClusterIT {
   @AfterEach
   void stop() {
     if (app != null) {
+      RealCluster.deleteProcServices(admin, ns);
       app.close();
     }
     if (operatorClient != null) {
