@@ -168,7 +168,9 @@ start_apiserver() {
     --service-account-key-file="$p/sa.pub" --service-account-signing-key-file="$p/sa.key" \
     --service-cluster-ip-range=10.96.0.0/16 \
     --allow-privileged=false --profiling=false \
-    --enable-admission-plugins=NodeRestriction --endpoint-reconciler-type=none
+    --enable-admission-plugins=NodeRestriction --endpoint-reconciler-type=none \
+    --audit-policy-file="$DIR/audit-policy.yaml" --audit-log-path="$DIR/logs/audit.log" \
+    --audit-log-format=json --audit-log-maxsize=200
 }
 
 apiserver_ready() {
@@ -218,6 +220,17 @@ up() {
   trap 'rc=$?; if ((rc != 0)); then say "up failed; stopping what started"; down_quiet; fi' EXIT
   certs
   kwok_stages
+  # Audit: every request of a ServiceAccount in procservice-system (the operator's identity in the
+  # tests), at Metadata level: which verbs it used and which it was refused (scripts/rbac-audit.sh).
+  cat >"$DIR/audit-policy.yaml" <<'EOF'
+apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: [RequestReceived]
+rules:
+- level: Metadata
+  userGroups: ["system:serviceaccounts:procservice-system"]
+- level: None
+EOF
   kubeconfig admin "$DIR/kubeconfig"
   kubeconfig kube-controller-manager "$DIR/kcm.kubeconfig"
   kubeconfig kube-scheduler "$DIR/scheduler.kubeconfig"

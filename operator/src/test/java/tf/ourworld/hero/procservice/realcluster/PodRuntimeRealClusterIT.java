@@ -177,6 +177,25 @@ class PodRuntimeRealClusterIT {
     serve(third);
     awaitState("web", ServiceState.Running);
 
+    // a template change (new image) replaces the pod
+    admin.resources(ProcService.class).inNamespace(ns).withName("web").edit(p -> {
+      p.getSpec().getProcesses().get(0).setImage("example.org/web:1.1");
+      return p;
+    });
+    Pod fourth = runningPod("web", third.getMetadata().getUid());
+    assertThat(fourth.getSpec().getContainers().get(0).getImage()).isEqualTo("example.org/web:1.1");
+    serve(fourth);
+    awaitState("web", ServiceState.Running);
+
+    // an operator restart adopts the pod: the same one, never a second
+    app.close();
+    app = OperatorApp.start(operatorClient, RealCluster.watching(
+        OperatorConfig.defaults().withHttpPort(-1).withStateDir(stateDir), ns));
+    await("the same single pod, Running, across the operator restart").during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+        .until(() -> pods("web").size() == 1 && pods("web").get(0).getMetadata().getUid().equals(fourth.getMetadata().getUid())
+            && state("web") == ServiceState.Running);
+
     // suspend: no pod, Stopped
     admin.resources(ProcService.class).inNamespace(ns).withName("web").edit(p -> {
       p.getSpec().setSuspend(true);

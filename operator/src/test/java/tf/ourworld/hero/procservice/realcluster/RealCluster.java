@@ -89,10 +89,25 @@ public final class RealCluster {
         .tokenRequest(new io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder().withNewSpec()
             .withExpirationSeconds(7200L).endSpec().build());
     Config admincfg = config(kubeconfig());
-    Config c = new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl(admincfg.getMasterUrl())
+    // From Config.empty(): a plain ConfigBuilder auto-configures from $KUBECONFIG and would add the
+    // admin's client certificate, which the API server then prefers over the token.
+    Config c = new io.fabric8.kubernetes.client.ConfigBuilder(Config.empty()).withMasterUrl(admincfg.getMasterUrl())
         .withCaCertFile(admincfg.getCaCertFile()).withCaCertData(admincfg.getCaCertData())
         .withOauthToken(token.getStatus().getToken()).withNamespace("procservice-system").build();
-    return new KubernetesClientBuilder().withConfig(c).build();
+    KubernetesClient client = new KubernetesClientBuilder().withConfig(c).build();
+    // really the ServiceAccount: it may not list namespaces, the admin may
+    try {
+      client.namespaces().list();
+      client.close();
+      throw new IllegalStateException("the operator's client is not the ServiceAccount: it may list namespaces");
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      if (e.getCode() != 403 || !String.valueOf(e.getMessage())
+          .contains("system:serviceaccount:procservice-system:procservice-operator")) {
+        client.close();
+        throw new IllegalStateException("the operator's client is not the ServiceAccount: " + e.getMessage(), e);
+      }
+    }
+    return client;
   }
 
   /** Installs (server-side apply) the generated CRD and waits until it is Established. */
