@@ -23,6 +23,7 @@ start_transitions
 touch "$(runtime_dir)/server.poison"
 line="$(await_transition '^Degraded\|.*empty reply' "$bound")"
 log "saw: $line"
+quoted_in_readme "${line##*|}"
 wait_state Running "$(( $(ready_bound) + bound ))"
 after="$(jp '{.status.restarts}')"
 (( after > before )) || fail "restarts did not increase ($before -> $after)"

@@ -147,6 +147,14 @@ demo_pids() {
   done
 }
 
+# quoted_in_readme MESSAGE: the README's "Why" quotes the status message a seed incident shows;
+# fails when it quotes something else (its quotes must stay true).
+quoted_in_readme() {
+  local msg="$1"
+  grep -v '^$' "$E2E_ROOT/README.md" | tr '\n' ' ' | sed 's/  */ /g' | grep -qF "\`$msg\`" \
+    || fail "README.md does not quote the message as it is: \`$msg\`"
+}
+
 # Everything local and the operator printed or logged: the console, and the log file of local.
 all_logs() {
   cat "$WORK"/local*.out "$WORK"/local*.err "$WORK/state/operator.log" 2>/dev/null || true

@@ -245,6 +245,7 @@ public class LocalCommand implements Callable<Integer> {
       try {
         ProcessRuntime runtime = new ProcessRuntime(operatorConfig, Clock.systemUTC());
         runtime.allowList().howToAllow(howToAllow());
+        runtime.maxStopGrace(Duration.ofSeconds(grace[0]));
         processRuntime = runtime;
         // No kubelet here: a Pod would be stored but never run, so say so instead of Starting forever.
         operator[0] = OperatorApp.builder(client, operatorConfig)
@@ -269,6 +270,7 @@ public class LocalCommand implements Callable<Integer> {
       out.flush();
       while (requests.take() == Request.RELOAD) {
         grace[0] = reloadSettings(grace[0]);
+        processRuntime.maxStopGrace(Duration.ofSeconds(grace[0]));
       }
       out.println("Stopping: every process started here is being stopped ...");
       out.flush();

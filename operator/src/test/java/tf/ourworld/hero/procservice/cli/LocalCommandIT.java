@@ -250,6 +250,29 @@ class LocalCommandIT {
     }
   }
 
+  @Test
+  void aProcessThatIgnoresSigtermIsKilledAfterTheCappedGraceWhenLocalStops() throws Exception {
+    Files.writeString(dir.resolve("stubborn.yaml"), """
+        apiVersion: hero.ourworld.tf/v1alpha1
+        kind: ProcService
+        metadata: {name: stubborn}
+        spec:
+          runtime: Process
+          stopGracePeriodSeconds: 3600
+          processes:
+          - name: main
+            command: [sh, -c, "trap '' TERM; while true; do sleep 1; done"]
+        """);
+    Local local = new Local(dir.resolve("kubeconfig"), args("--max-stop-grace", "1", dir.resolve("stubborn.yaml").toString()));
+    try (local; KubernetesClient client = local.awaitRunning().client()) {
+      awaitService(client, "stubborn", ps -> state(ps, ServiceState.Running));
+      // an hour of grace from the spec; the cap of 1 s is what lets this stop finish within the wait
+      assertThat(local.stop()).isZero();
+    }
+    assertThat(local.err()).contains("stopped 1 process");
+    assertThat(Files.readString(dir.resolve("state/default/stubborn/state.json"))).contains("\"phase\" : \"NotStarted\"");
+  }
+
   /** Where a bare command is found on this JVM's PATH. */
   private static final class AllowListPath {
     static String onPath(String name) {
