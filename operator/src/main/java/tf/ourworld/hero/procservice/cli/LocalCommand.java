@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -370,7 +369,17 @@ public class LocalCommand implements Callable<Integer> {
       String what = r.getKind() + " " + r.getMetadata().getName();
       try {
         // a namespaced object without a namespace lands in the client's namespace, "default"
-        client.resource(r).createOr(NonDeletingOperation::update);
+        GenericKubernetesResource stored = client.resource(r).get();
+        if (stored == null) {
+          client.resource(r).create();
+        } else {
+          // Over what is stored, as kubectl apply: the manifest's spec, labels and annotations; the
+          // server's bookkeeping (finalizers, owners) and the status stay.
+          r.getMetadata().setResourceVersion(stored.getMetadata().getResourceVersion());
+          r.getMetadata().setFinalizers(stored.getMetadata().getFinalizers());
+          r.getMetadata().setOwnerReferences(stored.getMetadata().getOwnerReferences());
+          client.resource(r).update();
+        }
         out.println("applied " + what + " (" + m.file() + ")");
       } catch (KubernetesClientException e) {
         String msg = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage()

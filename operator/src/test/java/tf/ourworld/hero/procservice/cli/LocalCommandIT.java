@@ -210,6 +210,9 @@ class LocalCommandIT {
           && p.getStatus().getProcesses().get(0).getPid() != null
           && ProcessHandle.of(p.getStatus().getProcesses().get(0).getPid()).isPresent());
       assertThat(ps.getMetadata().getUid()).isEqualTo(uid);
+      // the manifest was applied over the stored object: the operator's finalizer stayed
+      assertThat(ps.getMetadata().getFinalizers()).contains(ProcService.FINALIZER);
+      assertThat(ps.getMetadata().getGeneration()).isEqualTo(1L);
       assertThat(ps.getStatus().getRestarts()).isZero();
       assertThat(ps.getStatus().getProcesses().get(0).getLastExit()).isNull();
       assertThat(client.v1().events().inNamespace("default").list().getItems())
@@ -240,7 +243,10 @@ class LocalCommandIT {
 
   @Test
   void aServiceWithoutRuntimeIsToldThatPodNeedsAClusterNotToAddAnImage() throws Exception {
-    try (Local local = new Local(dir.resolve("kubeconfig"), args()).awaitRunning(); KubernetesClient client = local.client()) {
+    try (Local local = new Local(dir.resolve("kubeconfig"), args("--ephemeral")).awaitRunning();
+         KubernetesClient client = local.client()) {
+      assertThat(local.out()).contains("--ephemeral: objects in memory");
+      assertThat(dir.resolve("state/api.db")).doesNotExist();
       client.resource(io.fabric8.kubernetes.client.utils.Serialization.unmarshal(SLEEPER.replace("  runtime: Process\n", ""),
           ProcService.class)).create();
       ProcService ps = awaitService(client, "sleeper", p -> state(p, ServiceState.Failed));
