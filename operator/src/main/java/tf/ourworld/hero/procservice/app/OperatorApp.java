@@ -49,6 +49,7 @@ public final class OperatorApp implements AutoCloseable {
   private final List<AutoCloseable> closeables;
   private final HealthServer health;
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+  private final java.util.concurrent.atomic.AtomicBoolean reconcilingStopped = new java.util.concurrent.atomic.AtomicBoolean();
 
   private OperatorApp(Operator operator, RuntimeRegistry runtimes, ProbeRunner probes, List<AutoCloseable> closeables,
       HealthServer health) {
@@ -238,12 +239,7 @@ public final class OperatorApp implements AutoCloseable {
    * leaves nothing running. Returns how many processes were stopped.
    */
   public int closeStoppingProcesses(Duration maxGrace) {
-    try {
-      operator.stop();
-    } catch (RuntimeException e) {
-      LOG.warn("Stopping the operator failed: {}", e.toString());
-    }
-    probes.close();
+    stopReconcilingAndProbing();
     int stopped = 0;
     try {
       stopped = processRuntime().map(r -> r.stopAll(maxGrace)).orElse(0);
@@ -258,10 +254,8 @@ public final class OperatorApp implements AutoCloseable {
     return operator;
   }
 
-  /** Stops reconciling and probing; local processes keep running, to be adopted by the next operator. */
-  @Override
-  public void close() {
-    if (closed.getAndSet(true)) {
+  private void stopReconcilingAndProbing() {
+    if (reconcilingStopped.getAndSet(true)) {
       return;
     }
     try {
@@ -270,6 +264,15 @@ public final class OperatorApp implements AutoCloseable {
       LOG.warn("Stopping the operator failed: {}", e.toString());
     }
     probes.close();
+  }
+
+  /** Stops reconciling and probing; local processes keep running, to be adopted by the next operator. */
+  @Override
+  public void close() {
+    if (closed.getAndSet(true)) {
+      return;
+    }
+    stopReconcilingAndProbing();
     runtimes.close();
     for (AutoCloseable c : closeables) {
       try {
