@@ -255,6 +255,9 @@ public class LocalCommand implements Callable<Integer> {
       } catch (IllegalArgumentException e) {
         err.println("error: " + e.getMessage());
         return 2;
+      } catch (java.io.UncheckedIOException e) {
+        err.println("error: " + e.getMessage());
+        return 1;
       }
       if (operator[0].httpPort() > 0) {
         out.println("Metrics and health on http://127.0.0.1:" + operator[0].httpPort() + "/metrics, /healthz, /readyz");
