@@ -222,6 +222,11 @@ public final class OperatorApp implements AutoCloseable {
     }
   }
 
+  /** The address of /metrics, /healthz and /readyz, or null when they are off. */
+  public java.net.InetSocketAddress httpAddress() {
+    return health == null ? null : health.address();
+  }
+
   /** The port of /metrics, /healthz and /readyz, or -1 when they are off. */
   public int httpPort() {
     return health == null ? -1 : health.port();

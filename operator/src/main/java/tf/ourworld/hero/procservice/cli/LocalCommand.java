@@ -126,6 +126,8 @@ public class LocalCommand implements Callable<Integer> {
   private List<String> fixedAllow = List.of();
   private volatile ProcessRuntime processRuntime;
   private volatile KubernetesClient client;
+  /** The running operator (tests look at it). */
+  volatile OperatorApp operatorApp;
 
   /** Stops a running {@link #call()} as SIGTERM does. */
   void stop() {
@@ -259,6 +261,7 @@ public class LocalCommand implements Callable<Integer> {
         err.println("error: " + e.getMessage());
         return 1;
       }
+      operatorApp = operator[0];
       if (operator[0].httpPort() > 0) {
         out.println("Metrics and health on http://127.0.0.1:" + operator[0].httpPort() + "/metrics, /healthz, /readyz");
       }

@@ -279,6 +279,39 @@ class LocalCommandIT {
     assertThat(Files.readString(dir.resolve("state/default/stubborn/state.json"))).contains("\"phase\" : \"NotStarted\"");
   }
 
+  @Test
+  void aDamagedStoreStopsTheStartWithAClearErrorAndIsLeftAsItIs() throws Exception {
+    Path store = dir.resolve("state/api.db");
+    Files.createDirectories(store.getParent());
+    byte[] garbage = "not a database ".repeat(500).getBytes(StandardCharsets.UTF_8);
+    Files.write(store, garbage);
+    Local local = new Local(dir.resolve("kubeconfig"), args());
+    try (local) {
+      assertThat(local.exit.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1);
+    }
+    assertThat(local.err()).contains("error: The embedded API's store " + store + " cannot be used")
+        .contains("--ephemeral");
+    assertThat(Files.readAllBytes(store)).isEqualTo(garbage);
+    assertThat(dir.resolve("kubeconfig")).doesNotExist();
+  }
+
+  @Test
+  void metricsAndHealthListenOnLoopbackOnlyAtThePortPrinted() throws Exception {
+    try (Local local = new Local(dir.resolve("kubeconfig"), args()).awaitRunning()) {
+      java.util.regex.Matcher m = java.util.regex.Pattern
+          .compile("Metrics and health on http://127\\.0\\.0\\.1:(\\d+)/metrics").matcher(local.out());
+      assertThat(m.find()).as(local.out()).isTrue();
+      int port = Integer.parseInt(m.group(1));
+      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+      await().atMost(Duration.ofSeconds(60)).until(() -> http.send(java.net.http.HttpRequest
+          .newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/healthz")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+      // bound to the loopback address, like the API: nothing off this host can reach it
+      assertThat(local.command.operatorApp.httpAddress().getAddress().isLoopbackAddress()).isTrue();
+      assertThat(local.command.operatorApp.httpAddress().getPort()).isEqualTo(port);
+    }
+  }
+
   /** Where a bare command is found on this JVM's PATH. */
   private static final class AllowListPath {
     static String onPath(String name) {
