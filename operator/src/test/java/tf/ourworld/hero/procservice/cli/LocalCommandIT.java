@@ -236,9 +236,18 @@ class LocalCommandIT {
 
       Files.writeString(config, "allowExec: [" + sleepPath + "]\n");
       local.command.reload();
-      awaitService(client, "sleeper", ps -> state(ps, ServiceState.Running));
+      long pid = awaitService(client, "sleeper", ps -> state(ps, ServiceState.Running)
+          && ps.getStatus().getProcesses().get(0).getPid() != null).getStatus().getProcesses().get(0).getPid();
       assertThat(local.out()).contains("Reloaded " + config);
+
+      // Narrowing stops nothing that runs: the service is refused (Failed), its process goes on.
+      Files.writeString(config, "allowExec: []\n");
+      local.command.reload();
+      awaitService(client, "sleeper", ps -> state(ps, ServiceState.Failed)
+          && "CommandNotAllowed".equals(ps.getStatus().getReason()));
+      assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).contains(true);
     }
+    assertThat(sleepers()).isEmpty();
   }
 
   @Test
