@@ -182,6 +182,21 @@ public class LocalCommand implements Callable<Integer> {
       err.println("error: cannot lock state dir " + state + ": " + e.getMessage());
       return 1;
     }
+    // ... and per kubeconfig: another state dir must not point the first one's kubectl elsewhere.
+    StateDirLock kubeconfigLock;
+    try {
+      kubeconfigLock = StateDirLock.acquireKubeconfig(kubeconfigFile);
+    } catch (StateDirLock.HeldException e) {
+      err.println("error: another procservice local already writes kubeconfig " + e.guarded() + " (" + e.owner() + ").");
+      err.println("  Use it, stop it first, or start this one with its own --kubeconfig FILE (and --state-dir DIR,"
+          + " --port 0).");
+      lock.close();
+      return 1;
+    } catch (IOException e) {
+      err.println("error: cannot lock kubeconfig " + kubeconfigFile + ": " + e.getMessage());
+      lock.close();
+      return 1;
+    }
     AutoCloseable logFile = verbose ? () -> { } : Logging.toFile(state.resolve(LOG_FILE), format);
     if (handleSignals) {
       installSignalHandlers();
@@ -197,10 +212,12 @@ public class LocalCommand implements Callable<Integer> {
     } catch (IllegalStateException e) {
       err.println("error: " + e.getMessage());
       closeQuietly(logFile, "log file");
+      kubeconfigLock.close();
       lock.close();
       return 1;
     }
     lock.apiUrl(api.url());
+    kubeconfigLock.apiUrl(api.url());
     AtomicBoolean closed = new AtomicBoolean();
     OperatorApp[] operator = new OperatorApp[1];
     ServiceTable[] table = new ServiceTable[1];
@@ -227,6 +244,7 @@ public class LocalCommand implements Callable<Integer> {
       }
       closeQuietly(client, "client");
       closeQuietly(api, "embedded API");
+      closeQuietly(kubeconfigLock, "kubeconfig lock");
       closeQuietly(lock, "state dir lock");
       closeQuietly(logFile, "log file");
     };

@@ -180,6 +180,13 @@ class LocalCommandIT {
           .contains("--state-dir").contains("--kubeconfig");
       assertThat(second.out()).doesNotContain("Kubeconfig written");
       assertThat(Files.readString(dir.resolve("kubeconfig"))).isEqualTo(kubeconfigBefore);
+      // another state dir, the same kubeconfig: refused too
+      Local third = new Local(dir.resolve("kubeconfig"), "--port", "0", "--http-port", "0", "--kubeconfig",
+          dir.resolve("kubeconfig").toString(), "--state-dir", dir.resolve("other-state").toString());
+      assertThat(third.exit.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1);
+      assertThat(third.err()).contains("another procservice local already writes kubeconfig " + dir.resolve("kubeconfig"))
+          .contains("--kubeconfig FILE");
+      assertThat(Files.readString(dir.resolve("kubeconfig"))).isEqualTo(kubeconfigBefore);
       ProcService still = awaitService(client, "sleeper", ps -> true);
       assertThat(still.getStatus().getState()).isEqualTo(ServiceState.Running);
       assertThat(still.getStatus().getProcesses().get(0).getPid()).isEqualTo(pid);
