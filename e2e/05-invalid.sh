@@ -11,7 +11,20 @@ k apply -f "$E2E_ROOT/e2e/manifests/invalid-probe-target.yaml" >/dev/null || fai
 wait_state Failed 30 broken-probe
 [[ "$(jp '{.status.reason}' broken-probe)" == "InvalidSpec" ]] || fail "reason is $(jp '{.status.reason}' broken-probe), want InvalidSpec"
 log "invalid: $(jp '{.status.message}' broken-probe)"
-[[ -n "$(jp '{.status.message}' broken-probe)" ]] || fail "Failed without a message"
+[[ "$(jp '{.status.message}' broken-probe)" == *'no port named "admin"'* ]] || fail "Failed without the reason: $(jp '{.status.message}' broken-probe)"
+
+# Refused by the CRD's CEL rule on a real API server; stored by local's embedded API (no CEL) and
+# then reported Failed / InvalidSpec by the operator. Either way it never runs.
+if out="$(k apply -f "$E2E_ROOT/e2e/manifests/missing-process.yaml" 2>&1)"; then
+  wait_state Failed 30 missing-process
+  [[ "$(jp '{.status.reason}' missing-process)" == "InvalidSpec" ]] || fail "missing-process: reason $(jp '{.status.reason}' missing-process)"
+  log "missing-process stored (no CEL here), operator: $(jp '{.status.message}' missing-process)"
+  k delete psvc missing-process --timeout=60s >/dev/null || fail "cannot delete missing-process"
+else
+  grep -q "probe.process must name a process of spec.processes" <<<"$out" \
+    || fail "missing-process refused without the CRD's message: $out"
+  log "missing-process refused by the API: $out"
+fi
 
 if out="$(k apply -f "$E2E_ROOT/e2e/manifests/malformed.yaml" 2>&1)"; then
   fail "kubectl accepted a malformed manifest: $out"

@@ -79,9 +79,12 @@ start_operator_on_cluster() {
   log "real cluster: $(k config current-context); installing the CRD, running the operator here"
   k apply -f "$E2E_ROOT/crds/" >/dev/null || fail "cannot install the CRD"
   k wait --for=condition=Established crd/procservices.hero.ourworld.tf --timeout=60s >/dev/null || true
+  # The operator may run as another identity than kubectl (e.g. the ServiceAccount of deploy/):
+  # E2E_OPERATOR_KUBECONFIG; every 403 it meets then fails the scenario (stop_local).
+  cp "${E2E_OPERATOR_KUBECONFIG:-$E2E_KUBECONFIG}" "$WORK/operator.kubeconfig"
   (
     cd "$WORK"
-    export PATH="$E2E_ROOT/examples/bin:$PATH" KUBECONFIG="$WORK/kubeconfig"
+    export PATH="$E2E_ROOT/examples/bin:$PATH" KUBECONFIG="$WORK/operator.kubeconfig"
     exec java -jar "$JAR" run --process-runtime --allow-exec "$DEMO" --state-dir "$WORK/state" \
       --namespaces default --http-port 0 --log-format json >"$WORK/local.out" 2>"$WORK/local.err"
   ) &
@@ -110,6 +113,9 @@ stop_local() {
   wait "$LOCAL_PID" || rc=$?
   LOCAL_PID=""
   [[ $rc -eq 0 ]] || fail "local exited with $rc after SIGTERM, expected 0"
+  if [[ -n "${E2E_KUBECONFIG:-}" ]] && grep -aiE 'forbidden|"code" *: *403' "$WORK/local.out" "$WORK/local.err" >/dev/null 2>&1; then
+    fail "the operator was refused by RBAC (403): $(grep -aihE 'forbidden|"code" *: *403' "$WORK/local.out" "$WORK/local.err" | head -3 | cut -c1-400)"
+  fi
   local left
   left="$(demo_pids)"
   [[ -z "$left" ]] || fail "demo processes left running after local stopped: $left"

@@ -1,12 +1,25 @@
 #!/usr/bin/env bash
 # The test command: unit tests and ITs (mvn verify), then, when present, the chart checks and the
-# end-to-end suite against `procservice local` with real kubectl. Tools are fetched into build/.
+# end-to-end suite against `procservice local` with real kubectl, then the real-cluster stage
+# (scripts/test-real-cluster.sh: a kube-apiserver, controller-manager, scheduler, etcd and kwok built
+# from Go modules; docs/testing.md). Tools are fetched into build/.
+#   PROCSERVICE_SKIP_REAL_CLUSTER=1   skip the real-cluster stage (refused when CI=true)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -B verify
+# the real-cluster ITs run in their own stage below, against a cluster started for them
+mvn -B verify -Dprocservice.realCluster.skip=true
 if [[ -x scripts/helm-check.sh ]]; then
   scripts/helm-check.sh
 fi
 if [[ -x e2e/run.sh ]]; then
   e2e/run.sh
+fi
+if [[ -n "${PROCSERVICE_SKIP_REAL_CLUSTER:-}" ]]; then
+  if [[ "${CI:-}" == true ]]; then
+    echo "test: PROCSERVICE_SKIP_REAL_CLUSTER is set but CI=true: the real-cluster stage is required in CI" >&2
+    exit 1
+  fi
+  echo "test: *** SKIPPING the real-cluster stage (PROCSERVICE_SKIP_REAL_CLUSTER is set) ***" >&2
+else
+  scripts/test-real-cluster.sh
 fi

@@ -3,12 +3,19 @@ package tf.ourworld.hero.procservice.app;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Function;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import tf.ourworld.hero.procservice.runtime.process.ProcessRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tf.ourworld.hero.procservice.config.OperatorConfig;
@@ -27,7 +34,6 @@ import tf.ourworld.hero.procservice.reconcile.ProcServiceReconciler;
 import tf.ourworld.hero.procservice.reconcile.RuntimeRegistry;
 import tf.ourworld.hero.procservice.reconcile.StatusWriter;
 import tf.ourworld.hero.procservice.reconcile.TransitionEvents;
-import tf.ourworld.hero.procservice.reconcile.TriggerEventSource;
 import tf.ourworld.hero.procservice.recovery.RecoveryBook;
 import tf.ourworld.hero.procservice.recovery.RecoveryPlanner;
 import tf.ourworld.hero.procservice.runtime.DisabledRuntime;
@@ -42,6 +48,12 @@ import tf.ourworld.hero.procservice.validation.SpecValidator;
  */
 public final class OperatorApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OperatorApp.class);
+  /**
+   * A failed reconcile (status RuntimeError) is retried for as long as it fails, doubling from 2 s
+   * to 5 min: a service is never left unsupervised because its retries ran out.
+   */
+  static final GenericRetry RECONCILE_RETRY = new GenericRetry().setInitialInterval(2_000).setIntervalMultiplier(2)
+      .setMaxInterval(300_000).withoutMaxAttempts();
 
   private final Operator operator;
   private final RuntimeRegistry runtimes;
@@ -159,16 +171,17 @@ public final class OperatorApp implements AutoCloseable {
         }
         events = new TransitionReporter(recorder, metrics);
       }
-      TriggerEventSource runtimeChanges = new TriggerEventSource("runtime-changes");
-      TriggerEventSource probeChanges = new TriggerEventSource("probe-changes");
-      ProbeListener listener = (id, before, after) -> probeChanges.trigger(id);
+      // A runtime's or the probe scheduler's "something changed for this service" becomes a reconcile at once.
+      SimpleInboundEventSource<ProcService> runtimeChanges = new SimpleInboundEventSource<>("runtime-changes");
+      SimpleInboundEventSource<ProcService> probeChanges = new SimpleInboundEventSource<>("probe-changes");
+      ProbeListener listener = (id, before, after) -> probeChanges.propagateEvent(id);
       ProbeRunner probes = Defaults.probeRunner(probeRunnerFactory, config, clock, probeObserver).apply(listener);
 
       RuntimeRegistry registry = new RuntimeRegistry();
       for (WorkloadRuntime r : runtimes) {
         registry.add(r);
       }
-      java.util.Set<RuntimeKind> given = java.util.EnumSet.noneOf(RuntimeKind.class);
+      Set<RuntimeKind> given = EnumSet.noneOf(RuntimeKind.class);
       runtimes.forEach(r -> given.add(r.kind()));
       Defaults.runtimes(client, config, clock, given).forEach(registry::add);
       for (RuntimeKind kind : RuntimeKind.values()) {
@@ -176,7 +189,7 @@ public final class OperatorApp implements AutoCloseable {
           registry.add(new DisabledRuntime(kind, "runtime " + kind + " is not available on this operator build"));
         }
       }
-      registry.all().forEach(r -> r.onChange(runtimeChanges::trigger));
+      registry.all().forEach(r -> r.onChange(runtimeChanges::propagateEvent));
 
       ProcServiceReconciler reconciler = new ProcServiceReconciler(registry, probes, new SpecValidator(),
           new RecoveryPlanner(), new RecoveryBook(config.stableResetAfter()), new StatusCalculator(),
@@ -197,7 +210,8 @@ public final class OperatorApp implements AutoCloseable {
         }
       });
       operator.register(reconciler, o -> {
-        o.withName("procservice").withGenerationAware(false).withFinalizer(ProcService.FINALIZER);
+        o.withName("procservice").withGenerationAware(false).withFinalizer(ProcService.FINALIZER)
+            .withRetry(RECONCILE_RETRY);
         if (config.namespaces().isEmpty()) {
           o.watchingAllNamespaces();
         } else {
@@ -208,6 +222,7 @@ public final class OperatorApp implements AutoCloseable {
         }
       });
       operator.start();
+      stopOrphans(client, config, registry);
       List<AutoCloseable> closeables = new ArrayList<>(owned);
       HealthServer health = null;
       if (config.httpPort() >= 0 && metrics != null) {
@@ -225,6 +240,36 @@ public final class OperatorApp implements AutoCloseable {
   /** The address of /metrics, /healthz and /readyz, or null when they are off. */
   public java.net.InetSocketAddress httpAddress() {
     return health == null ? null : health.address();
+  }
+
+  /**
+   * Once the informers are synced: processes earlier operators left for services that no longer
+   * exist are stopped (docs/process-runtime.md, "Operator restarts"). A failure here is logged,
+   * never fatal: the processes are then left as before.
+   */
+  private static void stopOrphans(KubernetesClient client, OperatorConfig config, RuntimeRegistry registry) {
+    Optional<WorkloadRuntime> rt = registry.get(RuntimeKind.Process);
+    if (rt.isEmpty() || !(rt.get() instanceof ProcessRuntime process) || process.unavailableMessage() != null) {
+      return;
+    }
+    try {
+      Set<ResourceID> known = new HashSet<>();
+      List<ProcService> all = new ArrayList<>();
+      if (config.namespaces().isEmpty()) {
+        all.addAll(client.resources(ProcService.class).inAnyNamespace().list().getItems());
+      } else {
+        for (String ns : config.namespaces()) {
+          all.addAll(client.resources(ProcService.class).inNamespace(ns).list().getItems());
+        }
+      }
+      all.forEach(p -> known.add(ResourceID.fromResource(p)));
+      int stopped = process.stopOrphans(known::contains);
+      if (stopped > 0) {
+        LOG.warn("Stopping {} process(es) of services that no longer exist", stopped);
+      }
+    } catch (RuntimeException e) {
+      LOG.atWarn().setMessage("Could not look for orphaned processes").setCause(e).log();
+    }
   }
 
   /** The port of /metrics, /healthz and /readyz, or -1 when they are off. */
@@ -248,6 +293,8 @@ public final class OperatorApp implements AutoCloseable {
     int stopped = 0;
     try {
       stopped = processRuntime().map(r -> r.stopAll(maxGrace)).orElse(0);
+      // and whatever of ours no service claimed (an earlier operator's processes): nothing outlives local
+      stopped += processRuntime().map(r -> r.terminateAll(maxGrace)).orElse(0);
     } catch (RuntimeException e) {
       LOG.warn("Stopping the local processes failed: {}", e.toString());
     }

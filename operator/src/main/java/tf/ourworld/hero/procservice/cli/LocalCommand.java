@@ -90,6 +90,11 @@ public class LocalCommand implements Callable<Integer> {
       description = "Also allow this executable (absolute path or glob) for processes and exec probes. Repeatable.")
   List<String> allowExec = new ArrayList<>();
 
+  @Option(names = "--allow-env", paramLabel = "NAME|GLOB",
+      description = "Let processes set this environment variable although the default env policy refuses it"
+          + " (LD_*, PYTHONPATH, ...: docs/security.md). Repeatable.")
+  List<String> allowEnv = new ArrayList<>();
+
   @Option(names = "--max-stop-grace", paramLabel = "SECONDS",
       description = "Longest wait between SIGTERM and SIGKILL when a process is stopped; each service's"
           + " stopGracePeriodSeconds applies up to this (default: " + MAX_STOP_GRACE_SECONDS + ").")
@@ -375,7 +380,7 @@ public class LocalCommand implements Callable<Integer> {
     OperatorConfig d = OperatorConfig.defaults();
     return new OperatorConfig(d.namespaces(), d.labelSelector(), true, allow, state,
         d.socketRoots(), metricsPort, false, d.leaseName(), d.leaseNamespace(), d.probeConcurrency(), d.reconcileThreads(),
-        format, d.stableResetAfter());
+        format, d.stableResetAfter(), allowEnv);
   }
 
   private void apply(KubernetesClient client, ManifestSet set) {

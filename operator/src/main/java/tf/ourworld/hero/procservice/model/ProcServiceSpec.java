@@ -1,5 +1,6 @@
 package tf.ourworld.hero.procservice.model;
 
+import io.fabric8.generator.annotation.Max;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
@@ -20,15 +21,20 @@ import java.util.List;
     message = "image is required for every process of runtime Pod", reason = "FieldValueRequired")
 @ValidationRule(value = "self.runtime != 'Process' || !has(self.processes) || self.processes.all(p, has(p.command) && size(p.command) > 0)",
     message = "command is required for every process of runtime Process", reason = "FieldValueRequired")
+// Not reason FieldValueDuplicate: a real API server renders that as "spec: Duplicate value" and drops
+// the message (SpecAgreementRealClusterIT); FieldValueInvalid keeps it.
 @ValidationRule(value = "!has(self.processes) || self.processes.all(p, self.processes.exists_one(q, q.name == p.name))",
-    message = "process names must be unique", reason = "FieldValueDuplicate")
+    message = "process names must be unique", reason = "FieldValueInvalid")
 @ValidationRule(value = "!has(self.probes) || self.probes.all(p, self.probes.exists_one(q, q.name == p.name))",
-    message = "probe names must be unique", reason = "FieldValueDuplicate")
+    message = "probe names must be unique", reason = "FieldValueInvalid")
 @ValidationRule(value = "!has(self.probes) || self.probes.all(p, !has(p.process) || (has(self.processes) && self.processes.exists(q, q.name == p.process)))",
     message = "probe.process must name a process of spec.processes", reason = "FieldValueInvalid")
 @ValidationRule(value = "self.runtime == 'Process' || !has(self.probes) || self.probes.all(p, !has(p.exec))",
     message = "exec probes are only allowed for runtime Process", reason = "FieldValueForbidden")
 public class ProcServiceSpec {
+  /** The default grace, here only (the CRD and SpecDefaults take it from here). */
+  public static final int DEFAULT_STOP_GRACE_PERIOD_SECONDS = 30;
+
   @JsonPropertyDescription("Where the processes run: Pod (default), Process (local processes on the operator's host) or Track (pods created by someone else).")
   @Default("Pod")
   private RuntimeKind runtime = RuntimeKind.Pod;
@@ -52,9 +58,10 @@ public class ProcServiceSpec {
   private RecoverySpec recovery;
 
   @JsonPropertyDescription("Seconds between SIGTERM and SIGKILL (Process) or the pod deletion grace period (Pod).")
-  @Default("30")
+  @Default("" + DEFAULT_STOP_GRACE_PERIOD_SECONDS)
   @Min(0)
-  private Integer stopGracePeriodSeconds = 30;
+  @Max(Bounds.DAY_SECONDS)
+  private Integer stopGracePeriodSeconds = DEFAULT_STOP_GRACE_PERIOD_SECONDS;
 
   public RuntimeKind getRuntime() {
     return runtime;

@@ -7,7 +7,7 @@ public class RecoverySpec {
   @JsonPropertyDescription("Restart (default for Pod and Process) or Warn (default for Track).")
   private RecoveryAction action;
 
-  @JsonPropertyDescription("Delay before each restart: doubling from initialSeconds to maxSeconds, +-10% jitter.")
+  @JsonPropertyDescription("Delay before each restart after the first (which is immediate): doubling from initialSeconds to maxSeconds, +-10% jitter.")
   private BackoffSpec backoff;
 
   @JsonPropertyDescription("At most maxRestarts restarts within windowSeconds; then state Failed until reset.")

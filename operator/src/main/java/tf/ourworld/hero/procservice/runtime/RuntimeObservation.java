@@ -1,16 +1,28 @@
 package tf.ourworld.hero.procservice.runtime;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * What a runtime sees of one service: its processes (Pod, Process) or tracked pods (Track).
+ * What a runtime sees of one service: its processes (Pod, Process) or tracked pods (Track), and
+ * for processes on this host the path of each one's log file (by process name).
  * Immutable.
  */
-public record RuntimeObservation(List<ProcessObservation> processes, List<TrackedPod> pods) {
+public record RuntimeObservation(List<ProcessObservation> processes, List<TrackedPod> pods, Map<String, String> logs) {
   public RuntimeObservation {
     processes = List.copyOf(processes);
     pods = List.copyOf(pods);
+    logs = Map.copyOf(logs);
+  }
+
+  public RuntimeObservation(List<ProcessObservation> processes, List<TrackedPod> pods) {
+    this(processes, pods, Map.of());
+  }
+
+  /** The same, with where each process's log file is on this host (Process runtime). */
+  public RuntimeObservation withLogs(Map<String, String> logFiles) {
+    return new RuntimeObservation(processes, pods, logFiles);
   }
 
   public static RuntimeObservation ofProcesses(List<ProcessObservation> processes) {

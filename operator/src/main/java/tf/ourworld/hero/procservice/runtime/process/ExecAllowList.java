@@ -8,7 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.List;
-import tf.ourworld.hero.procservice.runtime.SpecProblem;
+import tf.ourworld.hero.procservice.model.Reason;
+import tf.ourworld.hero.procservice.validation.SpecProblem;
 
 /**
  * The operator's allow-list of executables ({@code --allow-exec}): resolves a {@code command[0]}
@@ -111,39 +112,39 @@ public final class ExecAllowList {
   /** Resolves command[0] and checks it against the allow-list. Never runs anything. */
   public Resolution resolve(String command0) {
     if (command0 == null || command0.isBlank()) {
-      return Resolution.refused("InvalidSpec", "must not be empty");
+      return Resolution.refused(Reason.InvalidSpec, "must not be empty");
     }
     Path found;
     try {
       if (command0.startsWith("/")) {
         found = Path.of(command0);
         if (!Files.exists(found)) {
-          return Resolution.refused("CommandNotFound", "command " + command0 + " does not exist");
+          return Resolution.refused(Reason.CommandNotFound, "command " + command0 + " does not exist");
         }
       } else if (command0.contains("/")) {
-        return Resolution.refused("CommandNotAllowed", command0 + " is not allowed by this operator (" + FLAG
+        return Resolution.refused(Reason.CommandNotAllowed, command0 + " is not allowed by this operator (" + FLAG
             + "): a relative path is refused, use an absolute path or a bare command name looked up on PATH");
       } else {
         found = lookUpOnPath(command0);
         if (found == null) {
-          return Resolution.refused("CommandNotFound", "command " + command0 + " not found on PATH");
+          return Resolution.refused(Reason.CommandNotFound, "command " + command0 + " not found on PATH");
         }
       }
     } catch (InvalidPathException e) {
-      return Resolution.refused("InvalidSpec", "command contains a character that is not allowed in a path");
+      return Resolution.refused(Reason.InvalidSpec, "command contains a character that is not allowed in a path");
     }
     Path real;
     try {
       real = found.toRealPath();
     } catch (IOException e) {
-      return Resolution.refused("CommandNotFound", "command " + command0 + " cannot be resolved: " + e.getMessage());
+      return Resolution.refused(Reason.CommandNotFound, "command " + command0 + " cannot be resolved: " + e.getMessage());
     }
     if (!Files.isRegularFile(real) || !Files.isExecutable(real)) {
-      return Resolution.refused("CommandNotFound", "command " + command0 + " is not an executable file");
+      return Resolution.refused(Reason.CommandNotFound, "command " + command0 + " is not an executable file");
     }
     if (!allowed(real)) {
       String shown = real.toString().equals(command0) ? command0 : command0 + " (resolves to " + real + ")";
-      return Resolution.refused("CommandNotAllowed", shown + " is not allowed by this operator "
+      return Resolution.refused(Reason.CommandNotAllowed, shown + " is not allowed by this operator "
           + refusalHint(real.toString()));
     }
     return new Resolution(real, null, null);
@@ -218,8 +219,8 @@ public final class ExecAllowList {
    * The outcome of {@link #resolve}: the real path when allowed, else a reason (CommandNotAllowed,
    * CommandNotFound, InvalidSpec) and a detail that names the command.
    */
-  public record Resolution(Path path, String reason, String detail) {
-    static Resolution refused(String reason, String detail) {
+  public record Resolution(Path path, Reason reason, String detail) {
+    static Resolution refused(Reason reason, String detail) {
       return new Resolution(null, reason, detail);
     }
 

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,7 +24,7 @@ import tf.ourworld.hero.procservice.model.RuntimeKind;
 import tf.ourworld.hero.procservice.probe.PlannedProbe;
 import tf.ourworld.hero.procservice.runtime.ProcessObservation;
 import tf.ourworld.hero.procservice.runtime.RuntimeObservation;
-import tf.ourworld.hero.procservice.runtime.SpecProblem;
+import tf.ourworld.hero.procservice.validation.SpecProblem;
 import tf.ourworld.hero.procservice.runtime.WorkloadRuntime;
 
 /**
@@ -38,11 +39,16 @@ public final class ProcessRuntime implements WorkloadRuntime {
 
   private final OperatorConfig config;
   private final ExecAllowList allowList;
+  private final EnvPolicy envPolicy;
   private final RuntimeDirs dirs;
   private final LogRotator rotator;
   private final ScheduledExecutorService executor;
   private final ServiceSupervisor.Context context;
   private final Map<ResourceID, ServiceSupervisor> services = new ConcurrentHashMap<>();
+  /** Live processes of earlier operators, by runtime dir, until the service's supervisor claims them. */
+  private final Map<Path, List<TokenScan.Found>> inherited = new ConcurrentHashMap<>();
+  /** Stops of orphans: processes of services that no longer exist. */
+  private final List<StopTask> orphanStops = new java.util.concurrent.CopyOnWriteArrayList<>();
   /** Why the host cannot run processes at all (disabled, no setsid), or null; fixed for the runtime's life. */
   private final String hostUnavailable;
   /** Services checked since they were last forgotten: a reload of the allow-list reconciles them again. */
@@ -56,14 +62,30 @@ public final class ProcessRuntime implements WorkloadRuntime {
 
   /** With explicit log bounds and allow-list (tests use a small bound and their own PATH). */
   public ProcessRuntime(OperatorConfig config, Clock clock, LogLimits logLimits, ExecAllowList allowList) {
+    this(config, clock, logLimits, allowList, ChaosHook.fromSystemProperty());
+  }
+
+  /** With a hook called around each fork (tests simulate a crash in the fork window with it). */
+  ProcessRuntime(OperatorConfig config, Clock clock, LogLimits logLimits, ExecAllowList allowList,
+      ServiceSupervisor.LaunchHook hook) {
     this.config = config;
     this.allowList = allowList;
+    this.envPolicy = new EnvPolicy(config.allowEnv());
     this.dirs = new RuntimeDirs(config.stateDir());
     this.rotator = new LogRotator(logLimits);
     this.executor = Executors.newScheduledThreadPool(2, daemonThreads());
-    this.context = new ServiceSupervisor.Context(dirs, new ProcessLauncher(), allowList, clock, executor,
-        id -> trigger.accept(id));
     this.hostUnavailable = computeHostUnavailable();
+    // Before anything starts: what earlier operators over this state dir left running, by token.
+    if (hostUnavailable == null) {
+      for (TokenScan.Found f : TokenScan.scan(dirs.root())) {
+        inherited.computeIfAbsent(f.runtimeDir(), d -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(f);
+      }
+    }
+    this.context = new ServiceSupervisor.Context(dirs, new ProcessLauncher(), allowList, envPolicy, clock, executor,
+        id -> trigger.accept(id), dir -> {
+          List<TokenScan.Found> found = inherited.remove(dir);
+          return found == null ? List.of() : List.copyOf(found);
+        }, hook);
     if (hostUnavailable == null) {
       executor.scheduleWithFixedDelay(this::rotateLogs, logLimits.checkInterval().toMillis(),
           logLimits.checkInterval().toMillis(), TimeUnit.MILLISECONDS);
@@ -151,8 +173,8 @@ public final class ProcessRuntime implements WorkloadRuntime {
   @Override
   public List<SpecProblem> check(ProcService service) {
     known.add(ResourceID.fromResource(service));
-    List<SpecProblem> problems = new java.util.ArrayList<>(ProcessSpecCheck.check(service, allowList));
-    problems.addAll(tf.ourworld.hero.procservice.validation.SocketPathCheck.check(service.getSpec(),
+    List<SpecProblem> problems = new java.util.ArrayList<>(ProcessSpecCheck.check(service, allowList, envPolicy));
+    problems.addAll(SocketPathCheck.check(service.getSpec(),
         runtimeDir(service), config.socketRoots()));
     return problems;
   }
@@ -163,7 +185,10 @@ public final class ProcessRuntime implements WorkloadRuntime {
       return RuntimeObservation.ofProcesses(ServiceSupervisor.processesOf(service).stream()
           .map(p -> ProcessObservation.notStarted(p.getName())).toList());
     }
-    return RuntimeObservation.ofProcesses(supervisor(service).observe(service));
+    Path dir = runtimeDir(service);
+    Map<String, String> logs = new java.util.HashMap<>();
+    ServiceSupervisor.processesOf(service).forEach(p -> logs.put(p.getName(), dirs.logFile(dir, p.getName()).toString()));
+    return RuntimeObservation.ofProcesses(supervisor(service).observe(service)).withLogs(logs);
   }
 
   @Override
@@ -226,6 +251,81 @@ public final class ProcessRuntime implements WorkloadRuntime {
   @Override
   public void onChange(Consumer<ResourceID> trigger) {
     this.trigger = trigger == null ? id -> { } : trigger;
+  }
+
+  /**
+   * Stops what earlier operators left running for services that no longer exist (a kill after
+   * the finalizer was removed, or a record deleted with its service): nothing may run unsupervised.
+   * exists tells whether a ProcService is known to the API; call it once the informers are synced.
+   * Returns how many processes it began to stop.
+   */
+  public int stopOrphans(java.util.function.Predicate<ResourceID> exists) {
+    int n = 0;
+    for (Path dir : List.copyOf(inherited.keySet())) {
+      Path ns = dir.getParent();
+      ResourceID id = new ResourceID(dir.getFileName().toString(), ns.getFileName().toString());
+      if (exists.test(id) || services.containsKey(id)) {
+        continue;
+      }
+      List<TokenScan.Found> found = inherited.remove(dir); // atomically ours: a supervisor cannot claim it too
+      for (TokenScan.Found f : found == null ? List.<TokenScan.Found>of() : found) {
+        if (!f.alive()) {
+          continue;
+        }
+        log.atWarn().setMessage("Stopping a process of a service that no longer exists")
+            .addKeyValue("event", "process_orphan").addKeyValue("service", id).addKeyValue("process", f.process())
+            .addKeyValue("pid", f.pid()).log();
+        StopTask task = new StopTask(f.process(), f.pid(), f.startTicks(), false,
+            ServiceSupervisor.DUPLICATE_GRACE, orphanStops::remove);
+        orphanStops.add(task);
+        task.begin(executor);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Stops every process this runtime supervises, adopted ones included, and every process of ours
+   * still unclaimed: SIGTERM to each session and group, SIGKILL to what is left after grace. Blocks
+   * until nothing is left or the grace plus a second has passed; returns how many leaders it stopped.
+   * For {@code local}, which must leave nothing behind; {@code run} leaves processes for adoption.
+   */
+  public int terminateAll(Duration grace) {
+    Map<Long, ProcessGroupSignals.Target> leaders = new java.util.LinkedHashMap<>();
+    Map<Long, Long> ticks = new java.util.LinkedHashMap<>();
+    for (ServiceSupervisor s : services.values()) {
+      s.liveLeaders().forEach(ticks::putIfAbsent);
+    }
+    inherited.values().forEach(list -> list.forEach(f -> ticks.putIfAbsent(f.pid(), f.startTicks())));
+    TokenScan.scan(dirs.root()).forEach(f -> ticks.putIfAbsent(f.pid(), f.startTicks()));
+    List<ProcessGroupSignals.Target> targets = new java.util.ArrayList<>();
+    ticks.forEach((pid, t) -> targets.addAll(ProcessGroupSignals.remaining(pid, t, List.of())));
+    targets.forEach(t -> leaders.putIfAbsent(t.pid(), t));
+    ProcessGroupSignals.signal(leaders.values(), false);
+    long deadline = System.nanoTime() + grace.toNanos();
+    boolean killed = false;
+    while (true) {
+      List<ProcessGroupSignals.Target> left = new java.util.ArrayList<>();
+      ticks.forEach((pid, t) -> left.addAll(ProcessGroupSignals.remaining(pid, t, leaders.values())));
+      if (left.isEmpty()) {
+        break;
+      }
+      if (System.nanoTime() - deadline >= 0) {
+        ProcessGroupSignals.signal(left, true);
+        if (killed && System.nanoTime() - deadline >= Duration.ofSeconds(1).toNanos()) {
+          break;
+        }
+        killed = true;
+      }
+      try {
+        Thread.sleep(StopTask.POLL.toMillis()); // a blocking shutdown step, not a test wait
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    return ticks.size();
   }
 
   /** Stops the runtime's own threads; the processes keep running and are adopted next time. */

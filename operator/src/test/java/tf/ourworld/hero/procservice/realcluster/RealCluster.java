@@ -1,0 +1,194 @@
+package tf.ourworld.hero.procservice.realcluster;
+
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import tf.ourworld.hero.procservice.config.OperatorConfig;
+import tf.ourworld.hero.procservice.model.ProcService;
+
+/**
+ * The real control plane the {@link RealClusterTest}s run against: its kubeconfig (admin), clients,
+ * the CRD, scratch namespaces, and an API server restart through scripts/cluster.sh.
+ */
+public final class RealCluster {
+  public static final String ENV = "PROCSERVICE_TEST_KUBECONFIG";
+  public static final Path CRD_FILE = projectRoot().resolve("crds/procservices.hero.ourworld.tf-v1.yml");
+
+  private RealCluster() {
+  }
+
+  static String kubeconfigSetting() {
+    String v = System.getenv(ENV);
+    if (v == null || v.isBlank()) {
+      v = System.getProperty("procservice.test.kubeconfig");
+    }
+    return v == null || v.isBlank() ? null : v;
+  }
+
+  public static Path kubeconfig() {
+    String v = kubeconfigSetting();
+    if (v == null) {
+      throw new IllegalStateException(ENV + " is not set");
+    }
+    return Path.of(v).toAbsolutePath();
+  }
+
+  /** The state dir of scripts/cluster.sh: the kubeconfig's directory. */
+  public static Path clusterDir() {
+    return kubeconfig().getParent();
+  }
+
+  public static Path projectRoot() {
+    return Path.of(System.getProperty("project.root", "..")).toAbsolutePath().normalize();
+  }
+
+  public static Config config(Path kubeconfig) {
+    try {
+      return Config.fromKubeconfig(null, Files.readString(kubeconfig), kubeconfig.toString());
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + kubeconfig, e);
+    }
+  }
+
+  /** A client as the cluster's admin (system:masters). */
+  public static KubernetesClient adminClient() {
+    return new KubernetesClientBuilder().withConfig(config(kubeconfig())).build();
+  }
+
+  /**
+   * The deploy/ identity of the operator: its namespace, ServiceAccount and RBAC applied server-side
+   * exactly as shipped, and a client authenticating with a bound token of that ServiceAccount.
+   */
+  public static KubernetesClient operatorClient(KubernetesClient admin) {
+    for (String f : List.of("deploy/namespace.yaml", "deploy/serviceaccount.yaml", "deploy/rbac.yaml")) {
+      try (InputStream in = Files.newInputStream(projectRoot().resolve(f))) {
+        for (var item : admin.load(in).items()) {
+          admin.resource(item).fieldManager("procservice-tests").forceConflicts().serverSideApply();
+        }
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    var token = admin.serviceAccounts().inNamespace("procservice-system").withName("procservice-operator")
+        .tokenRequest(new io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder().withNewSpec()
+            .withExpirationSeconds(7200L).endSpec().build());
+    Config admincfg = config(kubeconfig());
+    Config c = new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl(admincfg.getMasterUrl())
+        .withCaCertFile(admincfg.getCaCertFile()).withCaCertData(admincfg.getCaCertData())
+        .withOauthToken(token.getStatus().getToken()).withNamespace("procservice-system").build();
+    return new KubernetesClientBuilder().withConfig(c).build();
+  }
+
+  /** Installs (server-side apply) the generated CRD and waits until it is Established. */
+  public static CustomResourceDefinition installCrd(KubernetesClient client) {
+    CustomResourceDefinition crd;
+    try (InputStream in = Files.newInputStream(CRD_FILE)) {
+      crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    client.apiextensions().v1().customResourceDefinitions().resource(crd).fieldManager("procservice-tests")
+        .forceConflicts().serverSideApply();
+    await("CRD " + ProcService.CRD_NAME + " Established").atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(200)).until(() -> established(client));
+    return client.apiextensions().v1().customResourceDefinitions().withName(ProcService.CRD_NAME).get();
+  }
+
+  static boolean established(KubernetesClient client) {
+    CustomResourceDefinition c = client.apiextensions().v1().customResourceDefinitions()
+        .withName(ProcService.CRD_NAME).get();
+    return c != null && c.getStatus() != null && c.getStatus().getConditions() != null
+        && c.getStatus().getConditions().stream()
+            .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus()));
+  }
+
+  /** The config watching only the given namespaces (tests share the cluster). */
+  public static OperatorConfig watching(OperatorConfig c, String... namespaces) {
+    return new OperatorConfig(java.util.Set.of(namespaces), c.labelSelector(), c.processRuntimeEnabled(), c.allowExec(),
+        c.stateDir(), c.socketRoots(), c.httpPort(), c.leaderElection(), c.leaseName(), c.leaseNamespace(),
+        c.probeConcurrency(), c.reconcileThreads(), c.logFormat(), c.stableResetAfter());
+  }
+
+  /** Creates a namespace with a unique name (prefix-xxxxxx) and the given labels. */
+  public static String createNamespace(KubernetesClient client, String prefix, Map<String, String> labels) {
+    String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 6);
+    Namespace ns = new NamespaceBuilder().withNewMetadata().withName(name).withLabels(labels).endMetadata().build();
+    client.namespaces().resource(ns).create();
+    // the ServiceAccount controller makes "default" soon after; pods and tokens need it
+    await("ServiceAccount " + name + "/default").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+        .until(() -> client.serviceAccounts().inNamespace(name).withName("default").get() != null);
+    return name;
+  }
+
+  /** kubectl of the built cluster (the cache dir written by scripts/cluster.sh into cluster.env). */
+  public static Path kubectl() {
+    String bin = System.getenv("K8S_BIN");
+    if (bin == null || bin.isBlank()) {
+      bin = clusterEnv("K8S_BIN");
+    }
+    return Path.of(bin, "kubectl");
+  }
+
+  static String clusterEnv(String key) {
+    try {
+      for (String line : Files.readAllLines(clusterDir().resolve("cluster.env"))) {
+        String prefix = "export " + key + "=";
+        if (line.startsWith(prefix)) {
+          return line.substring(prefix.length());
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + clusterDir().resolve("cluster.env"), e);
+    }
+    throw new IllegalStateException(key + " not in " + clusterDir().resolve("cluster.env"));
+  }
+
+  /** Stops kube-apiserver and starts it again (scripts/cluster.sh restart-apiserver); blocks until ready. */
+  public static void restartApiServer() {
+    run(Duration.ofSeconds(120), List.of(projectRoot().resolve("scripts/cluster.sh").toString(), "restart-apiserver"));
+  }
+
+  /** Runs a command with CLUSTER_DIR and KUBECONFIG of this cluster; returns its stdout; fails on exit != 0. */
+  public static String run(Duration timeout, List<String> command) {
+    try {
+      Path out = Files.createTempFile("procservice-test", ".out");
+      ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true)
+          .redirectOutput(out.toFile());
+      pb.environment().put("CLUSTER_DIR", clusterDir().toString());
+      pb.environment().put("KUBECONFIG", kubeconfig().toString());
+      Process p = pb.start();
+      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        p.destroyForcibly();
+        throw new IllegalStateException(command + " did not finish within " + timeout + ": "
+            + Files.readString(out, StandardCharsets.UTF_8));
+      }
+      String text = Files.readString(out, StandardCharsets.UTF_8);
+      Files.delete(out);
+      if (p.exitValue() != 0) {
+        throw new IllegalStateException(command + " exited " + p.exitValue() + ": " + text);
+      }
+      return text;
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
