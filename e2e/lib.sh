@@ -198,6 +198,22 @@ await_transition() {
   fail "no transition matching /$regex/ within ${secs}s"
 }
 
+# await_event REASON REGEX SECONDS: waits until an Event of the service with that reason has a
+# message matching REGEX; prints the message.
+await_event() {
+  local reason="$1" regex="$2" secs="$3" i msgs
+  for i in $(seq 1 $((secs * 2))); do
+    msgs="$(k get events --field-selector "involvedObject.name=$NAME,reason=$reason" \
+      -o 'jsonpath={range .items[*]}{.message}{"\n"}{end}' 2>/dev/null || true)"
+    if grep -aEq "$regex" <<<"$msgs"; then
+      grep -aE "$regex" <<<"$msgs" | head -1
+      return 0
+    fi
+    sleep 0.5
+  done
+  fail "no $reason Event matching /$regex/ within ${secs}s"
+}
+
 # wait_state STATE SECONDS [NAME]
 wait_state() {
   k wait --for="jsonpath={.status.state}=$1" "psvc/${3:-$NAME}" --timeout="${2}s" >/dev/null \

@@ -64,8 +64,8 @@ public class LocalCommand implements Callable<Integer> {
   static final String LOG_FILE = "operator.log";
 
   @Option(names = "--config", paramLabel = "FILE",
-      description = "Host settings (YAML: allowExec, port, httpPort, stateDir, kubeconfig, maxStopGraceSeconds,"
-          + " logFormat); flags win over it. SIGHUP re-reads allowExec and maxStopGraceSeconds.")
+      description = "Host settings (YAML: allowExec, allowEnv, port, httpPort, stateDir, kubeconfig,"
+          + " maxStopGraceSeconds, logFormat); flags win over it. SIGHUP re-reads allowExec and maxStopGraceSeconds.")
   Path config;
 
   @Option(names = "--port", paramLabel = "N",
@@ -265,7 +265,9 @@ public class LocalCommand implements Callable<Integer> {
       out.println("Allowed executables: " + (allow.isEmpty() ? "(none)" : String.join(", ", allow)));
       out.flush();
 
-      OperatorConfig operatorConfig = localConfig(allow, state, metricsPort, format);
+      List<String> env = new ArrayList<>(allowEnv);
+      settings.allowEnv().stream().filter(e -> !env.contains(e)).forEach(env::add);
+      OperatorConfig operatorConfig = localConfig(allow, env, state, metricsPort, format);
       try {
         ProcessRuntime runtime = new ProcessRuntime(operatorConfig, Clock.systemUTC());
         runtime.allowList().howToAllow(howToAllow());
@@ -357,7 +359,7 @@ public class LocalCommand implements Callable<Integer> {
     int newGrace = maxStopGrace != null ? maxStopGrace
         : java.util.Objects.requireNonNullElse(settings.maxStopGraceSeconds(), MAX_STOP_GRACE_SECONDS);
     out.println("Reloaded " + config + ": allowed executables: " + (allow.isEmpty() ? "(none)" : String.join(", ", allow))
-        + "; max stop grace " + newGrace + "s (port, httpPort, stateDir, kubeconfig and logFormat change at the next start)");
+        + "; max stop grace " + newGrace + "s (port, httpPort, stateDir, kubeconfig, allowEnv and logFormat change at the next start)");
     out.flush();
     return newGrace;
   }
@@ -376,11 +378,11 @@ public class LocalCommand implements Callable<Integer> {
     }
   }
 
-  OperatorConfig localConfig(List<String> allow, Path state, int metricsPort, String format) {
+  OperatorConfig localConfig(List<String> allow, List<String> env, Path state, int metricsPort, String format) {
     OperatorConfig d = OperatorConfig.defaults();
     return new OperatorConfig(d.namespaces(), d.labelSelector(), true, allow, state,
         d.socketRoots(), metricsPort, false, d.leaseName(), d.leaseNamespace(), d.probeConcurrency(), d.reconcileThreads(),
-        format, d.stableResetAfter(), allowEnv);
+        format, d.stableResetAfter(), env);
   }
 
   private void apply(KubernetesClient client, ManifestSet set) {
