@@ -63,6 +63,7 @@ public final class OperatorApp implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
   private final KubernetesClient client;
   private final OperatorConfig config;
+  private final java.util.concurrent.atomic.AtomicBoolean reconcilingStopped = new java.util.concurrent.atomic.AtomicBoolean();
 
   private OperatorApp(Operator operator, RuntimeRegistry runtimes, ProbeRunner probes, List<AutoCloseable> closeables,
       HealthServer health, KubernetesClient client, OperatorConfig config) {
@@ -253,6 +254,11 @@ public final class OperatorApp implements AutoCloseable {
     }
   }
 
+  /** The address of /metrics, /healthz and /readyz, or null when they are off. */
+  public java.net.InetSocketAddress httpAddress() {
+    return health == null ? null : health.address();
+  }
+
   /**
    * Once the informers are synced: processes earlier operators left for services that no longer
    * exist are stopped (docs/process-runtime.md, "Operator restarts"). A failure here is logged,
@@ -300,12 +306,7 @@ public final class OperatorApp implements AutoCloseable {
    * leaves nothing running. Returns how many processes were stopped.
    */
   public int closeStoppingProcesses(Duration maxGrace) {
-    try {
-      operator.stop();
-    } catch (RuntimeException e) {
-      LOG.warn("Stopping the operator failed: {}", e.toString());
-    }
-    probes.close();
+    stopReconcilingAndProbing();
     int stopped = 0;
     try {
       stopped = processRuntime().map(r -> r.stopAll(maxGrace)).orElse(0);
@@ -327,10 +328,8 @@ public final class OperatorApp implements AutoCloseable {
     return operator;
   }
 
-  /** Stops reconciling and probing; local processes keep running, to be adopted by the next operator. */
-  @Override
-  public void close() {
-    if (closed.getAndSet(true)) {
+  private void stopReconcilingAndProbing() {
+    if (reconcilingStopped.getAndSet(true)) {
       return;
     }
     try {
@@ -339,6 +338,15 @@ public final class OperatorApp implements AutoCloseable {
       LOG.warn("Stopping the operator failed: {}", e.toString());
     }
     probes.close();
+  }
+
+  /** Stops reconciling and probing; local processes keep running, to be adopted by the next operator. */
+  @Override
+  public void close() {
+    if (closed.getAndSet(true)) {
+      return;
+    }
+    stopReconcilingAndProbing();
     runtimes.close();
     for (AutoCloseable c : closeables) {
       try {
