@@ -7,6 +7,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 public class HandledAnnotations {
   private String probeNow;
   private String resetFailed;
+  /** The probe-now value whose run has ended: the probe results in status are that run's. */
+  private String probeNowDone;
+  private String restart;
 
   public String getProbeNow() {
     return probeNow;
@@ -22,5 +25,21 @@ public class HandledAnnotations {
 
   public void setResetFailed(String resetFailed) {
     this.resetFailed = resetFailed;
+  }
+
+  public String getProbeNowDone() {
+    return probeNowDone;
+  }
+
+  public void setProbeNowDone(String probeNowDone) {
+    this.probeNowDone = probeNowDone;
+  }
+
+  public String getRestart() {
+    return restart;
+  }
+
+  public void setRestart(String restart) {
+    this.restart = restart;
   }
 }

@@ -23,6 +23,19 @@ public interface ProbeRunner extends AutoCloseable {
   /** Runs every probe of the service at once (the probe-now annotation). */
   void runNow(ResourceID service);
 
+  /**
+   * Runs every probe of the service at once, and remembers {@code token} once each of those runs
+   * (or one already in flight) has ended ({@link #runNowDone}), telling the listener.
+   */
+  default void runNow(ResourceID service, String token) {
+    runNow(service);
+  }
+
+  /** The token of the latest {@link #runNow(ResourceID, String)} whose runs have all ended, or null. */
+  default String runNowDone(ResourceID service) {
+    return null;
+  }
+
   /** Current states by probe key; probes planned but not yet run are Unknown. */
   Map<ProbeKey, ProbeState> states(ResourceID service);
 

@@ -39,6 +39,7 @@ public final class ProbeScheduler implements ProbeRunner {
   private final ProbeObserver observer;
   private final Map<ResourceID, Map<ProbeKey, Task>> services = new ConcurrentHashMap<>();
   private final Set<Task> live = ConcurrentHashMap.newKeySet();
+  private final Map<ResourceID, String> runNowDone = new ConcurrentHashMap<>();
 
   /**
    * @param concurrency probes that may run at once ({@link OperatorConfig#probeConcurrency()})
@@ -109,6 +110,7 @@ public final class ProbeScheduler implements ProbeRunner {
   @Override
   public synchronized void cancel(ResourceID service) {
     Map<ProbeKey, Task> tasks = services.remove(service);
+    runNowDone.remove(service);
     if (tasks != null) {
       tasks.values().forEach(Task::cancel);
     }
@@ -120,6 +122,32 @@ public final class ProbeScheduler implements ProbeRunner {
     if (tasks != null) {
       tasks.values().forEach(Task::runNow);
     }
+  }
+
+  @Override
+  public void runNow(ResourceID service, String token) {
+    Map<ProbeKey, Task> tasks = services.get(service);
+    List<Task> all = tasks == null ? List.of() : List.copyOf(tasks.values());
+    // one more than the tasks: done is not announced before every task has been asked
+    AtomicInteger left = new AtomicInteger(all.size() + 1);
+    Runnable oneDone = () -> {
+      if (left.decrementAndGet() == 0) {
+        runNowDone.put(service, token);
+        try {
+          listener.onRunNowDone(service);
+        } catch (RuntimeException e) {
+          LOG.atError().setMessage("probe listener failed").setCause(e)
+              .addKeyValue("namespace", service.getNamespace().orElse("")).addKeyValue("name", service.getName()).log();
+        }
+      }
+    };
+    all.forEach(t -> t.runNow(oneDone));
+    oneDone.run();
+  }
+
+  @Override
+  public String runNowDone(ResourceID service) {
+    return runNowDone.get(service);
   }
 
   @Override
@@ -192,6 +220,8 @@ public final class ProbeScheduler implements ProbeRunner {
     long seq;
     boolean running;
     boolean cancelled;
+    /** Told when the current run ends (runNow with a token). */
+    List<Runnable> whenRunEnds = new ArrayList<>();
 
     Task(ResourceID service, PlannedProbe planned, String specJson) {
       this.service = service;
@@ -257,18 +287,35 @@ public final class ProbeScheduler implements ProbeRunner {
     }
 
     void runNow() {
+      runNow(null);
+    }
+
+    /** Runs now; {@code whenDone} (may be null) hears when this run, or the one in flight, has ended. */
+    void runNow(Runnable whenDone) {
+      boolean start = false;
       synchronized (this) {
-        if (cancelled || running) {
-          return; // a run in progress gives a fresh verdict anyway
+        if (!cancelled) {
+          if (whenDone != null) {
+            whenRunEnds.add(whenDone);
+            whenDone = null;
+          }
+          if (!running) { // a run in progress gives a fresh verdict anyway
+            if (future != null) {
+              future.cancel(false);
+              future = null;
+            }
+            seq++;
+            running = true;
+            start = true;
+          }
         }
-        if (future != null) {
-          future.cancel(false);
-          future = null;
-        }
-        seq++;
-        running = true;
       }
-      dispatch(System.nanoTime());
+      if (whenDone != null) {
+        whenDone.run(); // cancelled: nothing will run
+      }
+      if (start) {
+        dispatch(System.nanoTime());
+      }
     }
 
     private void dispatch(long plannedNanos) {
@@ -279,7 +326,22 @@ public final class ProbeScheduler implements ProbeRunner {
           running = false;
           end();
         }
+        List<Runnable> due;
+        synchronized (this) {
+          due = takeWaiters();
+        }
+        due.forEach(Runnable::run);
       }
+    }
+
+    /** Guarded by this. */
+    private List<Runnable> takeWaiters() {
+      if (whenRunEnds.isEmpty()) {
+        return List.of();
+      }
+      List<Runnable> due = whenRunEnds;
+      whenRunEnds = new ArrayList<>();
+      return due;
     }
 
     private void run(long plannedNanos) {
@@ -289,12 +351,21 @@ public final class ProbeScheduler implements ProbeRunner {
       long latencyMs = TimeUnit.NANOSECONDS.toMillis(outcome.latencyNanos());
       ProbeState previous;
       ProbeState current;
+      List<Runnable> due;
       synchronized (this) {
         if (cancelled) {
           running = false;
           end();
-          return;
+          due = takeWaiters();
+        } else {
+          due = null;
         }
+      }
+      if (due != null) {
+        due.forEach(Runnable::run);
+        return;
+      }
+      synchronized (this) {
         previous = tracker.state();
         current = tracker.record(outcome.success(),
             outcome.success() ? null : target + ": " + outcome.error(), latencyMs, clock.instant());
@@ -323,6 +394,10 @@ public final class ProbeScheduler implements ProbeRunner {
         }
       }
       synchronized (this) {
+        due = takeWaiters();
+      }
+      due.forEach(Runnable::run);
+      synchronized (this) {
         running = false;
         if (cancelled) {
           end();
@@ -347,6 +422,8 @@ public final class ProbeScheduler implements ProbeRunner {
       if (!running) {
         end();
       }
+      List<Runnable> due = running ? List.of() : takeWaiters();
+      due.forEach(Runnable::run);
     }
 
     /** Guarded by this: the task neither waits in the pool's queue nor runs any more. */
