@@ -1,6 +1,5 @@
 package tf.ourworld.hero.procservice;
 
-import picocli.CommandLine;
 import tf.ourworld.hero.procservice.cli.RootCommand;
 
 /** Entry point of procservice-operator.jar. */
@@ -15,6 +14,6 @@ public final class Main {
     if (System.getProperty("logback.configurationFile") == null) {
       System.setProperty("logback.configurationFile", LOGBACK_CONFIG);
     }
-    System.exit(new CommandLine(new RootCommand()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+    System.exit(RootCommand.commandLine().execute(args));
   }
 }

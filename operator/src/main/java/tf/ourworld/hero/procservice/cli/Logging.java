@@ -25,6 +25,13 @@ final class Logging {
     LogFormat.apply(format == null ? "json" : format);
   }
 
+  /** The client commands print their own lines: the libraries' log lines would only clutter them. */
+  static void quiet() {
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx) {
+      ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(ch.qos.logback.classic.Level.OFF);
+    }
+  }
+
   /**
    * Sends every log line to {@code file} instead of the console (rolling over at
    * {@value #MAX_FILE_SIZE}, keeping {@code file.1} .. {@code file.3}): {@code local}'s console is

@@ -1,0 +1,42 @@
+package tf.ourworld.hero.procservice.cli;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import tf.ourworld.hero.procservice.model.ProcService;
+import tf.ourworld.hero.procservice.model.Reason;
+import tf.ourworld.hero.procservice.model.ServiceState;
+
+/** {@code procservice reset NAME}: leaves Failed (RestartLimitExceeded) and clears the restart window. */
+@Command(name = "reset", mixinStandardHelpOptions = true,
+    description = {"Leave Failed after the restart limit was reached (the hero.ourworld.tf/reset-failed annotation):"
+        + " the restart window is cleared and the operator starts restarting again.",
+        "Waits for the result and prints the status. Exit code as for status."})
+public class ResetCommand extends ClientCommand {
+  @Parameters(paramLabel = "NAME", description = "The ProcService.")
+  String name;
+
+  @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "60s",
+      description = "How long to wait for the result (default: 60s).")
+  String timeout;
+
+  @Override
+  int run(KubernetesClient client) {
+    ProcService ps = require(client, name);
+    if (ps.getStatus() == null || ps.getStatus().getState() != ServiceState.Failed
+        || Reason.of(ps.getStatus().getReason()) != Reason.RestartLimitExceeded) {
+      out().println(name + " is not Failed after its restart limit: reset clears the restart window anyway.");
+    }
+    String token = Tokens.next();
+    annotate(client, name, ProcService.ANNOTATION_RESET_FAILED, token);
+    ProcService after = StatusCommand.await(client, name, timeout, p -> p.getStatus() != null
+        && p.getStatus().getHandled() != null && token.equals(p.getStatus().getHandled().getResetFailed())
+        && p.getStatus().getState() != ServiceState.Starting
+        && !(p.getStatus().getState() == ServiceState.Failed
+            && Reason.of(p.getStatus().getReason()) == Reason.RestartLimitExceeded),
+        "the service did not leave Failed");
+    ServiceReport.print(out(), client, after, terminal(), null);
+    return exitCode(after);
+  }
+}
