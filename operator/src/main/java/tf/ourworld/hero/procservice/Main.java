@@ -10,7 +10,11 @@ public final class Main {
   /** Our logging config has its own name, so build tools that load our classes don't pick it up. */
   static final String LOGBACK_CONFIG = "procservice-logback.xml";
 
+  /** True when this JVM is the command line (not a test): the client commands then silence the libraries' logs. */
+  public static volatile boolean IN_MAIN;
+
   public static void main(String[] args) {
+    IN_MAIN = true;
     if (System.getProperty("logback.configurationFile") == null) {
       System.setProperty("logback.configurationFile", LOGBACK_CONFIG);
     }

@@ -13,6 +13,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import tf.ourworld.hero.procservice.Main;
 import tf.ourworld.hero.procservice.model.ProcService;
 import tf.ourworld.hero.procservice.model.ServiceState;
 
@@ -42,8 +43,8 @@ abstract class ClientCommand implements Callable<Integer> {
 
   @Override
   public final Integer call() {
-    Logging.quiet();
-    try (KubernetesClient client = cluster.client()) {
+    try (AutoCloseable quiet = Main.IN_MAIN ? Logging.quiet() : () -> { };
+        KubernetesClient client = cluster.client()) {
       return run(client);
     } catch (CliException e) {
       err().println("error: " + e.getMessage());
@@ -53,6 +54,9 @@ abstract class ClientCommand implements Callable<Integer> {
       return EXIT_NO_ANSWER;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return EXIT_NO_ANSWER;
+    } catch (Exception e) {
+      err().println("error: " + e);
       return EXIT_NO_ANSWER;
     }
   }

@@ -38,7 +38,8 @@ public class ListCommand extends ClientCommand {
   boolean watch;
 
   @Option(names = {"-o", "--output"}, paramLabel = "wide|json|yaml",
-      description = "wide: and the first failing probe's error (else the message); json or yaml: the objects.")
+      description = "wide: and MESSAGE, the first failing probe's error (else the status message); json or yaml: the"
+          + " objects.")
   String output;
 
   @Override
@@ -58,7 +59,13 @@ public class ListCommand extends ClientCommand {
         .thenComparing(p -> p.getMetadata().getName()));
     if ("json".equals(output) || "yaml".equals(output)) {
       Object what = list;
-      out().print("json".equals(output) ? Serialization.asJson(what) + "\n" : Serialization.asYaml(what));
+      try {
+        out().print("json".equals(output)
+            ? Serialization.jsonMapper().writerWithDefaultPrettyPrinter().writeValueAsString(what) + "\n"
+            : Serialization.asYaml(what));
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new CliException("cannot write JSON: " + e.getOriginalMessage());
+      }
       out().flush();
       return 0;
     }
@@ -112,9 +119,9 @@ public class ListCommand extends ClientCommand {
     }
     b.append(Terminal.pad("NAME", nameWidth())).append("  ").append(Terminal.pad("STATE", 10)).append("  ")
         .append(Terminal.pad("READY", 5)).append("  ").append(Terminal.pad("RESTARTS", 8)).append("  ")
-        .append(Terminal.pad("REASON", 22)).append("  ").append("AGE");
+        .append(Terminal.pad("REASON", 22)).append("  ").append(Terminal.pad("AGE", 5));
     if ("wide".equals(output)) {
-      b.append("    ERROR");
+      b.append("  MESSAGE");
     }
     return b.toString();
   }
@@ -141,7 +148,7 @@ public class ListCommand extends ClientCommand {
         .append(Terminal.pad(age(ps.getMetadata().getCreationTimestamp()), 5));
     if ("wide".equals(output)) {
       String error = firstError(s);
-      b.append(" ").append(error != null ? error : s == null || s.getMessage() == null ? "" : s.getMessage());
+      b.append("  ").append(error != null ? error : s == null || s.getMessage() == null ? "" : s.getMessage());
     }
     return b.toString().stripTrailing();
   }

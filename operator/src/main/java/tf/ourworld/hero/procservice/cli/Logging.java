@@ -25,11 +25,15 @@ final class Logging {
     LogFormat.apply(format == null ? "json" : format);
   }
 
-  /** The client commands print their own lines: the libraries' log lines would only clutter them. */
-  static void quiet() {
-    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx) {
-      ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(ch.qos.logback.classic.Level.OFF);
+  /** The client commands print their own lines (until the result is closed): the libraries' log lines would only clutter them. */
+  static AutoCloseable quiet() {
+    if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) {
+      return () -> { };
     }
+    Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ch.qos.logback.classic.Level before = root.getLevel();
+    root.setLevel(ch.qos.logback.classic.Level.OFF);
+    return () -> root.setLevel(before);
   }
 
   /**

@@ -5,6 +5,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import tf.ourworld.hero.procservice.model.ProcService;
+import tf.ourworld.hero.procservice.model.ProcServiceStatus;
 import tf.ourworld.hero.procservice.model.Reason;
 import tf.ourworld.hero.procservice.model.ServiceState;
 
@@ -30,13 +31,35 @@ public class ResetCommand extends ClientCommand {
     }
     String token = Tokens.next();
     annotate(client, name, ProcService.ANNOTATION_RESET_FAILED, token);
-    ProcService after = StatusCommand.await(client, name, timeout, p -> p.getStatus() != null
-        && p.getStatus().getHandled() != null && token.equals(p.getStatus().getHandled().getResetFailed())
-        && p.getStatus().getState() != ServiceState.Starting
-        && !(p.getStatus().getState() == ServiceState.Failed
-            && Reason.of(p.getStatus().getReason()) == Reason.RestartLimitExceeded),
+    boolean[] left = new boolean[1];
+    ProcService after = StatusCommand.await(client, name, timeout, p -> settled(p, token, left),
         "the service did not leave Failed");
     ServiceReport.print(out(), client, after, terminal(), null);
     return exitCode(after);
+  }
+
+  /**
+   * Done once the operator took the reset and the service settled: running, stopped, degraded
+   * with no restart pending, or Failed again after it had left Failed.
+   */
+  private static boolean settled(ProcService p, String token, boolean[] left) {
+    ProcServiceStatus s = p.getStatus();
+    if (s == null || s.getHandled() == null || !token.equals(s.getHandled().getResetFailed())) {
+      return false;
+    }
+    if (s.getState() == null) {
+      return false;
+    }
+    boolean failedAtLimit = s.getState() == ServiceState.Failed
+        && Reason.of(s.getReason()) == Reason.RestartLimitExceeded;
+    if (!failedAtLimit) {
+      left[0] = true;
+    }
+    return switch (s.getState()) {
+      case Running, Stopped -> true;
+      case Degraded -> s.getNextRestartTime() == null;
+      case Failed -> !failedAtLimit || left[0];
+      case Starting -> false;
+    };
   }
 }

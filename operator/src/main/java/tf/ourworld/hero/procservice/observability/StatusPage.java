@@ -24,7 +24,7 @@ public final class StatusPage {
             return r.text();
           }).then(function (html) {
             main.innerHTML = html;
-            document.getElementById('live').textContent = 'live';
+            document.getElementById('live').textContent = 'live, updated ' + new Date().toLocaleTimeString();
           }).catch(function () {
             document.getElementById('live').textContent = 'operator unreachable, retrying';
           }).finally(function () { setTimeout(tick, 2000); });
