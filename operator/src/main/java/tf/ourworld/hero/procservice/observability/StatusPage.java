@@ -33,6 +33,10 @@ public final class StatusPage {
       })();
       """;
 
+  /** Transition times: the time of day in UTC, short enough for a phone. */
+  private static final java.time.format.DateTimeFormatter TIME =
+      java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss'Z'").withZone(java.time.ZoneOffset.UTC);
+
   private final StatusBoard board;
 
   public StatusPage(StatusBoard board) {
@@ -86,7 +90,7 @@ public final class StatusPage {
       for (StatusBoard.Transition t : transitions) {
         String change = t.to() == null ? t.reason()
             : (t.from() == null ? "" : t.from() + " \u2192 ") + t.to() + (t.reason() == null ? "" : " (" + t.reason() + ")");
-        row(h, t.time().truncatedTo(ChronoUnit.SECONDS).toString(), t.namespace() + "/" + t.name(), change, t.message());
+        row(h, TIME.format(t.time()), t.namespace() + "/" + t.name(), change, t.message());
       }
       h.append("</table>\n");
     }
