@@ -123,7 +123,7 @@ public class ListCommand extends ClientCommand {
     if ("wide".equals(output)) {
       b.append("  MESSAGE");
     }
-    return b.toString();
+    return b.toString().stripTrailing();
   }
 
   private int nameWidth() {

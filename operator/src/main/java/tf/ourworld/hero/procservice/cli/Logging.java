@@ -31,9 +31,12 @@ final class Logging {
       return () -> { };
     }
     Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    ch.qos.logback.classic.Level before = root.getLevel();
-    root.setLevel(ch.qos.logback.classic.Level.OFF);
-    return () -> root.setLevel(before);
+    ch.qos.logback.core.Appender<ILoggingEvent> console = root.getAppender("STDOUT");
+    if (console == null) {
+      return () -> { };
+    }
+    root.detachAppender(console); // every logger ends at the root's console appender
+    return () -> root.addAppender(console);
   }
 
   /**
