@@ -12,6 +12,7 @@ import tf.ourworld.hero.procservice.model.ProbeStatus;
 import tf.ourworld.hero.procservice.model.ProcService;
 import tf.ourworld.hero.procservice.model.ProcServiceStatus;
 import tf.ourworld.hero.procservice.model.ProcessStatus;
+import tf.ourworld.hero.procservice.model.RequestedRunStatus;
 import tf.ourworld.hero.procservice.model.TrackedPodStatus;
 
 /** The long form of one service: summary, each process, each probe, and its last Events. */
@@ -58,7 +59,7 @@ final class ServiceReport {
       table(out, rows);
     }
     List<String[]> probes = new ArrayList<>();
-    probes.add(new String[] {"PROBE", "RESULT", "FAILURES", "LAST ERROR"});
+    probes.add(new String[] {"PROBE", "RESULT", "FAILURES", "ON REQUEST", "LAST ERROR"});
     addProbes(probes, "", s.getProbes());
     if (s.getPods() != null) {
       for (TrackedPodStatus pod : s.getPods()) {
@@ -79,7 +80,8 @@ final class ServiceReport {
     }
     for (ProbeStatus p : probes) {
       rows.add(new String[] {prefix + p.getName(), dash(p.getResult()),
-          String.valueOf(p.getConsecutiveFailures() == null ? 0 : p.getConsecutiveFailures()), dash(p.getLastError())});
+          String.valueOf(p.getConsecutiveFailures() == null ? 0 : p.getConsecutiveFailures()), requested(p),
+          dash(p.getLastError())});
     }
   }
 
@@ -118,6 +120,16 @@ final class ServiceReport {
       return e.getEventTime().getTime();
     }
     return e.getMetadata().getCreationTimestamp() == null ? "" : e.getMetadata().getCreationTimestamp();
+  }
+
+  /** The latest run made on request: its outcome, when it ended and how long it took. */
+  static String requested(ProbeStatus p) {
+    RequestedRunStatus r = p.getLastRequestedRun();
+    if (r == null) {
+      return "-";
+    }
+    return dash(r.getResult()) + (r.getTime() == null ? "" : " " + ListCommand.age(r.getTime()) + " ago")
+        + (r.getLatencyMs() == null ? "" : " in " + r.getLatencyMs() + "ms");
   }
 
   static String exit(ExitStatus e) {

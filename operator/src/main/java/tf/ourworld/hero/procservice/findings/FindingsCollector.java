@@ -33,8 +33,9 @@ public final class FindingsCollector {
       for (ProcessSpec p : spec.getProcesses()) {
         ProcessObservation o = observation.process(p.getName()).orElse(ProcessObservation.notStarted(p.getName()));
         boolean down = isDown(o);
+        String log = observation.logs().get(p.getName());
         units.add(new UnitFinding(o, down, down && restartsAfter(p.getRestartPolicy(), o.lastExit()),
-            down ? describeDown(o) : null));
+            down ? describeDown(o) + (log != null ? " (log: " + log + ")" : "") : null));
       }
     } else {
       for (TrackedPod pod : observation.pods()) {

@@ -17,21 +17,29 @@ public interface ProbeRunner extends AutoCloseable {
    */
   void plan(ResourceID service, List<PlannedProbe> probes);
 
+  /**
+   * The same, and a probe that gets a new task starts from the state given for its key instead of
+   * Unknown (an operator restart taking up the results its status shows): no initial delay, and its
+   * next run counts from there.
+   */
+  default void plan(ResourceID service, List<PlannedProbe> probes, Map<ProbeKey, ProbeState> carried) {
+    plan(service, probes);
+  }
+
   /** Cancels every probe of a service and forgets its states. */
   void cancel(ResourceID service);
 
-  /** Runs every probe of the service at once (the probe-now annotation). */
-  void runNow(ResourceID service);
+  /**
+   * Runs every probe of the service at once (the probe-now annotation); each probe's state then
+   * tells which {@code request} its next completed run answered ({@link ProbeState#requested()}).
+   */
+  void runNow(ResourceID service, String request);
 
   /**
-   * Runs every probe of the service at once, and remembers {@code token} once each of those runs
-   * (or one already in flight) has ended ({@link #runNowDone}), telling the listener.
+   * The {@code request} of the latest {@link #runNow} whose runs have all ended (each probe's run
+   * answered it, or the probe was cancelled; at once when the service has no probe planned), or null.
+   * The listener hears {@link ProbeListener#onRunNowDone} then.
    */
-  default void runNow(ResourceID service, String token) {
-    runNow(service);
-  }
-
-  /** The token of the latest {@link #runNow(ResourceID, String)} whose runs have all ended, or null. */
   default String runNowDone(ResourceID service) {
     return null;
   }

@@ -30,6 +30,12 @@ import tf.ourworld.hero.procservice.model.ProbeSpec;
 public final class ProbeScheduler implements ProbeRunner {
   private static final Logger LOG = LoggerFactory.getLogger("tf.ourworld.hero.procservice.probe");
   private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * After a process (re)starts, a probe first tries every 250 ms until it passes, for at most one
+   * period, without counting those failures (the handler may still be opening its socket): a
+   * repaired service is seen Running as soon as it answers, not a period later.
+   */
+  static final long WARMUP_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
   private final ScheduledThreadPoolExecutor pool;
   private final Watchdog watchdog;
@@ -39,6 +45,7 @@ public final class ProbeScheduler implements ProbeRunner {
   private final ProbeObserver observer;
   private final Map<ResourceID, Map<ProbeKey, Task>> services = new ConcurrentHashMap<>();
   private final Set<Task> live = ConcurrentHashMap.newKeySet();
+  /** The latest runNow request of each service whose runs have all ended. */
   private final Map<ResourceID, String> runNowDone = new ConcurrentHashMap<>();
 
   /**
@@ -72,7 +79,12 @@ public final class ProbeScheduler implements ProbeRunner {
   }
 
   @Override
-  public synchronized void plan(ResourceID service, List<PlannedProbe> probes) {
+  public void plan(ResourceID service, List<PlannedProbe> probes) {
+    plan(service, probes, Map.of());
+  }
+
+  @Override
+  public synchronized void plan(ResourceID service, List<PlannedProbe> probes, Map<ProbeKey, ProbeState> carried) {
     Map<ProbeKey, Task> current = services.getOrDefault(service, Map.of());
     Map<ProbeKey, Task> next = new LinkedHashMap<>();
     for (PlannedProbe probe : probes) {
@@ -86,6 +98,10 @@ public final class ProbeScheduler implements ProbeRunner {
         next.put(probe.key(), kept);
       } else {
         Task task = new Task(service, probe, specJson);
+        ProbeState from = carried.get(probe.key());
+        if (from != null) {
+          task.resume(from);
+        }
         next.put(probe.key(), task);
         task.start();
       }
@@ -116,23 +132,16 @@ public final class ProbeScheduler implements ProbeRunner {
     }
   }
 
+  /** Runs every probe now; once each of those runs (or one in flight) has ended, {@link #runNowDone} says so. */
   @Override
-  public void runNow(ResourceID service) {
-    Map<ProbeKey, Task> tasks = services.get(service);
-    if (tasks != null) {
-      tasks.values().forEach(Task::runNow);
-    }
-  }
-
-  @Override
-  public void runNow(ResourceID service, String token) {
+  public void runNow(ResourceID service, String request) {
     Map<ProbeKey, Task> tasks = services.get(service);
     List<Task> all = tasks == null ? List.of() : List.copyOf(tasks.values());
     // one more than the tasks: done is not announced before every task has been asked
     AtomicInteger left = new AtomicInteger(all.size() + 1);
     Runnable oneDone = () -> {
       if (left.decrementAndGet() == 0) {
-        runNowDone.put(service, token);
+        runNowDone.put(service, request);
         try {
           listener.onRunNowDone(service);
         } catch (RuntimeException e) {
@@ -141,7 +150,7 @@ public final class ProbeScheduler implements ProbeRunner {
         }
       }
     };
-    all.forEach(t -> t.runNow(oneDone));
+    all.forEach(t -> t.runNow(request, oneDone));
     oneDone.run();
   }
 
@@ -220,8 +229,11 @@ public final class ProbeScheduler implements ProbeRunner {
     long seq;
     boolean running;
     boolean cancelled;
-    /** Told when the current run ends (runNow with a token). */
-    List<Runnable> whenRunEnds = new ArrayList<>();
+    boolean resumed;
+    String pendingRequest;
+    /** Told when pendingRequest is answered, or the task ends. */
+    List<Runnable> whenAnswered = new ArrayList<>();
+    long warmupEndsNanos;
 
     Task(ResourceID service, PlannedProbe planned, String specJson) {
       this.service = service;
@@ -257,11 +269,21 @@ public final class ProbeScheduler implements ProbeRunner {
       return tracker.state();
     }
 
+    /** Starts from a state an earlier operator reported: the process is the same, its initial delay is over. */
+    synchronized void resume(ProbeState from) {
+      tracker.resume(from);
+      resumed = true;
+    }
+
     synchronized void start() {
       live.add(this);
-      // Jitter within the period so thousands of probes planned together do not fire together.
-      long jitter = ThreadLocalRandom.current().nextLong(periodNanos);
-      scheduleAt(System.nanoTime() + initialDelayNanos + jitter);
+      // Jitter so thousands of probes planned together do not fire together: within the period for
+      // probes taken up after an operator restart, within the warm-up retry for a fresh process.
+      long now = System.nanoTime();
+      long first = now + (resumed ? 0 : initialDelayNanos);
+      warmupEndsNanos = resumed ? now : first + periodNanos;
+      scheduleAt(first + ThreadLocalRandom.current().nextLong(resumed ? periodNanos
+          : Math.min(periodNanos, WARMUP_RETRY_NANOS)));
     }
 
     /** Guarded by this. */
@@ -286,19 +308,14 @@ public final class ProbeScheduler implements ProbeRunner {
       run(plannedNanos); // already on a pool thread
     }
 
-    void runNow() {
-      runNow(null);
-    }
-
-    /** Runs now; {@code whenDone} (may be null) hears when this run, or the one in flight, has ended. */
-    void runNow(Runnable whenDone) {
+    /** Runs now for {@code request}; {@code whenDone} hears once a run answered it, or the task ended. */
+    void runNow(String request, Runnable whenDone) {
       boolean start = false;
       synchronized (this) {
         if (!cancelled) {
-          if (whenDone != null) {
-            whenRunEnds.add(whenDone);
-            whenDone = null;
-          }
+          whenAnswered.add(whenDone);
+          whenDone = null;
+          pendingRequest = request; // answered by the next run to complete, also one in progress
           if (!running) { // a run in progress gives a fresh verdict anyway
             if (future != null) {
               future.cancel(false);
@@ -312,8 +329,7 @@ public final class ProbeScheduler implements ProbeRunner {
       }
       if (whenDone != null) {
         whenDone.run(); // cancelled: nothing will run
-      }
-      if (start) {
+      } else if (start) {
         dispatch(System.nanoTime());
       }
     }
@@ -322,12 +338,10 @@ public final class ProbeScheduler implements ProbeRunner {
       try {
         pool.execute(() -> run(plannedNanos));
       } catch (RejectedExecutionException e) {
+        List<Runnable> due;
         synchronized (this) {
           running = false;
           end();
-        }
-        List<Runnable> due;
-        synchronized (this) {
           due = takeWaiters();
         }
         due.forEach(Runnable::run);
@@ -336,11 +350,11 @@ public final class ProbeScheduler implements ProbeRunner {
 
     /** Guarded by this. */
     private List<Runnable> takeWaiters() {
-      if (whenRunEnds.isEmpty()) {
+      if (whenAnswered.isEmpty()) {
         return List.of();
       }
-      List<Runnable> due = whenRunEnds;
-      whenRunEnds = new ArrayList<>();
+      List<Runnable> due = whenAnswered;
+      whenAnswered = new ArrayList<>();
       return due;
     }
 
@@ -350,27 +364,50 @@ public final class ProbeScheduler implements ProbeRunner {
           : new ProbeOutcome(false, invalid, 0);
       long latencyMs = TimeUnit.NANOSECONDS.toMillis(outcome.latencyNanos());
       ProbeState previous;
-      ProbeState current;
-      List<Runnable> due;
+      ProbeState current = null;
+      boolean warmedUp = true;
+      List<Runnable> answered = List.of();
+      boolean ended = false;
       synchronized (this) {
         if (cancelled) {
           running = false;
           end();
-          due = takeWaiters();
-        } else {
-          due = null;
+          answered = takeWaiters();
+          ended = true;
         }
       }
-      if (due != null) {
-        due.forEach(Runnable::run);
+      if (ended) {
+        answered.forEach(Runnable::run);
         return;
       }
       synchronized (this) {
         previous = tracker.state();
-        current = tracker.record(outcome.success(),
-            outcome.success() ? null : target + ": " + outcome.error(), latencyMs, clock.instant());
+        long now = System.nanoTime();
+        if (!outcome.success() && previous.result() == ProbeResult.Unknown && previous.consecutiveFailures() == 0
+            && pendingRequest == null && now - warmupEndsNanos < 0) {
+          // warming up: not counted, tried again shortly (see WARMUP_RETRY_NANOS)
+          running = false;
+          if (!cancelled) {
+            scheduleAt(Math.min(now + WARMUP_RETRY_NANOS, warmupEndsNanos));
+          } else {
+            end();
+          }
+          LOG.debug("probe {} of {} not answering yet: {}", key, service, outcome.error());
+          warmedUp = false;
+        } else {
+          String error = outcome.success() ? null : target + ": " + outcome.error();
+          current = tracker.record(outcome.success(), error, latencyMs, clock.instant());
+          if (pendingRequest != null) {
+            current = tracker.answered(pendingRequest, outcome.success(), error, latencyMs, clock.instant());
+            pendingRequest = null;
+            answered = takeWaiters();
+          }
+        }
       }
       observer.onResult(service, key.toString(), kind, outcome.success(), outcome.latencyNanos());
+      if (!warmedUp) {
+        return;
+      }
       if (!outcome.success()) {
         LOG.atWarn().setMessage("probe failed")
             .addKeyValue("event", "probe_failed")
@@ -393,23 +430,32 @@ public final class ProbeScheduler implements ProbeRunner {
               .addKeyValue("name", service.getName()).addKeyValue("probe", key.toString()).log();
         }
       }
-      synchronized (this) {
-        due = takeWaiters();
-      }
-      due.forEach(Runnable::run);
+      answered.forEach(Runnable::run);
+      boolean again = false;
+      List<Runnable> left = List.of();
       synchronized (this) {
         running = false;
         if (cancelled) {
           end();
-          return;
+          left = takeWaiters();
+        } else if (pendingRequest != null) {
+          // asked for while this run was past answering: run again now, not a period later
+          seq++;
+          running = true;
+          again = true;
+        } else {
+          // Next slot on the original grid; slots missed while a slow run was in flight are skipped.
+          long next = plannedNanos + periodNanos;
+          long now = System.nanoTime();
+          if (next < now) {
+            next += ((now - next) / periodNanos + 1) * periodNanos;
+          }
+          scheduleAt(next);
         }
-        // Next slot on the original grid; slots missed while a slow run was in flight are skipped.
-        long next = plannedNanos + periodNanos;
-        long now = System.nanoTime();
-        if (next < now) {
-          next += ((now - next) / periodNanos + 1) * periodNanos;
-        }
-        scheduleAt(next);
+      }
+      left.forEach(Runnable::run);
+      if (again) {
+        dispatch(System.nanoTime());
       }
     }
 
@@ -421,9 +467,9 @@ public final class ProbeScheduler implements ProbeRunner {
       }
       if (!running) {
         end();
+        List<Runnable> due = takeWaiters();
+        due.forEach(Runnable::run);
       }
-      List<Runnable> due = running ? List.of() : takeWaiters();
-      due.forEach(Runnable::run);
     }
 
     /** Guarded by this: the task neither waits in the pool's queue nor runs any more. */

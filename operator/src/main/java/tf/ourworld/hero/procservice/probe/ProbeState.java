@@ -14,9 +14,22 @@ import java.util.Objects;
  * @param lastError error text of the latest failure, kept until the probe succeeds again
  * @param lastTransitionTime when result last changed
  * @param lastLatencyMillis latency of the latest run (not part of equality)
+ * @param requested the latest run made on request, or null
  */
 public record ProbeState(ProbeKey key, ProbeResult result, int consecutiveFailures, String lastError,
-    Instant lastTransitionTime, long lastLatencyMillis) {
+    Instant lastTransitionTime, long lastLatencyMillis, RequestedRun requested) {
+
+  /**
+   * The latest run made on request (the probe-now annotation): which request it answered, when it
+   * ended, and its own outcome (not the thresholded result).
+   */
+  public record RequestedRun(String request, Instant time, boolean success, String error, long latencyMillis) {
+  }
+
+  public ProbeState(ProbeKey key, ProbeResult result, int consecutiveFailures, String lastError,
+      Instant lastTransitionTime, long lastLatencyMillis) {
+    this(key, result, consecutiveFailures, lastError, lastTransitionTime, lastLatencyMillis, null);
+  }
 
   public static ProbeState unknown(ProbeKey key) {
     return new ProbeState(key, ProbeResult.Unknown, 0, null, null, 0);
@@ -34,11 +47,11 @@ public record ProbeState(ProbeKey key, ProbeResult result, int consecutiveFailur
   public boolean equals(Object o) {
     return o instanceof ProbeState s && key.equals(s.key) && result == s.result
         && consecutiveFailures == s.consecutiveFailures && Objects.equals(lastError, s.lastError)
-        && Objects.equals(lastTransitionTime, s.lastTransitionTime);
+        && Objects.equals(lastTransitionTime, s.lastTransitionTime) && Objects.equals(requested, s.requested);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(key, result, consecutiveFailures, lastError, lastTransitionTime);
+    return Objects.hash(key, result, consecutiveFailures, lastError, lastTransitionTime, requested);
   }
 }

@@ -22,6 +22,13 @@ final class ProbeStateTracker {
     return state;
   }
 
+  /** Continues from a state reported earlier (same key): its result, failures and error stand until the next run. */
+  void resume(ProbeState from) {
+    state = new ProbeState(state.key(), from.result(), Math.min(from.consecutiveFailures(), failureThreshold),
+        from.lastError(), from.lastTransitionTime(), 0);
+    consecutiveSuccesses = from.result() == ProbeResult.Success ? successThreshold : 0;
+  }
+
   /** Applies one outcome and returns the new state. */
   ProbeState record(boolean success, String error, long latencyMillis, Instant now) {
     ProbeState s = state;
@@ -50,7 +57,15 @@ final class ProbeStateTracker {
         transition = now;
       }
     }
-    state = new ProbeState(s.key(), result, failures, lastError, transition, latencyMillis);
+    state = new ProbeState(s.key(), result, failures, lastError, transition, latencyMillis, s.requested());
+    return state;
+  }
+
+  /** Records that the latest run answered a request (probe-now), with its own outcome. */
+  ProbeState answered(String request, boolean success, String error, long latencyMillis, Instant now) {
+    ProbeState s = state;
+    state = new ProbeState(s.key(), s.result(), s.consecutiveFailures(), s.lastError(), s.lastTransitionTime(),
+        s.lastLatencyMillis(), new ProbeState.RequestedRun(request, now, success, success ? null : error, latencyMillis));
     return state;
   }
 }

@@ -183,12 +183,12 @@ class CliIT {
     assertThat(targetHits).as("the target saw a probe asked for by status").anyMatch(t -> t > before);
     assertThat(first.exit()).as(first.toString()).isEqualTo(1);
     assertThat(first.out()).contains("State:       Degraded (ProbeFailed)").contains("Probes ran:  now, on request")
-        .containsPattern("(?m)^http\\s+Failure\\s+1\\s+GET http://127\\.0\\.0\\.1:\\d+/health: HTTP 503$");
+        .containsPattern("(?m)^http\\s+Failure\\s+1\\s+Failure \\d+s ago in \\d+ms\\s+GET http://127\\.0\\.0\\.1:\\d+/health: HTTP 503$");
 
     targetStatus.set(500);
     LocalRun.Cli second = local.cli("status", "web");
     assertThat(second.exit()).as(second.toString()).isEqualTo(1);
-    assertThat(second.out()).containsPattern("(?m)^http\\s+Failure\\s+1\\s+GET http://127\\.0\\.0\\.1:\\d+/health: HTTP 500$")
+    assertThat(second.out()).containsPattern("(?m)^http\\s+Failure\\s+1\\s+Failure .*ms\\s+GET http://127\\.0\\.0\\.1:\\d+/health: HTTP 500$")
         .contains("Message:     probe http failed 1 times: GET http://127.0.0.1:" + target.getAddress().getPort()
             + "/health: HTTP 500\n");
 
@@ -196,7 +196,7 @@ class CliIT {
     LocalRun.Cli healed = local.cli("status", "web");
     assertThat(healed.exit()).as(healed.toString()).isZero();
     assertThat(healed.out()).contains("State:       Running (AllProbesPassing)")
-        .containsPattern("(?m)^http\\s+Success\\s+0\\s+-$").contains("PROCESS  STATE    PID/POD")
+        .containsPattern("(?m)^http\\s+Success\\s+0\\s+Success \\d+s ago in \\d+ms\\s+-$").contains("PROCESS  STATE    PID/POD")
         .contains("LAST SEEN").contains("ProbeFailed");
   }
 

@@ -46,7 +46,7 @@ public final class ScriptedProbes implements ProbeRunner {
   }
 
   @Override
-  public void runNow(ResourceID service) {
+  public void runNow(ResourceID service, String request) {
     runNowCalls++;
   }
 

@@ -184,7 +184,13 @@ public final class ProcessRuntime implements WorkloadRuntime {
       return RuntimeObservation.ofProcesses(ServiceSupervisor.processesOf(service).stream()
           .map(p -> ProcessObservation.notStarted(p.getName())).toList());
     }
-    return RuntimeObservation.ofProcesses(supervisor(service).observe(service));
+    Path dir = runtimeDir(service);
+    Map<String, String> logs = new java.util.HashMap<>();
+    ServiceSupervisor.processesOf(service).forEach(p -> logs.put(p.getName(), dirs.logFile(dir, p.getName()).toString()));
+    ServiceSupervisor supervisor = supervisor(service);
+    String stateError = supervisor.stateError();
+    return RuntimeObservation.ofProcesses(supervisor.observe(service)).withLogs(logs)
+        .withError(stateError == null ? null : "Runtime error: " + stateError);
   }
 
   @Override

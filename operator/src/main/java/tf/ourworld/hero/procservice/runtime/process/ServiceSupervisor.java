@@ -58,6 +58,7 @@ final class ServiceSupervisor {
   private final Map<String, ManagedProcess> processes = new LinkedHashMap<>();
   /** Stops that clean up after a process that ended by itself but left children behind. */
   private final List<StopTask> cleanups = new ArrayList<>();
+  private volatile String stateError;
   /** The newest spec seen: a restart started after the grace uses it. */
   private ProcService latest;
   /** Set by {@link #shutdown}: no stop waits longer than this. */
@@ -628,11 +629,19 @@ final class ServiceSupervisor {
     StateFile.write(ctx.dirs().stateFile(serviceDir), StateFile.of(records));
   }
 
+  /** Why the last state write failed, or null when it worked: reported in status as RuntimeError. */
+  String stateError() {
+    return stateError;
+  }
+
   private void persist() {
     try {
       write();
+      stateError = null;
     } catch (IOException e) {
-      // Without the file a restarted operator cannot adopt: loud, but keep supervising.
+      // Without the file a restarted operator cannot adopt: loud, in status too, but keep supervising.
+      stateError = "cannot write " + ctx.dirs().stateFile(serviceDir) + ": " + e.getMessage()
+          + " (a restarted operator could not adopt these processes)";
       log.atError().setMessage("Could not write state file").addKeyValue("event", "state_write_failed")
           .addKeyValue("service", id).setCause(e).log();
     }
