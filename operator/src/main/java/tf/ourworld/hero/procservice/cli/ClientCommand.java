@@ -43,7 +43,7 @@ abstract class ClientCommand implements Callable<Integer> {
 
   @Override
   public final Integer call() {
-    try (AutoCloseable quiet = Main.IN_MAIN ? Logging.quiet() : () -> { };
+    try (AutoCloseable quiet = Main.isCommandLine() ? Logging.quiet() : () -> { };
         KubernetesClient client = cluster.client()) {
       return run(client);
     } catch (CliException e) {
