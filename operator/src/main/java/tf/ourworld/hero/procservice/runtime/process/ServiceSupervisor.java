@@ -61,7 +61,7 @@ final class ServiceSupervisor {
   private volatile String stateError;
   /** The newest spec seen: a restart started after the grace uses it. */
   private ProcService latest;
-  /** Set by {@link #shutdown}: no stop waits longer than this. */
+  /** Set by {@link #capGrace} and {@link #shutdown}: no stop waits longer than this. */
   private Duration graceCap;
 
   ServiceSupervisor(ResourceID id, Context ctx) {
@@ -179,7 +179,7 @@ final class ServiceSupervisor {
    * same restart count. Runs {@code done} once nothing is left; returns how many it stops.
    */
   synchronized int shutdown(Duration maxGrace, Runnable done) {
-    graceCap = maxGrace;
+    capGrace(graceCap == null || maxGrace.compareTo(graceCap) < 0 ? maxGrace : graceCap);
     List<ManagedProcess> live = processes.values().stream().filter(mp -> mp.running() || mp.stopTask != null)
         .toList();
     if (live.isEmpty()) {
@@ -202,6 +202,11 @@ final class ServiceSupervisor {
       }
     }
     return live.size();
+  }
+
+  /** No stop started from now on waits longer than {@code max} (null: no cap). */
+  synchronized void capGrace(Duration max) {
+    graceCap = max;
   }
 
   /** True when nothing runs and nothing is being stopped. */
