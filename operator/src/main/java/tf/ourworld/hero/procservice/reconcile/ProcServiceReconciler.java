@@ -129,6 +129,9 @@ public final class ProcServiceReconciler implements Reconciler<ProcService>, Cle
           ? CarriedProbeStates.from(spec, rules, previous, after) : Map.of();
       probes.plan(id, rt.plannedProbes(resource, after), carried);
     }
+    if (!problems.isEmpty() || Boolean.TRUE.equals(spec.getSuspend())) {
+      restartNotDone(resource, handled); // nothing runs to restart: a later resume must not act on it
+    }
     probeNow(resource, id, problems.isEmpty(), handled);
 
     // status
@@ -292,6 +295,13 @@ public final class ProcServiceReconciler implements Reconciler<ProcService>, Cle
       recovery.operatorRestarts().incrementAndGet();
     }
     return true;
+  }
+
+  private static void restartNotDone(ProcService resource, HandledAnnotations handled) {
+    String value = HandledAnnotations.token(annotation(resource, ProcService.ANNOTATION_RESTART));
+    if (value != null) {
+      handled.setRestart(value);
+    }
   }
 
   private List<SpecProblem> problems(ProcServiceSpec spec, ProcService resource, Optional<WorkloadRuntime> runtime) {

@@ -234,6 +234,10 @@ class CliIT {
     assertThat(local.cli("logs", "good", "main", "--tail", "1", "--state-dir", local.stateDir.toString()).out())
         .isEqualTo("started " + pid(after) + "\n");
     assertThat(local.cli("restart", "good", "nope").err()).contains("good has no process nope (it has: main)");
+
+    LocalRun.Cli suspended = local.cli("restart", "paused");
+    assertThat(suspended.exit()).as(suspended.toString()).isEqualTo(3); // taken, nothing to restart: Stopped
+    assertThat(suspended.out()).contains("State:       Stopped (Suspended)");
   }
 
   @Test
