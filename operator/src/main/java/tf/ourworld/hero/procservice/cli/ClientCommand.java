@@ -113,6 +113,12 @@ abstract class ClientCommand implements Callable<Integer> {
     return b.append('"').toString();
   }
 
+  /** True while the operator is still at work on the service (its Reconciling condition): starting, restarting, stopping. */
+  static boolean reconciling(ProcService ps) {
+    return ps.getStatus() != null && ps.getStatus().getConditions() != null && ps.getStatus().getConditions().stream()
+        .anyMatch(c -> "Reconciling".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
   /** The exit code for a service's state. */
   static int exitCode(ProcService ps) {
     ServiceState state = ps.getStatus() == null ? null : ps.getStatus().getState();

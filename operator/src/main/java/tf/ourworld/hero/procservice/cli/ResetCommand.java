@@ -39,8 +39,8 @@ public class ResetCommand extends ClientCommand {
   }
 
   /**
-   * Done once the operator took the reset and the service settled: running, stopped, degraded
-   * with no restart pending, or Failed again after it had left Failed.
+   * Done once the operator took the reset and the service settled (not Starting, no restart or
+   * stop in progress), or is Failed again after it had left Failed.
    */
   private static boolean settled(ProcService p, String token, boolean[] left) {
     ProcServiceStatus s = p.getStatus();
@@ -55,11 +55,9 @@ public class ResetCommand extends ClientCommand {
     if (!failedAtLimit) {
       left[0] = true;
     }
-    return switch (s.getState()) {
-      case Running, Stopped -> true;
-      case Degraded -> s.getNextRestartTime() == null;
-      case Failed -> !failedAtLimit || left[0];
-      case Starting -> false;
-    };
+    if (failedAtLimit) {
+      return left[0];
+    }
+    return s.getState() != ServiceState.Starting && !reconciling(p);
   }
 }

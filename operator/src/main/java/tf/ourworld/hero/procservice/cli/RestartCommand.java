@@ -80,7 +80,7 @@ public class RestartCommand extends ClientCommand {
         return false;
       }
     }
-    return p.getStatus().getState() != ServiceState.Starting;
+    return p.getStatus().getState() != ServiceState.Starting && !reconciling(p);
   }
 
   /** Each running process's pid (or pod) and start time. */
