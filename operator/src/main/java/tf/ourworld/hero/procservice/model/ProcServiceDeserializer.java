@@ -30,7 +30,7 @@ import java.util.Map;
  */
 public final class ProcServiceDeserializer extends StdDeserializer<ProcService> {
   /** Longer trigger annotations are replaced by {@code sha256:<hex>} when read. */
-  public static final int MAX_ANNOTATION = 256;
+  public static final int MAX_ANNOTATION = HandledAnnotations.MAX_KEPT;
 
   public ProcServiceDeserializer() {
     super(ProcService.class);
@@ -166,13 +166,9 @@ public final class ProcServiceDeserializer extends StdDeserializer<ProcService> 
     return meta;
   }
 
-  /** The stand-in for a trigger annotation longer than MAX_ANNOTATION. */
+  /** The stand-in for a trigger annotation longer than MAX_ANNOTATION (one rule: HandledAnnotations). */
   public static String digest(String value) {
-    try {
-      return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(value.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return HandledAnnotations.token(value);
   }
+
 }
