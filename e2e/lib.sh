@@ -33,19 +33,39 @@ start_local() {
     start_operator_on_cluster
     return
   fi
-  log "starting procservice local in $WORK"
+  trap cleanup EXIT
+  launch_local --allow-exec "$DEMO" "$@"
+}
+
+# Scenarios that restart local, kill it or run two need the embedded API: skip them on a cluster.
+local_only() {
+  if [[ -n "${E2E_KUBECONFIG:-}" ]]; then
+    log "SKIP $(basename "$0" .sh): needs procservice local (restarts, locks or kills it)"
+    exit 0
+  fi
+}
+
+# (Re)starts local in $WORK with the given arguments (same state dir and kubeconfig each time).
+# The first run writes local.out/local.err, the next ones local-N.out/local-N.err ($LOCAL_OUT).
+LOCAL_RUN=0
+launch_local() {
+  LOCAL_RUN=$((LOCAL_RUN + 1))
+  local suffix=""
+  [[ $LOCAL_RUN -eq 1 ]] || suffix="-$LOCAL_RUN"
+  LOCAL_OUT="$WORK/local$suffix.out"
+  LOCAL_ERR="$WORK/local$suffix.err"
+  log "starting procservice local in $WORK (run $LOCAL_RUN)"
   (
     cd "$WORK"
     export PATH="$E2E_ROOT/examples/bin:$PATH"
-    exec java -jar "$JAR" local --port 0 --kubeconfig "$WORK/kubeconfig" --state-dir "$WORK/state" \
-      --allow-exec "$DEMO" --log-format json "$@" >"$WORK/local.out" 2>"$WORK/local.err"
+    exec java -jar "$JAR" local --port 0 --http-port 0 --kubeconfig "$WORK/kubeconfig" --state-dir "$WORK/state" \
+      --log-format json "$@" >"$LOCAL_OUT" 2>"$LOCAL_ERR"
   ) &
   LOCAL_PID=$!
-  trap cleanup EXIT
   local i
   for i in $(seq 1 120); do
-    if grep -q "Running; press Ctrl-C" "$WORK/local.out" 2>/dev/null; then
-      log "local is up (pid $LOCAL_PID), $(grep -o 'http://127.0.0.1:[0-9]*' "$WORK/local.out" | head -1)"
+    if grep -q "Running; press Ctrl-C" "$LOCAL_OUT" 2>/dev/null; then
+      log "local is up (pid $LOCAL_PID), $(grep -o 'http://127.0.0.1:[0-9]*' "$LOCAL_OUT" | head -1)"
       return 0
     fi
     kill -0 "$LOCAL_PID" 2>/dev/null || fail "local exited during start-up"
@@ -133,6 +153,19 @@ demo_pids() {
   done
 }
 
+# quoted_in_readme MESSAGE: the README's "Why" quotes the status message a seed incident shows;
+# fails when it quotes something else (its quotes must stay true).
+quoted_in_readme() {
+  local msg="$1"
+  grep -v '^$' "$E2E_ROOT/README.md" | tr '\n' ' ' | sed 's/  */ /g' | grep -qF "\`$msg\`" \
+    || fail "README.md does not quote the message as it is: \`$msg\`"
+}
+
+# Everything local and the operator printed or logged: the console, and the log file of local.
+all_logs() {
+  cat "$WORK"/local*.out "$WORK"/local*.err "$WORK/state/operator.log" 2>/dev/null || true
+}
+
 runtime_dir() { echo "$WORK/state/${1:-default}/${2:-$NAME}"; }
 
 jp() { k get psvc "${2:-$NAME}" -o "jsonpath=$1"; }
@@ -163,6 +196,22 @@ await_transition() {
     sleep 0.5
   done
   fail "no transition matching /$regex/ within ${secs}s"
+}
+
+# await_event REASON REGEX SECONDS: waits until an Event of the service with that reason has a
+# message matching REGEX; prints the message.
+await_event() {
+  local reason="$1" regex="$2" secs="$3" i msgs
+  for i in $(seq 1 $((secs * 2))); do
+    msgs="$(k get events --field-selector "involvedObject.name=$NAME,reason=$reason" \
+      -o 'jsonpath={range .items[*]}{.message}{"\n"}{end}' 2>/dev/null || true)"
+    if grep -aEq "$regex" <<<"$msgs"; then
+      grep -aE "$regex" <<<"$msgs" | head -1
+      return 0
+    fi
+    sleep 0.5
+  done
+  fail "no $reason Event matching /$regex/ within ${secs}s"
 }
 
 # wait_state STATE SECONDS [NAME]
@@ -208,8 +257,10 @@ dump() {
   k get psvc -A -o wide >&2 2>/dev/null || true
   log "---- transitions"
   tail -n 20 "$WORK/transitions.log" >&2 2>/dev/null || true
-  log "---- local.out (tail)"
-  grep -v " DEBUG " "$WORK/local.out" 2>/dev/null | tail -n 30 | cut -c1-400 >&2 || true
-  log "---- local.err (tail)"
-  grep -v " DEBUG " "$WORK/local.err" 2>/dev/null | tail -n 30 | cut -c1-400 >&2 || true
+  local f
+  for f in "$WORK"/local*.out "$WORK"/local*.err "$WORK/state/operator.log"; do
+    [[ -f "$f" ]] || continue
+    log "---- $(basename "$f") (tail)"
+    grep -v " DEBUG " "$f" 2>/dev/null | tail -n 30 | cut -c1-400 >&2 || true
+  done
 }

@@ -4,8 +4,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 import tf.ourworld.hero.procservice.config.OperatorConfig;
+import tf.ourworld.hero.procservice.model.RuntimeKind;
 import tf.ourworld.hero.procservice.probe.ProbeListener;
 import tf.ourworld.hero.procservice.probe.ProbeObserver;
 import tf.ourworld.hero.procservice.probe.ProbeRunner;
@@ -30,15 +32,15 @@ final class Defaults {
 
   /** The runtimes not given to the builder: only those are built (a Pod runtime opens an informer). */
   static List<WorkloadRuntime> runtimes(KubernetesClient client, OperatorConfig config, Clock clock,
-      java.util.Set<tf.ourworld.hero.procservice.model.RuntimeKind> given) {
+      Set<RuntimeKind> given) {
     List<WorkloadRuntime> out = new ArrayList<>();
-    if (!given.contains(tf.ourworld.hero.procservice.model.RuntimeKind.Process)) {
+    if (!given.contains(RuntimeKind.Process)) {
       out.add(new ProcessRuntime(config, clock));
     }
-    if (!given.contains(tf.ourworld.hero.procservice.model.RuntimeKind.Pod)) {
+    if (!given.contains(RuntimeKind.Pod)) {
       out.add(new PodRuntime(client, config, clock));
     }
-    if (!given.contains(tf.ourworld.hero.procservice.model.RuntimeKind.Track)) {
+    if (!given.contains(RuntimeKind.Track)) {
       out.add(new TrackRuntime(client, config));
     }
     return out;

@@ -3,11 +3,19 @@ package tf.ourworld.hero.procservice.app;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.function.Function;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import tf.ourworld.hero.procservice.runtime.process.ProcessRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tf.ourworld.hero.procservice.config.OperatorConfig;
@@ -26,11 +34,11 @@ import tf.ourworld.hero.procservice.reconcile.ProcServiceReconciler;
 import tf.ourworld.hero.procservice.reconcile.RuntimeRegistry;
 import tf.ourworld.hero.procservice.reconcile.StatusWriter;
 import tf.ourworld.hero.procservice.reconcile.TransitionEvents;
-import tf.ourworld.hero.procservice.reconcile.TriggerEventSource;
 import tf.ourworld.hero.procservice.recovery.RecoveryBook;
 import tf.ourworld.hero.procservice.recovery.RecoveryPlanner;
 import tf.ourworld.hero.procservice.runtime.DisabledRuntime;
 import tf.ourworld.hero.procservice.runtime.WorkloadRuntime;
+import tf.ourworld.hero.procservice.runtime.process.ProcessRuntime;
 import tf.ourworld.hero.procservice.status.StatusCalculator;
 import tf.ourworld.hero.procservice.validation.SpecValidator;
 
@@ -40,17 +48,32 @@ import tf.ourworld.hero.procservice.validation.SpecValidator;
  */
 public final class OperatorApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OperatorApp.class);
+  /**
+   * A failed reconcile (status RuntimeError) is retried for as long as it fails, doubling from 2 s
+   * to 5 min: a service is never left unsupervised because its retries ran out.
+   */
+  static final GenericRetry RECONCILE_RETRY = new GenericRetry().setInitialInterval(2_000).setIntervalMultiplier(2)
+      .setMaxInterval(300_000).withoutMaxAttempts();
 
   private final Operator operator;
   private final RuntimeRegistry runtimes;
   private final ProbeRunner probes;
   private final List<AutoCloseable> closeables;
+  private final HealthServer health;
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+  private final KubernetesClient client;
+  private final OperatorConfig config;
+  private final java.util.concurrent.atomic.AtomicBoolean reconcilingStopped = new java.util.concurrent.atomic.AtomicBoolean();
 
-  private OperatorApp(Operator operator, RuntimeRegistry runtimes, ProbeRunner probes, List<AutoCloseable> closeables) {
+  private OperatorApp(Operator operator, RuntimeRegistry runtimes, ProbeRunner probes, List<AutoCloseable> closeables,
+      HealthServer health, KubernetesClient client, OperatorConfig config) {
+    this.client = client;
+    this.config = config;
     this.operator = operator;
     this.runtimes = runtimes;
     this.probes = probes;
     this.closeables = closeables;
+    this.health = health;
   }
 
   /** Starts the operator on the given client; returns once its informers are started. */
@@ -76,6 +99,8 @@ public final class OperatorApp implements AutoCloseable {
     private boolean exitOnStopLeading = true;
     private Clock clock = Clock.systemUTC();
     private ProbeObserver probeObserver = ProbeObserver.NOOP;
+    private java.net.InetAddress httpBind;
+    private boolean deferOrphanSweep;
 
     private Builder(KubernetesClient client, OperatorConfig config) {
       this.client = client;
@@ -125,6 +150,21 @@ public final class OperatorApp implements AutoCloseable {
       return this;
     }
 
+    /** The address /metrics, /healthz and /readyz listen on (default: all interfaces, what a Pod needs). */
+    public Builder httpBind(java.net.InetAddress address) {
+      this.httpBind = address;
+      return this;
+    }
+
+    /**
+     * Do not stop orphaned processes at start: the caller creates its resources first and then
+     * calls {@link OperatorApp#stopOrphanedProcesses()} (local, whose API starts empty).
+     */
+    public Builder deferOrphanSweep() {
+      this.deferOrphanSweep = true;
+      return this;
+    }
+
     public Builder clock(Clock clock) {
       this.clock = clock;
       return this;
@@ -145,16 +185,17 @@ public final class OperatorApp implements AutoCloseable {
         }
         events = new TransitionReporter(recorder, metrics);
       }
-      TriggerEventSource runtimeChanges = new TriggerEventSource("runtime-changes");
-      TriggerEventSource probeChanges = new TriggerEventSource("probe-changes");
-      ProbeListener listener = (id, before, after) -> probeChanges.trigger(id);
+      // A runtime's or the probe scheduler's "something changed for this service" becomes a reconcile at once.
+      SimpleInboundEventSource<ProcService> runtimeChanges = new SimpleInboundEventSource<>("runtime-changes");
+      SimpleInboundEventSource<ProcService> probeChanges = new SimpleInboundEventSource<>("probe-changes");
+      ProbeListener listener = (id, before, after) -> probeChanges.propagateEvent(id);
       ProbeRunner probes = Defaults.probeRunner(probeRunnerFactory, config, clock, probeObserver).apply(listener);
 
       RuntimeRegistry registry = new RuntimeRegistry();
       for (WorkloadRuntime r : runtimes) {
         registry.add(r);
       }
-      java.util.Set<RuntimeKind> given = java.util.EnumSet.noneOf(RuntimeKind.class);
+      Set<RuntimeKind> given = EnumSet.noneOf(RuntimeKind.class);
       runtimes.forEach(r -> given.add(r.kind()));
       Defaults.runtimes(client, config, clock, given).forEach(registry::add);
       for (RuntimeKind kind : RuntimeKind.values()) {
@@ -162,7 +203,7 @@ public final class OperatorApp implements AutoCloseable {
           registry.add(new DisabledRuntime(kind, "runtime " + kind + " is not available on this operator build"));
         }
       }
-      registry.all().forEach(r -> r.onChange(runtimeChanges::trigger));
+      registry.all().forEach(r -> r.onChange(runtimeChanges::propagateEvent));
 
       ProcServiceReconciler reconciler = new ProcServiceReconciler(registry, probes, new SpecValidator(),
           new RecoveryPlanner(), new RecoveryBook(config.stableResetAfter()), new StatusCalculator(),
@@ -170,6 +211,7 @@ public final class OperatorApp implements AutoCloseable {
 
       Operator operator = new Operator(o -> {
         o.withKubernetesClient(client)
+            .withResourceCloner(new BindingAwareCloner(client))
             .withUseSSAToPatchPrimaryResource(false)
             .withCloseClientOnStop(false)
             .withConcurrentReconciliationThreads(config.reconcileThreads());
@@ -183,7 +225,8 @@ public final class OperatorApp implements AutoCloseable {
         }
       });
       operator.register(reconciler, o -> {
-        o.withName("procservice").withGenerationAware(false).withFinalizer(ProcService.FINALIZER);
+        o.withName("procservice").withGenerationAware(false).withFinalizer(ProcService.FINALIZER)
+            .withRetry(RECONCILE_RETRY);
         if (config.namespaces().isEmpty()) {
           o.watchingAllNamespaces();
         } else {
@@ -194,31 +237,116 @@ public final class OperatorApp implements AutoCloseable {
         }
       });
       operator.start();
+      if (!deferOrphanSweep) {
+        stopOrphans(client, config, registry);
+      }
       List<AutoCloseable> closeables = new ArrayList<>(owned);
+      HealthServer health = null;
       if (config.httpPort() >= 0 && metrics != null) {
         Operator op = operator;
-        closeables.add(HealthServer.start(config.httpPort(), metrics, OperatorHealth.of(op, probes::alive)));
+        health = HealthServer.start(httpBind, config.httpPort(), metrics, OperatorHealth.of(op, probes::alive));
+        closeables.add(health);
       }
       LOG.info("Operator started: namespaces={}, selector={}, processRuntime={}",
           config.namespaces().isEmpty() ? "all" : config.namespaces(), config.labelSelector(),
           config.processRuntimeEnabled());
-      return new OperatorApp(operator, registry, probes, closeables);
+      return new OperatorApp(operator, registry, probes, closeables, health, client, config);
     }
+  }
+
+  /** The address of /metrics, /healthz and /readyz, or null when they are off. */
+  public java.net.InetSocketAddress httpAddress() {
+    return health == null ? null : health.address();
+  }
+
+  /**
+   * Once the informers are synced: processes earlier operators left for services that no longer
+   * exist are stopped (docs/process-runtime.md, "Operator restarts"). A failure here is logged,
+   * never fatal: the processes are then left as before.
+   */
+  private static void stopOrphans(KubernetesClient client, OperatorConfig config, RuntimeRegistry registry) {
+    Optional<WorkloadRuntime> rt = registry.get(RuntimeKind.Process);
+    if (rt.isEmpty() || !(rt.get() instanceof ProcessRuntime process) || process.unavailableMessage() != null) {
+      return;
+    }
+    try {
+      Set<ResourceID> known = new HashSet<>();
+      List<ProcService> all = new ArrayList<>();
+      if (config.namespaces().isEmpty()) {
+        all.addAll(client.resources(ProcService.class).inAnyNamespace().list().getItems());
+      } else {
+        for (String ns : config.namespaces()) {
+          all.addAll(client.resources(ProcService.class).inNamespace(ns).list().getItems());
+        }
+      }
+      all.forEach(p -> known.add(ResourceID.fromResource(p)));
+      int stopped = process.stopOrphans(known::contains);
+      if (stopped > 0) {
+        LOG.warn("Stopping {} process(es) of services that no longer exist", stopped);
+      }
+    } catch (RuntimeException e) {
+      LOG.atWarn().setMessage("Could not look for orphaned processes").setCause(e).log();
+    }
+  }
+
+  /** The port of /metrics, /healthz and /readyz, or -1 when they are off. */
+  public int httpPort() {
+    return health == null ? -1 : health.port();
+  }
+
+  /** The Process runtime in use, when it is this operator's own. */
+  public Optional<ProcessRuntime> processRuntime() {
+    return runtimes.get(RuntimeKind.Process).filter(ProcessRuntime.class::isInstance).map(ProcessRuntime.class::cast);
+  }
+
+  /**
+   * Closes as {@link #close()} does, but first stops every local process deliberately (each
+   * within its stopGracePeriodSeconds, at most {@code maxGrace}) and records those stops, so that
+   * the next start starts them afresh instead of counting a crash: what {@code local} does, which
+   * leaves nothing running. Returns how many processes were stopped.
+   */
+  public int closeStoppingProcesses(Duration maxGrace) {
+    stopReconcilingAndProbing();
+    int stopped = 0;
+    try {
+      stopped = processRuntime().map(r -> r.stopAll(maxGrace)).orElse(0);
+      // and whatever of ours no service claimed (an earlier operator's processes): nothing outlives local
+      stopped += processRuntime().map(r -> r.terminateAll(maxGrace)).orElse(0);
+    } catch (RuntimeException e) {
+      LOG.warn("Stopping the local processes failed: {}", e.toString());
+    }
+    close();
+    return stopped;
+  }
+
+  /** Stops processes earlier operators left for services that do not exist now (see {@link Builder#deferOrphanSweep()}). */
+  public void stopOrphanedProcesses() {
+    stopOrphans(client, config, runtimes);
   }
 
   public Operator operator() {
     return operator;
   }
 
-  /** Stops reconciling and probing, and stops every local process this operator started. */
-  @Override
-  public void close() {
+  private void stopReconcilingAndProbing() {
+    if (reconcilingStopped.getAndSet(true)) {
+      return;
+    }
     try {
       operator.stop();
     } catch (RuntimeException e) {
       LOG.warn("Stopping the operator failed: {}", e.toString());
     }
     probes.close();
+  }
+
+  /** Stops reconciling and probing; local processes keep running, to be adopted by the next operator. */
+  @Override
+  public void close() {
+    if (closed.getAndSet(true)) {
+      return;
+    }
+    stopReconcilingAndProbing();
     runtimes.close();
     for (AutoCloseable c : closeables) {
       try {

@@ -1,7 +1,6 @@
 package tf.ourworld.hero.procservice.cli;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -33,6 +32,12 @@ public class OperatorOptions {
           + " repeatable (env PROCSERVICE_ALLOW_EXEC, colon-separated).")
   List<String> allowExec = new ArrayList<>();
 
+  @Option(names = "--allow-env", paramLabel = "NAME|GLOB",
+      description = "Let processes set this environment variable although the default env policy refuses it"
+          + " (LD_*, PYTHONPATH, NODE_OPTIONS, ...: docs/security.md); repeatable (env PROCSERVICE_ALLOW_ENV,"
+          + " comma-separated).")
+  List<String> allowEnv = new ArrayList<>();
+
   @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "${env:PROCSERVICE_STATE_DIR}",
       description = "Root of runtime dirs and process bookkeeping (default ~/.local/state/procservice; env PROCSERVICE_STATE_DIR).")
   Path stateDir;
@@ -41,7 +46,7 @@ public class OperatorOptions {
       description = "Directory under which absolute unixSocket paths may be probed; repeatable.")
   List<Path> socketRoots = new ArrayList<>();
 
-  @Option(names = "--http-port", defaultValue = "${env:PROCSERVICE_HTTP_PORT:-8080}",
+  @Option(names = "--http-port", defaultValue = "${env:PROCSERVICE_HTTP_PORT:-" + OperatorConfig.DEFAULT_HTTP_PORT + "}",
       description = "Port of /healthz, /readyz and /metrics; 0 picks a free one, -1 turns it off (default ${DEFAULT-VALUE}).")
   int httpPort;
 
@@ -49,17 +54,17 @@ public class OperatorOptions {
       description = "Elect a leader on a Lease before reconciling (for more than one replica).")
   boolean leaderElection;
 
-  @Option(names = "--lease-name", defaultValue = "procservice-operator-lock", description = "Name of the Lease (default ${DEFAULT-VALUE}).")
+  @Option(names = "--lease-name", defaultValue = OperatorConfig.DEFAULT_LEASE_NAME, description = "Name of the Lease (default ${DEFAULT-VALUE}).")
   String leaseName;
 
   @Option(names = "--lease-namespace", defaultValue = "${env:POD_NAMESPACE}",
       description = "Namespace of the Lease (default: the operator's own, env POD_NAMESPACE).")
   String leaseNamespace;
 
-  @Option(names = "--probe-concurrency", defaultValue = "64", description = "Probes run at the same time at most (default ${DEFAULT-VALUE}).")
+  @Option(names = "--probe-concurrency", defaultValue = "" + OperatorConfig.DEFAULT_PROBE_CONCURRENCY, description = "Probes run at the same time at most (default ${DEFAULT-VALUE}).")
   int probeConcurrency;
 
-  @Option(names = "--reconcile-threads", defaultValue = "4", description = "Reconcile threads (default ${DEFAULT-VALUE}).")
+  @Option(names = "--reconcile-threads", defaultValue = "" + OperatorConfig.DEFAULT_RECONCILE_THREADS, description = "Reconcile threads (default ${DEFAULT-VALUE}).")
   int reconcileThreads;
 
   @Option(names = "--log-format", paramLabel = "json|text", defaultValue = "${env:PROCSERVICE_LOG_FORMAT}",
@@ -80,10 +85,19 @@ public class OperatorOptions {
         }
       }
     }
+    List<String> env = new ArrayList<>(allowEnv);
+    String envAllowEnv = System.getenv("PROCSERVICE_ALLOW_ENV");
+    if (envAllowEnv != null && !envAllowEnv.isBlank()) {
+      for (String p : envAllowEnv.split(",")) {
+        if (!p.isBlank()) {
+          env.add(p.trim());
+        }
+      }
+    }
     return new OperatorConfig(ns, blankToNull(selector), processRuntime, allow,
         stateDir != null ? stateDir : d.stateDir(), socketRoots, httpPort, leaderElection, leaseName,
         blankToNull(leaseNamespace), probeConcurrency, reconcileThreads,
-        logFormat != null && !logFormat.isBlank() ? logFormat : defaultLogFormat, Duration.ofMinutes(10));
+        logFormat != null && !logFormat.isBlank() ? logFormat : defaultLogFormat, d.stableResetAfter(), env);
   }
 
   private static String blankToNull(String s) {

@@ -23,6 +23,7 @@ import java.util.Set;
  * @param reconcileThreads JOSDK reconcile threads
  * @param logFormat json or text
  * @param stableResetAfter how long a process must stay up before its backoff resets
+ * @param allowEnv environment variable names or globs a process may set although the default env policy refuses them
  */
 public record OperatorConfig(
     Set<String> namespaces,
@@ -38,38 +39,66 @@ public record OperatorConfig(
     int probeConcurrency,
     int reconcileThreads,
     String logFormat,
-    Duration stableResetAfter) {
+    Duration stableResetAfter,
+    List<String> allowEnv) {
 
   public OperatorConfig {
+    allowEnv = allowEnv == null ? List.of() : List.copyOf(allowEnv);
     namespaces = namespaces == null ? Set.of() : Set.copyOf(namespaces);
     allowExec = allowExec == null ? List.of() : List.copyOf(allowExec);
     socketRoots = socketRoots == null ? List.of() : List.copyOf(socketRoots);
   }
 
+  /** The defaults, here only: the CLI options and docs/operator.md take them from here. */
+  public static final int DEFAULT_HTTP_PORT = 8080;
+  public static final String DEFAULT_LEASE_NAME = "procservice-operator-lock";
+  public static final int DEFAULT_PROBE_CONCURRENCY = 64;
+  public static final int DEFAULT_RECONCILE_THREADS = 4;
+  public static final String DEFAULT_LOG_FORMAT = "json";
+  /** How long without a needed restart resets the backoff to its initial delay. */
+  public static final Duration DEFAULT_STABLE_RESET_AFTER = Duration.ofMinutes(10);
+
+  /** Without an env allow-list. */
+  public OperatorConfig(Set<String> namespaces, String labelSelector, boolean processRuntimeEnabled,
+      List<String> allowExec, Path stateDir, List<Path> socketRoots, int httpPort, boolean leaderElection,
+      String leaseName, String leaseNamespace, int probeConcurrency, int reconcileThreads, String logFormat,
+      Duration stableResetAfter) {
+    this(namespaces, labelSelector, processRuntimeEnabled, allowExec, stateDir, socketRoots, httpPort, leaderElection,
+        leaseName, leaseNamespace, probeConcurrency, reconcileThreads, logFormat, stableResetAfter, List.of());
+  }
+
+  /** The same with these --allow-env patterns. */
+  public OperatorConfig withAllowEnv(List<String> patterns) {
+    return new OperatorConfig(namespaces, labelSelector, processRuntimeEnabled, allowExec, stateDir, socketRoots,
+        httpPort, leaderElection, leaseName, leaseNamespace, probeConcurrency, reconcileThreads, logFormat,
+        stableResetAfter, patterns);
+  }
+
   /** Defaults, as documented. */
   public static OperatorConfig defaults() {
     return new OperatorConfig(Set.of(), null, false, List.of(),
-        Path.of(System.getProperty("user.home"), ".local", "state", "procservice"), List.of(), 8080,
-        false, "procservice-operator-lock", null, 64, 4, "json", Duration.ofMinutes(10));
+        Path.of(System.getProperty("user.home"), ".local", "state", "procservice"), List.of(), DEFAULT_HTTP_PORT,
+        false, DEFAULT_LEASE_NAME, null, DEFAULT_PROBE_CONCURRENCY, DEFAULT_RECONCILE_THREADS, DEFAULT_LOG_FORMAT,
+        DEFAULT_STABLE_RESET_AFTER);
   }
 
   public OperatorConfig withProcessRuntime(boolean enabled, List<String> allow) {
     return new OperatorConfig(namespaces, labelSelector, enabled, allow, stateDir, socketRoots, httpPort,
-        leaderElection, leaseName, leaseNamespace, probeConcurrency, reconcileThreads, logFormat, stableResetAfter);
+        leaderElection, leaseName, leaseNamespace, probeConcurrency, reconcileThreads, logFormat, stableResetAfter, allowEnv);
   }
 
   public OperatorConfig withStateDir(Path dir) {
     return new OperatorConfig(namespaces, labelSelector, processRuntimeEnabled, allowExec, dir, socketRoots, httpPort,
-        leaderElection, leaseName, leaseNamespace, probeConcurrency, reconcileThreads, logFormat, stableResetAfter);
+        leaderElection, leaseName, leaseNamespace, probeConcurrency, reconcileThreads, logFormat, stableResetAfter, allowEnv);
   }
 
   public OperatorConfig withLeaderElection(String name, String namespace) {
     return new OperatorConfig(namespaces, labelSelector, processRuntimeEnabled, allowExec, stateDir, socketRoots, httpPort,
-        true, name, namespace, probeConcurrency, reconcileThreads, logFormat, stableResetAfter);
+        true, name, namespace, probeConcurrency, reconcileThreads, logFormat, stableResetAfter, allowEnv);
   }
 
   public OperatorConfig withHttpPort(int port) {
     return new OperatorConfig(namespaces, labelSelector, processRuntimeEnabled, allowExec, stateDir, socketRoots, port,
-        leaderElection, leaseName, leaseNamespace, probeConcurrency, reconcileThreads, logFormat, stableResetAfter);
+        leaderElection, leaseName, leaseNamespace, probeConcurrency, reconcileThreads, logFormat, stableResetAfter, allowEnv);
   }
 }

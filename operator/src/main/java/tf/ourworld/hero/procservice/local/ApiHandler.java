@@ -80,7 +80,10 @@ final class ApiHandler {
       case "GET" -> get(rp, resource, accept);
       case "POST", "PUT" -> {
         byte[] prepared = withDefaults(resource, body);
-        Reply invalid = validate(resource, rp, prepared);
+        Reply invalid = checkNames(resource, rp, prepared);
+        if (invalid == null) {
+          invalid = validate(resource, rp, prepared);
+        }
         yield invalid != null ? invalid
             : write(method.equals("POST") ? HttpMethod.POST : HttpMethod.PUT, rp, contentType, prepared);
       }
@@ -190,6 +193,20 @@ final class ApiHandler {
     } catch (IOException e) {
       return body; // not JSON: the store answers with its own error
     }
+  }
+
+  /** 422 when the object's name or namespace is not a DNS name, as a real API server answers; else null. */
+  private static Reply checkNames(Optional<ApiResource> resource, ResourcePath rp, byte[] body) {
+    JsonNode object = null;
+    try {
+      object = body == null || body.length == 0 ? null : JSON.readTree(body);
+    } catch (IOException e) {
+      return null; // not JSON: the store answers with its own error
+    }
+    String kind = resource.map(ApiResource::kind)
+        .orElse(object == null ? rp.plural() : object.path("kind").asText(rp.plural()));
+    ObjectNode status = ObjectNames.check(rp, object, kind, resource.map(ApiResource::group).orElse(rp.group()));
+    return status == null ? null : Reply.json(422, status);
   }
 
   /** 422 when the object breaks its CRD's structural schema, else null. */

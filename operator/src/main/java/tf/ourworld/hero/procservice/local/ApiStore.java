@@ -22,10 +22,41 @@ import java.util.Objects;
 final class ApiStore extends KubernetesCrudDispatcher {
   private final WatchHub hub;
   private final ApiResourceRegistry registry;
+  /** Where every change is kept before it is acknowledged; null: in memory only. */
+  private final ObjectDatabase database;
 
   ApiStore(WatchHub hub, ApiResourceRegistry registry) {
+    this(hub, registry, null);
+  }
+
+  ApiStore(WatchHub hub, ApiResourceRegistry registry, ObjectDatabase database) {
     this.hub = hub;
     this.registry = registry;
+    this.database = database;
+  }
+
+  /**
+   * Loads what the database holds, as it was stored (uid, resourceVersion, generation kept), and
+   * continues its resourceVersions: the next one is above every one handed out before, and a watch
+   * from an older one gets 410 Gone (its history is gone with the previous run).
+   */
+  void restore() {
+    if (database == null) {
+      return;
+    }
+    synchronized (hub) {
+      for (ObjectDatabase.Stored o : database.objects()) {
+        GenericKubernetesResource resource = Serialization.unmarshal(o.json(), GenericKubernetesResource.class);
+        super.processEvent(o.path(), getKey(o.path()), null, resource, o.json());
+        trackCrd(o.json(), false);
+      }
+      long last = database.resourceVersion();
+      // The mock's counter is private: advancing it through its only door is cheap (an AtomicLong).
+      while (super.requestResourceVersion() < last) {
+        // advancing
+      }
+      hub.expireBefore(last);
+    }
   }
 
   @Override
@@ -39,11 +70,41 @@ final class ApiStore extends KubernetesCrudDispatcher {
       if (existing == null && normalised != null) {
         normalised = withRandomUid(normalised);
       }
+      boolean changed = !Objects.equals(existing, normalised);
+      long deletedAt = 0;
+      if (changed && database != null) {
+        // Kept on disk first: if that fails, the request fails and memory is unchanged.
+        if (normalised == null) {
+          deletedAt = requestResourceVersion();
+          database.delete(keyOf(existing), deletedAt);
+        } else {
+          database.put(keyOf(normalised), path, normalised, WatchHub.resourceVersionOf(parse(normalised)));
+        }
+      }
       super.processEvent(path, pathAttributes, oldAttributes, resource, normalised);
-      if (!Objects.equals(existing, normalised)) {
-        hub.publish(existing, normalised, this::requestResourceVersion);
+      if (changed) {
+        long rv = deletedAt;
+        hub.publish(existing, normalised, rv > 0 ? () -> rv : this::requestResourceVersion);
         trackCrd(normalised != null ? normalised : existing, normalised == null);
       }
+    }
+  }
+
+  /** The identity of a stored object: group, kind, namespace, name. */
+  static String keyOf(String json) {
+    JsonNode o = parse(json);
+    String apiVersion = o.path("apiVersion").asText("");
+    String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
+    JsonNode meta = o.path("metadata");
+    return group + "/" + o.path("kind").asText("") + "/" + meta.path("namespace").asText("") + "/"
+        + meta.path("name").asText("");
+  }
+
+  private static JsonNode parse(String json) {
+    try {
+      return Serialization.jsonMapper().readTree(json);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 

@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
 import tf.ourworld.hero.procservice.model.CrdDefinition;
 
 /**
- * A Kubernetes API on 127.0.0.1 that real kubectl (1.31) and fabric8 clients can use, with all
- * state in memory: fabric8's KubernetesMockServer CRUD store behind a small HTTP front end that adds
+ * A Kubernetes API on 127.0.0.1 that real kubectl (1.31) and fabric8 clients can use, with its
+ * objects in memory or also kept in an {@link ObjectDatabase}: fabric8's KubernetesMockServer CRUD store behind a small HTTP front end that adds
  * discovery, OpenAPI, server-side Tables, streamed and WebSocket watches and proper errors.
  * On start it holds the {@code default} namespace and the ProcService CRD.
  */
@@ -50,11 +50,14 @@ public final class EmbeddedApiServer implements AutoCloseable {
   private final TableConverter tables;
   private volatile ApiHandler handler;
 
-  private EmbeddedApiServer(Vertx vertx) {
+  private final ObjectDatabase database;
+
+  private EmbeddedApiServer(Vertx vertx, ObjectDatabase database) {
     this.vertx = vertx;
+    this.database = database;
     this.hub = new WatchHub();
     this.registry = ApiResourceRegistry.withBuiltIns();
-    this.store = new ApiStore(hub, registry);
+    this.store = new ApiStore(hub, registry, database);
     this.tables = new TableConverter(Clock.systemUTC());
     this.server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1")
         .setMaxWebSocketFrameSize(16 * 1024 * 1024).setMaxWebSocketMessageSize(64 * 1024 * 1024));
@@ -67,13 +70,33 @@ public final class EmbeddedApiServer implements AutoCloseable {
    * @throws IllegalStateException when the port cannot be bound, naming it
    */
   public static EmbeddedApiServer start(int port) {
+    return start(port, null);
+  }
+
+  /**
+   * Starts the API as {@link #start(int)} does, with the objects kept in {@code database} (null:
+   * in memory only): what it holds is loaded first, and every change is committed to it before the
+   * API answers. The API owns the database from here on and closes it.
+   *
+   * @throws IllegalStateException when the port cannot be bound, or the stored objects cannot be loaded
+   */
+  public static EmbeddedApiServer start(int port, ObjectDatabase database) {
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(4));
-    EmbeddedApiServer api = new EmbeddedApiServer(vertx);
+    EmbeddedApiServer api = new EmbeddedApiServer(vertx, database);
+    try {
+      api.store.restore();
+    } catch (RuntimeException e) {
+      vertx.close();
+      throw e;
+    }
     try {
       api.server.requestHandler(api::onRequest);
       api.server.listen(port, "127.0.0.1").toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       vertx.close();
+      if (database != null) {
+        database.close();
+      }
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       throw new IllegalStateException("Cannot listen on 127.0.0.1:" + port + ": " + cause.getMessage()
           + (port != 0 ? " (choose another with --port, or --port 0 for a free one)" : ""), cause);
@@ -86,17 +109,43 @@ public final class EmbeddedApiServer implements AutoCloseable {
   }
 
   private void bootstrap() {
-    create("/api/v1/namespaces", Serialization.asJson(new NamespaceBuilder().withNewMetadata().withName("default")
-        .endMetadata().withNewStatus().withPhase("Active").endStatus().build()));
+    if (get("/api/v1/namespaces/default") == null) {
+      create("/api/v1/namespaces", Serialization.asJson(new NamespaceBuilder().withNewMetadata().withName("default")
+          .endMetadata().withNewStatus().withPhase("Active").endStatus().build()));
+    }
     CustomResourceDefinition crd = CrdDefinition.load();
-    create("/apis/apiextensions.k8s.io/v1/customresourcedefinitions", Serialization.asJson(crd));
+    String crds = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
+    JsonNode stored = get(crds + "/" + crd.getMetadata().getName());
+    if (stored == null) {
+      create(crds, Serialization.asJson(crd));
+    } else if (!JSON.valueToTree(crd.getSpec()).equals(stored.path("spec"))) {
+      // A store written by another build of the operator: this build's CRD is the one that holds.
+      crd.getMetadata().setResourceVersion(stored.path("metadata").path("resourceVersion").asText());
+      write("PUT", crds + "/" + crd.getMetadata().getName(), Serialization.asJson(crd));
+    }
+  }
+
+  private JsonNode get(String path) {
+    ApiHandler.Reply r = handler.handle("GET", path, "application/json", null, new byte[0]);
+    if (r.code() == 404) {
+      return null;
+    }
+    try {
+      return JSON.readTree(r.body());
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("Cannot read " + path + ": " + e.getMessage(), e);
+    }
   }
 
   private void create(String path, String json) {
-    ApiHandler.Reply r = handler.handle("POST", path, "application/json", "application/json",
+    write("POST", path, json);
+  }
+
+  private void write(String method, String path, String json) {
+    ApiHandler.Reply r = handler.handle(method, path, "application/json", "application/json",
         json.getBytes(StandardCharsets.UTF_8));
     if (r.code() >= 300) {
-      throw new IllegalStateException("Cannot create " + path + ": " + new String(r.body(), StandardCharsets.UTF_8));
+      throw new IllegalStateException("Cannot " + method + " " + path + ": " + new String(r.body(), StandardCharsets.UTF_8));
     }
   }
 
@@ -137,6 +186,9 @@ public final class EmbeddedApiServer implements AutoCloseable {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     } catch (Exception e) {
       log.debug("closing Vert.x", e);
+    }
+    if (database != null) {
+      database.close();
     }
   }
 

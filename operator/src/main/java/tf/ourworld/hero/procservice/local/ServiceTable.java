@@ -13,13 +13,15 @@ import java.util.Map;
 import java.util.Objects;
 import tf.ourworld.hero.procservice.model.ProcService;
 import tf.ourworld.hero.procservice.model.ProcServiceStatus;
+import tf.ourworld.hero.procservice.model.ServiceState;
 
 /**
  * The live table {@code local} prints: one line each time a service's state, ready probes,
- * restarts or reason changes (not on every status write), under a header printed once.
+ * restarts or reason changes (not on every status write), under a header printed once; the state
+ * with the seed supervisor's glyph in front ({@link #glyph}).
  */
 public final class ServiceTable implements AutoCloseable {
-  static final String FORMAT = "%-8s  %-28s  %-9s  %-5s  %-8s  %-22s  %s%n";
+  static final String FORMAT = "%-8s  %-28s  %-10s  %-5s  %-8s  %-22s  %s%n";
 
   /** What a line shows; a new line is printed only when this changes. */
   record Row(String state, String ready, String restarts, String reason, String message) {
@@ -64,7 +66,7 @@ public final class ServiceTable implements AutoCloseable {
   /** Prints a line for this service if what the table shows changed. */
   synchronized void update(ProcService ps, boolean deleted) {
     String key = ps.getMetadata().getNamespace() + "/" + ps.getMetadata().getName();
-    Row row = deleted ? new Row("Deleted", "", "", "", "") : rowOf(ps.getStatus());
+    Row row = deleted ? new Row("  Deleted", "", "", "", "") : rowOf(ps.getStatus());
     if (row.sameShape(last.get(key))) {
       return;
     }
@@ -84,12 +86,26 @@ public final class ServiceTable implements AutoCloseable {
 
   static Row rowOf(ProcServiceStatus s) {
     if (s == null) {
-      return new Row("Pending", "-", "0", "", "waiting for the operator");
+      return new Row(glyph(null) + " Pending", "-", "0", "", "waiting for the operator");
     }
-    return new Row(s.getState() == null ? "Pending" : s.getState().toString(),
+    return new Row(glyph(s.getState()) + " " + (s.getState() == null ? "Pending" : s.getState().toString()),
         s.getProbesReady() == null ? "-" : s.getProbesReady(),
         String.valueOf(s.getRestarts() == null ? 0 : s.getRestarts()),
         s.getReason() == null ? "" : s.getReason(), s.getMessage() == null ? "" : s.getMessage());
+  }
+
+  /** The seed supervisor's glyphs: ● running, ◐ degraded, ○ stopped, ✕ failed; ◌ on the way (pending, starting). */
+  static String glyph(ServiceState state) {
+    if (state == null) {
+      return "\u25cc";
+    }
+    return switch (state) {
+      case Running -> "\u25cf";
+      case Degraded -> "\u25d0";
+      case Stopped -> "\u25cb";
+      case Failed -> "\u2715";
+      case Starting -> "\u25cc";
+    };
   }
 
   @Override

@@ -59,6 +59,11 @@ final class WatchHub {
     }
   }
 
+  /** Watches from a resourceVersion below {@code rv} get 410 Gone: their history is not kept (a previous run's). */
+  synchronized void expireBefore(long rv) {
+    oldestRetained = Math.max(oldestRetained, rv);
+  }
+
   /** Records a change of one stored object (old/new JSON, null when absent) and delivers it. */
   synchronized void publish(String oldJson, String newJson, LongSupplier nextResourceVersion) {
     try {

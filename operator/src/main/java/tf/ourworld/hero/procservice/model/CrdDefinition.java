@@ -2,6 +2,7 @@ package tf.ourworld.hero.procservice.model;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,6 +44,61 @@ public final class CrdDefinition {
     }
   }
 
+  /**
+   * Every integer gets a format (the generator writes none): int64 for generations (Kubernetes'
+   * type), int32 for everything else, whose bounds come from @Max/@Min in the model. Integers the
+   * model cannot annotate get their bounds here: the integer half of an int-or-string port, and the
+   * items of a list of integers (JSON-RPC error codes are 32-bit).
+   */
+  static void formatIntegers(String name, JSONSchemaProps p) {
+    if (p == null) {
+      return;
+    }
+    if ("integer".equals(p.getType())) {
+      if (name.equals("observedGeneration")) {
+        p.setFormat("int64");
+      } else {
+        p.setFormat("int32");
+        if (p.getMaximum() == null) {
+          p.setMaximum((double) Integer.MAX_VALUE);
+        }
+        if (p.getMinimum() == null) {
+          p.setMinimum((double) Integer.MIN_VALUE);
+        }
+      }
+    }
+    if (p.getProperties() != null) {
+      p.getProperties().forEach(CrdDefinition::formatIntegers);
+    }
+    if (p.getItems() != null) {
+      formatIntegers(name + "[]", p.getItems().getSchema());
+    }
+    if (p.getAnyOf() != null && Boolean.TRUE.equals(p.getXKubernetesIntOrString()) && name.equals("port")) {
+      for (JSONSchemaProps alt : p.getAnyOf()) {
+        if ("integer".equals(alt.getType())) {
+          alt.setMinimum(1.0);
+          alt.setMaximum((double) Bounds.PORT);
+        }
+        formatIntegers(name, alt);
+      }
+    }
+    if (p.getAdditionalProperties() != null) {
+      formatIntegers(name, p.getAdditionalProperties().getSchema());
+    }
+  }
+
+  /** 2.147483647E9 as 2147483647: YAML 1.1 readers take an exponent without a sign for a string. */
+  static String plainNumbers(String yaml) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^(\\s*(?:maximum|minimum): )(-?[0-9.]+E[0-9]+)$")
+        .matcher(yaml);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      m.appendReplacement(out, m.group(1) + new java.math.BigDecimal(m.group(2)).toBigInteger());
+    }
+    m.appendTail(out);
+    return out.toString();
+  }
+
   /** Rewrites the generator's YAML with the printer columns in {@link #COLUMN_ORDER}. */
   static String reorderColumns(String generatedYaml) {
     CustomResourceDefinition crd = Serialization.unmarshal(generatedYaml, CustomResourceDefinition.class);
@@ -53,10 +109,13 @@ public final class CrdDefinition {
         return i < 0 ? COLUMN_ORDER.size() : i;
       }));
       v.setAdditionalPrinterColumns(cols);
+      if (v.getSchema() != null) {
+        formatIntegers("", v.getSchema().getOpenAPIV3Schema());
+      }
     });
     return "# Generated from the ProcService model (operator/src/main/java/.../model) by fabric8's CRD generator,\n"
         + "# columns ordered by CrdDefinition. Do not edit: run `mvn -pl operator process-classes` and the\n"
         + "# CrdDriftTest tells how to refresh this file.\n"
-        + Serialization.asYaml(crd);
+        + plainNumbers(Serialization.asYaml(crd));
   }
 }

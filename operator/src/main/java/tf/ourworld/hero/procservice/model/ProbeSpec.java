@@ -1,5 +1,6 @@
 package tf.ourworld.hero.procservice.model;
 
+import io.fabric8.generator.annotation.Max;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
@@ -13,6 +14,13 @@ import io.fabric8.generator.annotation.ValidationRule;
 @ValidationRule(value = "[has(self.httpGet), has(self.tcpSocket), has(self.openRpc), has(self.exec)].filter(x, x).size() == 1",
     message = "exactly one of httpGet, tcpSocket, openRpc, exec must be set", reason = "FieldValueInvalid")
 public class ProbeSpec {
+  /** kubelet's defaults, here only: the CRD, SpecDefaults and the docs take them from here. */
+  public static final int DEFAULT_INITIAL_DELAY_SECONDS = 0;
+  public static final int DEFAULT_PERIOD_SECONDS = 10;
+  public static final int DEFAULT_TIMEOUT_SECONDS = 1;
+  public static final int DEFAULT_FAILURE_THRESHOLD = 3;
+  public static final int DEFAULT_SUCCESS_THRESHOLD = 1;
+
   @JsonPropertyDescription("Unique DNS label naming the probe in status and logs.")
   @Required
   @Pattern(ProcessSpec.DNS_LABEL)
@@ -42,29 +50,34 @@ public class ProbeSpec {
   private ExpectSpec expect;
 
   @JsonPropertyDescription("Seconds after the process starts before the first probe.")
-  @Default("0")
+  @Default("" + DEFAULT_INITIAL_DELAY_SECONDS)
   @Min(0)
-  private Integer initialDelaySeconds = 0;
+  @Max(Bounds.DAY_SECONDS)
+  private Integer initialDelaySeconds = DEFAULT_INITIAL_DELAY_SECONDS;
 
   @JsonPropertyDescription("Seconds between probes.")
-  @Default("10")
+  @Default("" + DEFAULT_PERIOD_SECONDS)
   @Min(1)
-  private Integer periodSeconds = 10;
+  @Max(Bounds.DAY_SECONDS)
+  private Integer periodSeconds = DEFAULT_PERIOD_SECONDS;
 
   @JsonPropertyDescription("Seconds the whole exchange (connect, send, read) may take.")
-  @Default("1")
+  @Default("" + DEFAULT_TIMEOUT_SECONDS)
   @Min(1)
-  private Integer timeoutSeconds = 1;
+  @Max(Bounds.TIMEOUT_SECONDS)
+  private Integer timeoutSeconds = DEFAULT_TIMEOUT_SECONDS;
 
   @JsonPropertyDescription("Consecutive failures after which the probe counts as failed.")
-  @Default("3")
+  @Default("" + DEFAULT_FAILURE_THRESHOLD)
   @Min(1)
-  private Integer failureThreshold = 3;
+  @Max(Bounds.THRESHOLD)
+  private Integer failureThreshold = DEFAULT_FAILURE_THRESHOLD;
 
   @JsonPropertyDescription("Consecutive successes after which a failed probe counts as passing again.")
-  @Default("1")
+  @Default("" + DEFAULT_SUCCESS_THRESHOLD)
   @Min(1)
-  private Integer successThreshold = 1;
+  @Max(Bounds.THRESHOLD)
+  private Integer successThreshold = DEFAULT_SUCCESS_THRESHOLD;
 
   /** The kind of the one action that is set, or null when none or several are. */
   public String kind() {

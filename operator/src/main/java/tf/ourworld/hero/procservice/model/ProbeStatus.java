@@ -1,6 +1,9 @@
 package tf.ourworld.hero.procservice.model;
 
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Max;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 /** Observed result of one probe. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -8,9 +11,21 @@ public class ProbeStatus {
   private String name;
   /** Unknown, Success or Failure. */
   private String result;
+  @Min(0)
+  @Max(Integer.MAX_VALUE)
   private Integer consecutiveFailures;
   private String lastTransitionTime;
   private String lastError;
+  @JsonPropertyDescription("The latest run made on request (hero.ourworld.tf/probe-now), with its own outcome.")
+  private RequestedRunStatus lastRequestedRun;
+
+  public RequestedRunStatus getLastRequestedRun() {
+    return lastRequestedRun;
+  }
+
+  public void setLastRequestedRun(RequestedRunStatus lastRequestedRun) {
+    this.lastRequestedRun = lastRequestedRun;
+  }
 
   public String getName() {
     return name;

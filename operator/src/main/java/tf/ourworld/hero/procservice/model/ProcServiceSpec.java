@@ -1,5 +1,6 @@
 package tf.ourworld.hero.procservice.model;
 
+import io.fabric8.generator.annotation.Max;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
@@ -31,6 +32,9 @@ import java.util.List;
 @ValidationRule(value = "self.runtime == 'Process' || !has(self.probes) || self.probes.all(p, !has(p.exec))",
     message = "exec probes are only allowed for runtime Process", reason = "FieldValueForbidden")
 public class ProcServiceSpec {
+  /** The default grace, here only (the CRD and SpecDefaults take it from here). */
+  public static final int DEFAULT_STOP_GRACE_PERIOD_SECONDS = 30;
+
   @JsonPropertyDescription("Where the processes run: Pod (default), Process (local processes on the operator's host) or Track (pods created by someone else).")
   @Default("Pod")
   private RuntimeKind runtime = RuntimeKind.Pod;
@@ -54,9 +58,10 @@ public class ProcServiceSpec {
   private RecoverySpec recovery;
 
   @JsonPropertyDescription("Seconds between SIGTERM and SIGKILL (Process) or the pod deletion grace period (Pod).")
-  @Default("30")
+  @Default("" + DEFAULT_STOP_GRACE_PERIOD_SECONDS)
   @Min(0)
-  private Integer stopGracePeriodSeconds = 30;
+  @Max(Bounds.DAY_SECONDS)
+  private Integer stopGracePeriodSeconds = DEFAULT_STOP_GRACE_PERIOD_SECONDS;
 
   public RuntimeKind getRuntime() {
     return runtime;
@@ -112,5 +117,20 @@ public class ProcServiceSpec {
 
   public void setStopGracePeriodSeconds(Integer stopGracePeriodSeconds) {
     this.stopGracePeriodSeconds = stopGracePeriodSeconds;
+  }
+
+  /**
+   * Set only on the stand-in for a spec the model could not bind (ProcServiceDeserializer): which
+   * field and why. Never serialized; carried across clones by the operator's resource cloner.
+   */
+  @com.fasterxml.jackson.annotation.JsonIgnore
+  private transient String bindingProblem;
+
+  public String bindingProblem() {
+    return bindingProblem;
+  }
+
+  public void setBindingProblem(String problem) {
+    this.bindingProblem = problem;
   }
 }

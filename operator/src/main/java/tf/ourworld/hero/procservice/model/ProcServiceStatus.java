@@ -1,5 +1,8 @@
 package tf.ourworld.hero.procservice.model;
 
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Size;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -10,6 +13,7 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ProcServiceStatus {
   @JsonPropertyDescription("The spec generation this status describes.")
+  @Min(0)
   private Long observedGeneration;
 
   @JsonPropertyDescription("Starting, Running, Degraded, Stopped or Failed.")
@@ -28,10 +32,17 @@ public class ProcServiceStatus {
   private String probesReady;
 
   @JsonPropertyDescription("Restarts made by the operator and the runtime, in total.")
+  @Min(0)
+  @Max(Integer.MAX_VALUE)
   private Integer restarts;
 
   @JsonPropertyDescription("When the next restart is due, while backing off.")
   private String nextRestartTime;
+
+  @JsonPropertyDescription("When the operator restarted something within the restart window, oldest first: the"
+      + " restart limit and backoff count these, also across operator restarts.")
+  @Size(max = Bounds.MAX_RESTARTS)
+  private List<String> restartTimes;
 
   @JsonPropertyDescription("One entry per process (Pod, Process).")
   private List<ProcessStatus> processes;
@@ -102,6 +113,14 @@ public class ProcServiceStatus {
 
   public void setRestarts(Integer restarts) {
     this.restarts = restarts;
+  }
+
+  public List<String> getRestartTimes() {
+    return restartTimes;
+  }
+
+  public void setRestartTimes(List<String> restartTimes) {
+    this.restartTimes = restartTimes;
   }
 
   public String getNextRestartTime() {

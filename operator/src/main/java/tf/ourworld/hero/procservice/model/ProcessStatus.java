@@ -1,5 +1,7 @@
 package tf.ourworld.hero.procservice.model;
 
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Max;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /** Observed state of one process or container. */
@@ -8,9 +10,13 @@ public class ProcessStatus {
   private String name;
   /** Running, Starting, Waiting (backing off), Exited, Stopped. */
   private String state;
+  @Min(1)
+  @Max(Bounds.MAX_PID)
   private Long pid;
   private String startTime;
   private String pod;
+  @Min(0)
+  @Max(Integer.MAX_VALUE)
   private Integer restarts;
   private ExitStatus lastExit;
 

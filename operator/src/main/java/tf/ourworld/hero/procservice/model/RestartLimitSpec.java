@@ -1,17 +1,24 @@
 package tf.ourworld.hero.procservice.model;
 
+import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
 
 /** How many restarts a window allows before the operator gives up. */
 public class RestartLimitSpec {
-  @Default("5")
-  @Min(1)
-  private Integer maxRestarts = 5;
+  /** The defaults, here only: the CRD, SpecDefaults and the docs take them from here. */
+  public static final int DEFAULT_MAX_RESTARTS = 5;
+  public static final int DEFAULT_WINDOW_SECONDS = 600;
 
-  @Default("600")
+  @Default("" + DEFAULT_MAX_RESTARTS)
   @Min(1)
-  private Integer windowSeconds = 600;
+  @Max(Bounds.MAX_RESTARTS)
+  private Integer maxRestarts = DEFAULT_MAX_RESTARTS;
+
+  @Default("" + DEFAULT_WINDOW_SECONDS)
+  @Min(1)
+  @Max(Bounds.WEEK_SECONDS)
+  private Integer windowSeconds = DEFAULT_WINDOW_SECONDS;
 
   public Integer getMaxRestarts() {
     return maxRestarts;

@@ -1,5 +1,6 @@
 package tf.ourworld.hero.procservice.observability;
 
+import tf.ourworld.hero.procservice.model.Reason;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -35,8 +36,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class EventRecorder implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EventRecorder.class);
-  public static final String NORMAL = "Normal";
-  public static final String WARNING = "Warning";
+  public static final String NORMAL = Reason.NORMAL;
+  public static final String WARNING = Reason.WARNING;
   public static final String COMPONENT = "procservice-operator";
   /** Same window as client-go's event correlator: a repeat after it starts a new Event. */
   public static final Duration DEDUP_WINDOW = Duration.ofMinutes(10);
@@ -72,8 +73,8 @@ public final class EventRecorder implements AutoCloseable {
   }
 
   /** Records an Event with the reason's type (Normal or Warning). */
-  public void record(HasMetadata object, EventReason reason, String message) {
-    record(object, reason.type(), reason.name(), message);
+  public void record(HasMetadata object, Reason reason, String message) {
+    record(object, reason.eventType(), reason.name(), message);
   }
 
   /**

@@ -8,16 +8,20 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tf.ourworld.hero.procservice.model.ProbeStatus;
+import tf.ourworld.hero.procservice.findings.Findings;
+import tf.ourworld.hero.procservice.findings.ProbeFinding;
 import tf.ourworld.hero.procservice.model.ProcService;
 import tf.ourworld.hero.procservice.model.ProcServiceStatus;
+import tf.ourworld.hero.procservice.model.Reason;
 import tf.ourworld.hero.procservice.model.ServiceState;
-import tf.ourworld.hero.procservice.probe.ProbeResult;
+import tf.ourworld.hero.procservice.probe.ProbeKey;
+import tf.ourworld.hero.procservice.status.FailingProbes;
 import tf.ourworld.hero.procservice.reconcile.TransitionEvents;
 
 /**
- * Turns the reconciler's status transitions into Kubernetes Events, metrics and one log line
- * each: ProbeFailed when a probe crosses its threshold (per probe, with its error), a Warning
+ * Turns the reconciler's status transitions and findings into Kubernetes Events, metrics and one
+ * log line each: ProbeFailed when a probe instance crosses its threshold (per probe and, for Track,
+ * per pod, with the finding's description), a Warning
  * with the reason when the service becomes Degraded otherwise (ProcessExited, ...), Restarting,
  * Recovered, RestartLimitExceeded, InvalidSpec (and the other Failed reasons); each once per
  * transition, never per probe run. A null recorder or metrics turns that part off. Never throws
@@ -25,7 +29,8 @@ import tf.ourworld.hero.procservice.reconcile.TransitionEvents;
  */
 public final class TransitionReporter implements TransitionEvents {
   private static final Logger log = LoggerFactory.getLogger(TransitionReporter.class);
-  private static final Set<ServiceState> UNHEALTHY = Set.of(ServiceState.Degraded, ServiceState.Failed);
+  // An EnumSet: contains(null) is false (a first status has no previous state); Set.of would throw.
+  private static final Set<ServiceState> UNHEALTHY = java.util.EnumSet.of(ServiceState.Degraded, ServiceState.Failed);
 
   private final EventRecorder events;
   private final OperatorMetrics metrics;
@@ -34,8 +39,8 @@ public final class TransitionReporter implements TransitionEvents {
 
   /** One Event to write. */
   record Emitted(String type, String reason, String message) {
-    static Emitted of(EventReason reason, String message) {
-      return new Emitted(reason.type(), reason.name(), message);
+    static Emitted of(Reason reason, String message) {
+      return new Emitted(reason.eventType(), reason.name(), message);
     }
   }
 
@@ -45,7 +50,8 @@ public final class TransitionReporter implements TransitionEvents {
   }
 
   @Override
-  public void statusChanged(ProcService service, ProcServiceStatus before, ProcServiceStatus after) {
+  public void statusChanged(ProcService service, ProcServiceStatus before, ProcServiceStatus after,
+      Findings findings) {
     try {
       if (after == null) {
         return;
@@ -60,7 +66,7 @@ public final class TransitionReporter implements TransitionEvents {
             .addKeyValue("from", was).addKeyValue("to", after.getState()).addKeyValue("reason", after.getReason())
             .addKeyValue("message", after.getMessage()).log();
       }
-      List<Emitted> due = transitions(service.getMetadata().getUid(), before, after);
+      List<Emitted> due = transitions(service.getMetadata().getUid(), before, after, findings);
       if (events != null) {
         for (Emitted e : due) {
           events.record(service, e.type(), e.reason(), e.message());
@@ -86,7 +92,7 @@ public final class TransitionReporter implements TransitionEvents {
         }
       }
       if (events != null) {
-        events.record(service, EventReason.Restarting,
+        events.record(service, Reason.Restarting,
             "Restarting " + targets + (why == null || why.isBlank() ? "" : ": " + why));
       }
     } catch (RuntimeException e) {
@@ -106,8 +112,12 @@ public final class TransitionReporter implements TransitionEvents {
     }
   }
 
-  /** The Events a status change calls for; {@code uid} keys the memory of past unhealthiness. */
-  List<Emitted> transitions(String uid, ProcServiceStatus before, ProcServiceStatus after) {
+  /**
+   * The Events a status change calls for: ProbeFailed for each probe instance of the findings that
+   * fails now and did not in {@code before}; the state's own Warning otherwise; Recovered when it
+   * runs again. {@code uid} keys the memory of past unhealthiness.
+   */
+  List<Emitted> transitions(String uid, ProcServiceStatus before, ProcServiceStatus after, Findings findings) {
     List<Emitted> out = new ArrayList<>();
     if (after == null || after.getState() == null) {
       return out;
@@ -116,23 +126,20 @@ public final class TransitionReporter implements TransitionEvents {
     ServiceState now = after.getState();
     String key = uid == null ? "" : uid;
     boolean reasonChanged = was != now || before == null || !Objects.equals(before.getReason(), after.getReason());
+    Reason reason = Reason.of(after.getReason());
 
     if (now == ServiceState.Failed && reasonChanged) {
-      String reason = Objects.requireNonNullElse(after.getReason(), EventReason.InvalidSpec.name());
-      out.add(reason.equals(EventReason.RestartLimitExceeded.name())
-          ? Emitted.of(EventReason.RestartLimitExceeded, message(after))
-          : new Emitted(EventRecorder.WARNING, reason, message(after)));
+      out.add(new Emitted(Reason.WARNING, reason == null ? Reason.InvalidSpec.name() : reason.name(), message(after)));
     }
     // ProbeFailed has its per-probe Events below; any other Degraded reason (ProcessExited, ...) is one Warning.
-    if (now == ServiceState.Degraded && reasonChanged && after.getReason() != null
-        && !EventReason.ProbeFailed.name().equals(after.getReason())) {
-      out.add(new Emitted(EventRecorder.WARNING, after.getReason(), message(after)));
+    if (now == ServiceState.Degraded && reasonChanged && after.getReason() != null && reason != Reason.ProbeFailed) {
+      out.add(new Emitted(Reason.WARNING, after.getReason(), message(after)));
     }
-    for (ProbeStatus p : probes(after)) {
-      if (ProbeResult.Failure.name().equals(p.getResult()) && !wasFailing(before, p.getName())) {
-        out.add(Emitted.of(EventReason.ProbeFailed, "Probe " + p.getName() + " failed "
-            + Objects.requireNonNullElse(p.getConsecutiveFailures(), 1) + " times"
-            + (p.getLastError() == null || p.getLastError().isBlank() ? "" : ": " + p.getLastError())));
+    Set<ProbeKey> failedBefore = FailingProbes.in(before);
+    for (ProbeFinding p : findings.probes()) {
+      if (p.failing() && !failedBefore.contains(p.key())) {
+        String d = p.description();
+        out.add(Emitted.of(Reason.ProbeFailed, Character.toUpperCase(d.charAt(0)) + d.substring(1)));
       }
     }
     if (UNHEALTHY.contains(now)) {
@@ -140,20 +147,11 @@ public final class TransitionReporter implements TransitionEvents {
     } else if (now == ServiceState.Running) {
       // Remembered unhealthiness, or visible in the previous status (after an operator restart the memory is empty).
       boolean remembered = unhealthySinceRunning.remove(key) != null;
-      if (remembered || UNHEALTHY.contains(was) || (before != null && "Restarting".equals(before.getReason()))) {
-        out.add(Emitted.of(EventReason.Recovered, "Every process is up and every probe passes again"));
+      if (remembered || UNHEALTHY.contains(was) || (before != null && Reason.of(before.getReason()) == Reason.Restarting)) {
+        out.add(Emitted.of(Reason.Recovered, "Every process is up and every probe passes again"));
       }
     }
     return out;
-  }
-
-  private static boolean wasFailing(ProcServiceStatus before, String probe) {
-    return probes(before).stream()
-        .anyMatch(p -> Objects.equals(p.getName(), probe) && ProbeResult.Failure.name().equals(p.getResult()));
-  }
-
-  private static List<ProbeStatus> probes(ProcServiceStatus s) {
-    return s == null || s.getProbes() == null ? List.of() : s.getProbes();
   }
 
   private static String message(ProcServiceStatus s) {

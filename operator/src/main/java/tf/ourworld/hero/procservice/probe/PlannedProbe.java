@@ -5,11 +5,11 @@ import tf.ourworld.hero.procservice.model.ProbeSpec;
 /**
  * One probe to run on a schedule.
  *
- * @param key unique within the service: the probe name, or {@code probe@pod} for Track
+ * @param key unique within the service: the probe, and its unit when it runs once per unit
  * @param spec the probe as declared
  * @param target where it connects
  * @param incarnation the target's incarnation: when it changes (the process restarted) the
  *     probe's counters reset and its initial delay applies again
  */
-public record PlannedProbe(String key, ProbeSpec spec, ProbeTarget target, String incarnation) {
+public record PlannedProbe(ProbeKey key, ProbeSpec spec, ProbeTarget target, String incarnation) {
 }

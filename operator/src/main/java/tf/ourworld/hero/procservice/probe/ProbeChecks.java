@@ -17,7 +17,6 @@ import tf.ourworld.hero.procservice.model.TcpSocketAction;
  * ports, hosts, socket paths, status codes and the body pattern once.
  */
 public final class ProbeChecks {
-  private static final int DEFAULT_TIMEOUT_SECONDS = 1;
 
   private ProbeChecks() {
   }
@@ -46,7 +45,7 @@ public final class ProbeChecks {
   }
 
   static int timeoutSeconds(ProbeSpec spec) {
-    return orDefault(spec.getTimeoutSeconds(), DEFAULT_TIMEOUT_SECONDS);
+    return orDefault(spec.getTimeoutSeconds(), ProbeSpec.DEFAULT_TIMEOUT_SECONDS);
   }
 
   static int orDefault(Integer value, int fallback) {

@@ -30,6 +30,12 @@ import tf.ourworld.hero.procservice.model.ProbeSpec;
 public final class ProbeScheduler implements ProbeRunner {
   private static final Logger LOG = LoggerFactory.getLogger("tf.ourworld.hero.procservice.probe");
   private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * After a process (re)starts, a probe first tries every 250 ms until it passes, for at most one
+   * period, without counting those failures (the handler may still be opening its socket): a
+   * repaired service is seen Running as soon as it answers, not a period later.
+   */
+  static final long WARMUP_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
   private final ScheduledThreadPoolExecutor pool;
   private final Watchdog watchdog;
@@ -37,13 +43,13 @@ public final class ProbeScheduler implements ProbeRunner {
   private final Clock clock;
   private final ProbeListener listener;
   private final ProbeObserver observer;
-  private final Map<ResourceID, Map<String, Task>> services = new ConcurrentHashMap<>();
+  private final Map<ResourceID, Map<ProbeKey, Task>> services = new ConcurrentHashMap<>();
   private final Set<Task> live = ConcurrentHashMap.newKeySet();
 
   /**
    * @param concurrency probes that may run at once ({@link OperatorConfig#probeConcurrency()})
    * @param clock source of lastTransitionTime
-   * @param listener told when a probe's state changes (e.g. {@link ProbeEventSource})
+   * @param listener told when a probe's state changes (the reconciler's trigger event source)
    * @param observer told about every run (metrics); {@link ProbeObserver#NOOP} for none
    */
   public ProbeScheduler(int concurrency, Clock clock, ProbeListener listener, ProbeObserver observer) {
@@ -70,15 +76,15 @@ public final class ProbeScheduler implements ProbeRunner {
     this(concurrency, clock, listener, ProbeObserver.NOOP);
   }
 
-  /** From the operator's configuration, with the system clock. */
-  public static ProbeScheduler create(OperatorConfig config, ProbeListener listener, ProbeObserver observer) {
-    return new ProbeScheduler(config.probeConcurrency(), Clock.systemUTC(), listener, observer);
+  @Override
+  public void plan(ResourceID service, List<PlannedProbe> probes) {
+    plan(service, probes, Map.of());
   }
 
   @Override
-  public synchronized void plan(ResourceID service, List<PlannedProbe> probes) {
-    Map<String, Task> current = services.getOrDefault(service, Map.of());
-    Map<String, Task> next = new LinkedHashMap<>();
+  public synchronized void plan(ResourceID service, List<PlannedProbe> probes, Map<ProbeKey, ProbeState> carried) {
+    Map<ProbeKey, Task> current = services.getOrDefault(service, Map.of());
+    Map<ProbeKey, Task> next = new LinkedHashMap<>();
     for (PlannedProbe probe : probes) {
       String specJson = json(probe.spec());
       Task kept = current.get(probe.key());
@@ -90,6 +96,10 @@ public final class ProbeScheduler implements ProbeRunner {
         next.put(probe.key(), kept);
       } else {
         Task task = new Task(service, probe, specJson);
+        ProbeState from = carried.get(probe.key());
+        if (from != null) {
+          task.resume(from);
+        }
         next.put(probe.key(), task);
         task.start();
       }
@@ -113,27 +123,27 @@ public final class ProbeScheduler implements ProbeRunner {
 
   @Override
   public synchronized void cancel(ResourceID service) {
-    Map<String, Task> tasks = services.remove(service);
+    Map<ProbeKey, Task> tasks = services.remove(service);
     if (tasks != null) {
       tasks.values().forEach(Task::cancel);
     }
   }
 
   @Override
-  public void runNow(ResourceID service) {
-    Map<String, Task> tasks = services.get(service);
+  public void runNow(ResourceID service, String request) {
+    Map<ProbeKey, Task> tasks = services.get(service);
     if (tasks != null) {
-      tasks.values().forEach(Task::runNow);
+      tasks.values().forEach(t -> t.runNow(request));
     }
   }
 
   @Override
-  public Map<String, ProbeState> states(ResourceID service) {
-    Map<String, Task> tasks = services.get(service);
+  public Map<ProbeKey, ProbeState> states(ResourceID service) {
+    Map<ProbeKey, Task> tasks = services.get(service);
     if (tasks == null) {
       return Map.of();
     }
-    Map<String, ProbeState> states = new LinkedHashMap<>();
+    Map<ProbeKey, ProbeState> states = new LinkedHashMap<>();
     tasks.forEach((key, task) -> states.put(key, task.state()));
     return states;
   }
@@ -181,7 +191,7 @@ public final class ProbeScheduler implements ProbeRunner {
   /** One planned probe: its schedule, its counters and its current state. */
   private final class Task {
     final ResourceID service;
-    final String key;
+    final ProbeKey key;
     final PlannedProbe planned;
     final String specJson;
     final ProbeCheck check;
@@ -197,6 +207,9 @@ public final class ProbeScheduler implements ProbeRunner {
     long seq;
     boolean running;
     boolean cancelled;
+    boolean resumed;
+    String pendingRequest;
+    long warmupEndsNanos;
 
     Task(ResourceID service, PlannedProbe planned, String specJson) {
       this.service = service;
@@ -215,13 +228,12 @@ public final class ProbeScheduler implements ProbeRunner {
       this.check = compiled;
       this.invalid = problem;
       this.kind = compiled != null ? compiled.kind() : String.valueOf(spec.kind());
-      this.target = compiled != null ? compiled.target() : key;
-      this.periodNanos = TimeUnit.SECONDS.toNanos(Math.max(1, ProbeChecks.orDefault(spec.getPeriodSeconds(), 10)));
-      this.initialDelayNanos = TimeUnit.SECONDS.toNanos(Math.max(0,
-          ProbeChecks.orDefault(spec.getInitialDelaySeconds(), 0)));
+      this.target = compiled != null ? compiled.target() : key.toString();
+      // The spec comes defaulted (SpecDefaults at the reconciler's edge); the bounds guard garbage.
+      this.periodNanos = TimeUnit.SECONDS.toNanos(Math.max(1, spec.getPeriodSeconds()));
+      this.initialDelayNanos = TimeUnit.SECONDS.toNanos(Math.max(0, spec.getInitialDelaySeconds()));
       this.timeoutSeconds = Math.max(1, ProbeChecks.timeoutSeconds(spec));
-      this.tracker = new ProbeStateTracker(key, ProbeChecks.orDefault(spec.getFailureThreshold(), 3),
-          ProbeChecks.orDefault(spec.getSuccessThreshold(), 1));
+      this.tracker = new ProbeStateTracker(key, spec.getFailureThreshold(), spec.getSuccessThreshold());
     }
 
     boolean unchanged(PlannedProbe probe, String json) {
@@ -233,11 +245,21 @@ public final class ProbeScheduler implements ProbeRunner {
       return tracker.state();
     }
 
+    /** Starts from a state an earlier operator reported: the process is the same, its initial delay is over. */
+    synchronized void resume(ProbeState from) {
+      tracker.resume(from);
+      resumed = true;
+    }
+
     synchronized void start() {
       live.add(this);
-      // Jitter within the period so thousands of probes planned together do not fire together.
-      long jitter = ThreadLocalRandom.current().nextLong(periodNanos);
-      scheduleAt(System.nanoTime() + initialDelayNanos + jitter);
+      // Jitter so thousands of probes planned together do not fire together: within the period for
+      // probes taken up after an operator restart, within the warm-up retry for a fresh process.
+      long now = System.nanoTime();
+      long first = now + (resumed ? 0 : initialDelayNanos);
+      warmupEndsNanos = resumed ? now : first + periodNanos;
+      scheduleAt(first + ThreadLocalRandom.current().nextLong(resumed ? periodNanos
+          : Math.min(periodNanos, WARMUP_RETRY_NANOS)));
     }
 
     /** Guarded by this. */
@@ -262,8 +284,9 @@ public final class ProbeScheduler implements ProbeRunner {
       run(plannedNanos); // already on a pool thread
     }
 
-    void runNow() {
+    void runNow(String request) {
       synchronized (this) {
+        pendingRequest = request; // answered by the next run to complete, also one in progress
         if (cancelled || running) {
           return; // a run in progress gives a fresh verdict anyway
         }
@@ -289,12 +312,13 @@ public final class ProbeScheduler implements ProbeRunner {
     }
 
     private void run(long plannedNanos) {
-      observer.onStart(service, key, System.nanoTime() - plannedNanos);
+      observer.onStart(service, key.toString(), System.nanoTime() - plannedNanos);
       ProbeOutcome outcome = check != null ? invoker.invoke(check, timeoutSeconds)
           : new ProbeOutcome(false, invalid, 0);
       long latencyMs = TimeUnit.NANOSECONDS.toMillis(outcome.latencyNanos());
       ProbeState previous;
-      ProbeState current;
+      ProbeState current = null;
+      boolean warmedUp = true;
       synchronized (this) {
         if (cancelled) {
           running = false;
@@ -302,16 +326,37 @@ public final class ProbeScheduler implements ProbeRunner {
           return;
         }
         previous = tracker.state();
-        current = tracker.record(outcome.success(),
-            outcome.success() ? null : target + ": " + outcome.error(), latencyMs, clock.instant());
+        long now = System.nanoTime();
+        if (!outcome.success() && previous.result() == ProbeResult.Unknown && previous.consecutiveFailures() == 0
+            && pendingRequest == null && now - warmupEndsNanos < 0) {
+          // warming up: not counted, tried again shortly (see WARMUP_RETRY_NANOS)
+          running = false;
+          if (!cancelled) {
+            scheduleAt(Math.min(now + WARMUP_RETRY_NANOS, warmupEndsNanos));
+          } else {
+            end();
+          }
+          LOG.debug("probe {} of {} not answering yet: {}", key, service, outcome.error());
+          warmedUp = false;
+        } else {
+          String error = outcome.success() ? null : target + ": " + outcome.error();
+          current = tracker.record(outcome.success(), error, latencyMs, clock.instant());
+          if (pendingRequest != null) {
+            current = tracker.answered(pendingRequest, outcome.success(), error, latencyMs, clock.instant());
+            pendingRequest = null;
+          }
+        }
       }
-      observer.onResult(service, key, kind, outcome.success(), outcome.latencyNanos());
+      observer.onResult(service, key.toString(), kind, outcome.success(), outcome.latencyNanos());
+      if (!warmedUp) {
+        return;
+      }
       if (!outcome.success()) {
         LOG.atWarn().setMessage("probe failed")
             .addKeyValue("event", "probe_failed")
             .addKeyValue("namespace", service.getNamespace().orElse(""))
             .addKeyValue("name", service.getName())
-            .addKeyValue("probe", key)
+            .addKeyValue("probe", key.toString())
             .addKeyValue("kind", kind)
             .addKeyValue("target", target)
             .addKeyValue("error", outcome.error())
@@ -325,7 +370,7 @@ public final class ProbeScheduler implements ProbeRunner {
         } catch (RuntimeException e) {
           LOG.atError().setMessage("probe listener failed").setCause(e)
               .addKeyValue("namespace", service.getNamespace().orElse(""))
-              .addKeyValue("name", service.getName()).addKeyValue("probe", key).log();
+              .addKeyValue("name", service.getName()).addKeyValue("probe", key.toString()).log();
         }
       }
       synchronized (this) {

@@ -7,18 +7,31 @@ import java.util.Objects;
  * What status shows of one probe. Equality ignores latency, so an unchanged healthy probe never
  * looks changed; consecutiveFailures is capped at the failure threshold for the same reason.
  *
- * @param key probe key (see {@link PlannedProbe#key()})
+ * @param key which probe instance
  * @param result Unknown until the first verdict; Failure once failures reach the threshold;
  *     Success once successes reach the success threshold (or on the first success from Unknown)
  * @param consecutiveFailures failures in a row, capped at failureThreshold
  * @param lastError error text of the latest failure, kept until the probe succeeds again
  * @param lastTransitionTime when result last changed
  * @param lastLatencyMillis latency of the latest run (not part of equality)
+ * @param requested the latest run made on request, or null
  */
-public record ProbeState(String key, ProbeResult result, int consecutiveFailures, String lastError,
-    Instant lastTransitionTime, long lastLatencyMillis) {
+public record ProbeState(ProbeKey key, ProbeResult result, int consecutiveFailures, String lastError,
+    Instant lastTransitionTime, long lastLatencyMillis, RequestedRun requested) {
 
-  public static ProbeState unknown(String key) {
+  /**
+   * The latest run made on request (the probe-now annotation): which request it answered, when it
+   * ended, and its own outcome (not the thresholded result).
+   */
+  public record RequestedRun(String request, Instant time, boolean success, String error, long latencyMillis) {
+  }
+
+  public ProbeState(ProbeKey key, ProbeResult result, int consecutiveFailures, String lastError,
+      Instant lastTransitionTime, long lastLatencyMillis) {
+    this(key, result, consecutiveFailures, lastError, lastTransitionTime, lastLatencyMillis, null);
+  }
+
+  public static ProbeState unknown(ProbeKey key) {
     return new ProbeState(key, ProbeResult.Unknown, 0, null, null, 0);
   }
 
@@ -34,11 +47,11 @@ public record ProbeState(String key, ProbeResult result, int consecutiveFailures
   public boolean equals(Object o) {
     return o instanceof ProbeState s && key.equals(s.key) && result == s.result
         && consecutiveFailures == s.consecutiveFailures && Objects.equals(lastError, s.lastError)
-        && Objects.equals(lastTransitionTime, s.lastTransitionTime);
+        && Objects.equals(lastTransitionTime, s.lastTransitionTime) && Objects.equals(requested, s.requested);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(key, result, consecutiveFailures, lastError, lastTransitionTime);
+    return Objects.hash(key, result, consecutiveFailures, lastError, lastTransitionTime, requested);
   }
 }

@@ -12,7 +12,7 @@ final class ProbeStateTracker {
   private ProbeState state;
   private int consecutiveSuccesses;
 
-  ProbeStateTracker(String key, int failureThreshold, int successThreshold) {
+  ProbeStateTracker(ProbeKey key, int failureThreshold, int successThreshold) {
     this.failureThreshold = Math.max(1, failureThreshold);
     this.successThreshold = Math.max(1, successThreshold);
     this.state = ProbeState.unknown(key);
@@ -20,6 +20,13 @@ final class ProbeStateTracker {
 
   ProbeState state() {
     return state;
+  }
+
+  /** Continues from a state reported earlier (same key): its result, failures and error stand until the next run. */
+  void resume(ProbeState from) {
+    state = new ProbeState(state.key(), from.result(), Math.min(from.consecutiveFailures(), failureThreshold),
+        from.lastError(), from.lastTransitionTime(), 0);
+    consecutiveSuccesses = from.result() == ProbeResult.Success ? successThreshold : 0;
   }
 
   /** Applies one outcome and returns the new state. */
@@ -50,7 +57,15 @@ final class ProbeStateTracker {
         transition = now;
       }
     }
-    state = new ProbeState(s.key(), result, failures, lastError, transition, latencyMillis);
+    state = new ProbeState(s.key(), result, failures, lastError, transition, latencyMillis, s.requested());
+    return state;
+  }
+
+  /** Records that the latest run answered a request (probe-now), with its own outcome. */
+  ProbeState answered(String request, boolean success, String error, long latencyMillis, Instant now) {
+    ProbeState s = state;
+    state = new ProbeState(s.key(), s.result(), s.consecutiveFailures(), s.lastError(), s.lastTransitionTime(),
+        s.lastLatencyMillis(), new ProbeState.RequestedRun(request, now, success, success ? null : error, latencyMillis));
     return state;
   }
 }

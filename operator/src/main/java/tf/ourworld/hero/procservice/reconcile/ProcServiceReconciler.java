@@ -3,6 +3,7 @@ package tf.ourworld.hero.procservice.reconcile;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -18,27 +19,32 @@ import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tf.ourworld.hero.procservice.findings.Findings;
+import tf.ourworld.hero.procservice.findings.FindingsCollector;
+import tf.ourworld.hero.procservice.findings.UnitFinding;
 import tf.ourworld.hero.procservice.model.HandledAnnotations;
 import tf.ourworld.hero.procservice.model.ProcService;
 import tf.ourworld.hero.procservice.model.ProcServiceSpec;
 import tf.ourworld.hero.procservice.model.ProcServiceStatus;
+import tf.ourworld.hero.procservice.model.Reason;
 import tf.ourworld.hero.procservice.model.RestartLimitSpec;
-import tf.ourworld.hero.procservice.model.RuntimeKind;
 import tf.ourworld.hero.procservice.model.ServiceState;
+import tf.ourworld.hero.procservice.probe.ProbeKey;
 import tf.ourworld.hero.procservice.probe.ProbeRunner;
 import tf.ourworld.hero.procservice.probe.ProbeState;
 import tf.ourworld.hero.procservice.recovery.RecoveryBook;
 import tf.ourworld.hero.procservice.recovery.RecoveryNeeds;
 import tf.ourworld.hero.procservice.recovery.RecoveryPlanner;
 import tf.ourworld.hero.procservice.recovery.RestartTracker;
-import tf.ourworld.hero.procservice.runtime.ProcessObservation;
 import tf.ourworld.hero.procservice.runtime.RuntimeObservation;
-import tf.ourworld.hero.procservice.runtime.SpecProblem;
+import tf.ourworld.hero.procservice.runtime.UnitRules;
 import tf.ourworld.hero.procservice.runtime.WorkloadRuntime;
+import tf.ourworld.hero.procservice.status.CarriedProbeStates;
 import tf.ourworld.hero.procservice.status.StatusCalculator;
 import tf.ourworld.hero.procservice.status.StatusInputs;
 import tf.ourworld.hero.procservice.status.StatusInputs.RecoveryView;
 import tf.ourworld.hero.procservice.validation.SpecDefaults;
+import tf.ourworld.hero.procservice.validation.SpecProblem;
 import tf.ourworld.hero.procservice.validation.SpecValidator;
 
 /**
@@ -49,7 +55,6 @@ import tf.ourworld.hero.procservice.validation.SpecValidator;
 public final class ProcServiceReconciler implements Reconciler<ProcService>, Cleaner<ProcService> {
   private static final Logger LOG = LoggerFactory.getLogger(ProcServiceReconciler.class);
   private static final Duration STOP_POLL = Duration.ofSeconds(1);
-  private static final String REASON_LIMIT = "RestartLimitExceeded";
 
   private final RuntimeRegistry runtimes;
   private final ProbeRunner probes;
@@ -88,114 +93,180 @@ public final class ProcServiceReconciler implements Reconciler<ProcService>, Cle
     ResourceID id = ResourceID.fromResource(resource);
     ProcServiceSpec spec = SpecDefaults.apply(resource.getSpec());
     ProcServiceStatus previous = resource.getStatus();
-    RecoveryBook.Entry recovery = recoveryBook.of(id);
+    Optional<WorkloadRuntime> runtime = runtimes.get(spec.getRuntime());
+    UnitRules rules = runtime.map(WorkloadRuntime::unitRules).orElse(UnitRules.DECLARED_PROCESSES);
+    RecoveryBook.Entry recovery = recoveryBook.of(id, previous, rules.operatorCountsRestarts());
     RestartTracker tracker = recovery.tracker();
     HandledAnnotations handled = handledAnnotations(previous);
 
-    String reset = annotation(resource, ProcService.ANNOTATION_RESET_FAILED);
+    // observe
+    String reset = HandledAnnotations.token(annotation(resource, ProcService.ANNOTATION_RESET_FAILED));
     if (reset != null && !reset.equals(handled.getResetFailed())) {
       tracker.reset();
       recovery.restartedIncarnations().clear();
       handled.setResetFailed(reset);
       LOG.info("Reset-failed requested for {}/{}: restart window cleared", id.getNamespace().orElse(""), id.getName());
-    } else if (previous != null && previous.getState() == ServiceState.Failed
-        && REASON_LIMIT.equals(previous.getReason()) && !tracker.limitExceeded()) {
-      tracker.markLimitExceeded(); // Failed survives an operator restart until reset
     }
-
-    Optional<WorkloadRuntime> runtime = runtimes.get(spec.getRuntime());
     List<SpecProblem> problems = problems(spec, resource, runtime);
-    RuntimeObservation observation = runtime.isPresent() && runtime.get().unavailableMessage() == null
-        ? runtime.get().observe(resource) : RuntimeObservation.empty();
-    Map<String, ProbeState> probeStates = Map.of();
     boolean stopping = false;
+    Findings acted = null;
 
+    // decide and act
     if (!problems.isEmpty()) {
       probes.cancel(id); // an invalid spec touches no workload and is not retried
     } else if (Boolean.TRUE.equals(spec.getSuspend())) {
       probes.cancel(id);
       tracker.clearPending();
       stopping = !runtime.get().stop(resource);
-      observation = runtime.get().observe(resource);
     } else {
       WorkloadRuntime rt = runtime.get();
-      probeStates = probes.states(id);
       if (!tracker.limitExceeded()) {
-        act(resource, spec, rt, observation, probeStates, recovery, now);
-        observation = rt.observe(resource);
+        Findings before = findings(spec, rt, resource, id);
+        if (act(resource, spec, rt, before, recovery, now)) {
+          // a failure caused a restart: status shows that failure (and its Warning) now, the restart next
+          acted = before;
+        }
       }
-      probes.plan(id, rt.plannedProbes(resource, observation));
-      probeStates = probes.states(id);
+      RuntimeObservation after = rt.observe(resource);
+      // A restarted operator takes up the probe results its status shows for units that are still the same.
+      Map<ProbeKey, ProbeState> carried = probes.states(id).isEmpty()
+          ? CarriedProbeStates.from(spec, rules, previous, after) : Map.of();
+      probes.plan(id, rt.plannedProbes(resource, after), carried);
     }
-
-    String probeNow = annotation(resource, ProcService.ANNOTATION_PROBE_NOW);
+    String probeNow = HandledAnnotations.token(annotation(resource, ProcService.ANNOTATION_PROBE_NOW));
     if (probeNow != null && !probeNow.equals(handled.getProbeNow())) {
       handled.setProbeNow(probeNow);
       if (problems.isEmpty()) {
-        probes.runNow(id);
+        probes.runNow(id, probeNow);
       }
     }
 
-    ProcServiceStatus status = calculator.compute(new StatusInputs(spec, generation(resource), previous, problems,
-        observation, probeStates, recoveryView(spec, recovery), stopping, emptyToNull(handled), now));
-    if (writer.write(resource, status)) {
-      events.statusChanged(resource, previous, status);
-    }
+    // status
+    Findings findings = acted != null ? acted
+        : problems.isEmpty() ? findings(spec, runtime.get(), resource, id) : unitsOnly(runtime, resource);
+    report(resource, new StatusInputs(spec, generation(resource), previous, problems, findings,
+        recoveryView(spec, recovery, acted != null), stopping, findings.observation().error(), emptyToNull(handled),
+        now));
 
     UpdateControl<ProcService> control = UpdateControl.noUpdate();
     Instant due = tracker.nextRestartTime();
+    Instant held = findings.heldAt(now, StatusCalculator.RESTART_HOLD);
     if (problems.isEmpty() && due != null) {
       control.rescheduleAfter(Math.max(50, Duration.between(clock.instant(), due).toMillis()));
     } else if (stopping) {
       control.rescheduleAfter(STOP_POLL.toMillis());
+    } else if (problems.isEmpty() && held != null) {
+      control.rescheduleAfter(Math.max(50, Duration.between(clock.instant(), held).toMillis()));
     }
     return control;
   }
 
-  /** Starts what never ran, and restarts what needs it under backoff and the restart limit. */
-  private void act(ProcService resource, ProcServiceSpec spec, WorkloadRuntime rt, RuntimeObservation observation,
-      Map<String, ProbeState> probeStates, RecoveryBook.Entry recovery, Instant now) {
-    if (rt.needsReplacement(resource, observation)) {
+  /**
+   * A runtime call failed (the API refused, a file could not be written): the error becomes status
+   * reason RuntimeError with its message, and JOSDK retries under its backoff; the next reconcile
+   * that gets through clears it.
+   */
+  @Override
+  public ErrorStatusUpdateControl<ProcService> updateErrorStatus(ProcService resource, Context<ProcService> context,
+      Exception e) {
+    try {
+      ResourceID id = ResourceID.fromResource(resource);
+      ProcServiceSpec spec = SpecDefaults.apply(resource.getSpec());
+      Findings findings = Findings.none(UnitRules.DECLARED_PROCESSES);
+      Optional<WorkloadRuntime> runtime = runtimes.get(spec.getRuntime());
+      try {
+        if (runtime.isPresent()) {
+          findings = findings(spec, runtime.get(), resource, id);
+        }
+      } catch (RuntimeException observeFailed) {
+        LOG.debug("Cannot observe {} after an error: {}", id, observeFailed.toString());
+      }
+      String message = RuntimeErrors.message(e);
+      LOG.atWarn().setMessage("reconcile failed").addKeyValue("event", "reconcile_failed")
+          .addKeyValue("namespace", id.getNamespace().orElse("")).addKeyValue("name", id.getName())
+          .addKeyValue("error", message).log();
+      report(resource, new StatusInputs(spec, generation(resource), resource.getStatus(), List.of(), findings,
+          recoveryView(spec, recoveryBook.of(id)), false, message, emptyToNull(handledAnnotations(resource.getStatus())),
+          clock.instant()));
+    } catch (RuntimeException reportFailed) {
+      LOG.warn("Cannot write the error status of {}: {}", resource.getMetadata().getName(), reportFailed.toString());
+    }
+    return ErrorStatusUpdateControl.noStatusUpdate();
+  }
+
+  /** The one place findings are worked out: the runtime's units, its rules, the probe states. */
+  private Findings findings(ProcServiceSpec spec, WorkloadRuntime rt, ProcService resource, ResourceID id) {
+    return FindingsCollector.collect(spec, rt.unitRules(), rt.observe(resource), probes.states(id));
+  }
+
+  /** For a spec that will not run: only whether something of it is still alive, nothing read from the spec. */
+  private static Findings unitsOnly(Optional<WorkloadRuntime> runtime, ProcService resource) {
+    if (runtime.isEmpty() || runtime.get().unavailableMessage() != null) {
+      return Findings.none(UnitRules.DECLARED_PROCESSES);
+    }
+    return new Findings(runtime.get().unitRules(), runtime.get().observe(resource), List.of(), List.of());
+  }
+
+  private void report(ProcService resource, StatusInputs inputs) {
+    ProcServiceStatus status = calculator.compute(inputs);
+    if (writer.write(resource, status)) {
+      events.statusChanged(resource, inputs.previous(), status, inputs.findings());
+    }
+  }
+
+  /**
+   * Starts what never ran, and restarts what needs it under backoff and the restart limit. True when
+   * it restarted something because of a failure.
+   */
+  private boolean act(ProcService resource, ProcServiceSpec spec, WorkloadRuntime rt, Findings findings,
+      RecoveryBook.Entry recovery, Instant now) {
+    if (rt.needsReplacement(resource, findings.observation())) {
       // the template changed (a spec change, not a failure): replace at once, outside backoff and limit
       events.restarting(resource, "all processes", "the spec changed");
       rt.restart(resource, Set.of());
-      return;
+      return false;
     }
-    RecoveryNeeds needs = planner.needs(spec, observation, probeStates, recovery.restartedIncarnations());
+    RecoveryNeeds needs = planner.needs(spec, findings, recovery.restartedIncarnations());
     if (!needs.start().isEmpty()) {
       rt.start(resource, needs.start());
     }
     RestartTracker tracker = recovery.tracker();
     if (!needs.restartNeeded()) {
       tracker.clearPending();
-      return;
+      return false;
     }
     RestartTracker.Decision decision = tracker.needRestart(spec.getRecovery(), now);
     if (decision instanceof RestartTracker.Decision.Now) {
-      for (String target : needs.restart()) {
-        observation.process(target).map(ProcessObservation::incarnation)
-            .ifPresent(inc -> recovery.restartedIncarnations().put(target, inc));
+      for (UnitFinding u : findings.units()) {
+        if (needs.restart().contains(u.name()) && u.unit().incarnation() != null) {
+          recovery.restartedIncarnations().put(u.name(), u.unit().incarnation());
+        }
       }
       events.restarting(resource, String.join(", ", needs.restart()), needs.why());
       rt.restart(resource, needs.restart());
       tracker.recordRestart(now);
-      if (spec.getRuntime() == RuntimeKind.Track) {
+      if (findings.rules().operatorCountsRestarts()) {
         recovery.operatorRestarts().incrementAndGet();
       }
+      return true;
     }
+    return false;
   }
 
   private List<SpecProblem> problems(ProcServiceSpec spec, ProcService resource, Optional<WorkloadRuntime> runtime) {
     List<SpecProblem> out = new ArrayList<>();
-    List<String> invalid = validator.validate(spec);
-    if (!invalid.isEmpty()) {
-      String more = invalid.size() > 1 ? " (and " + (invalid.size() - 1) + " more)" : "";
-      out.add(SpecProblem.invalid(invalid.get(0) + more));
-      return out;
-    }
+    // A runtime this operator cannot run is said first: fixing the spec for it (a Pod's image under
+    // `local`) would not help.
     String unavailable = runtimes.unavailableMessage(spec.getRuntime());
     if (unavailable != null || runtime.isEmpty()) {
-      out.add(new SpecProblem("RuntimeUnavailable", unavailable));
+      out.add(new SpecProblem(Reason.RuntimeUnavailable, unavailable));
+      return out;
+    }
+    List<SpecProblem> invalid = validator.validate(spec);
+    if (!invalid.isEmpty()) {
+      String more = invalid.size() > 1 ? " (and " + (invalid.size() - 1) + " more)" : "";
+      SpecProblem first = invalid.get(0);
+      out.add(new SpecProblem(first.reason(), first.message() + more));
       return out;
     }
     out.addAll(runtime.get().check(resource));
@@ -203,11 +274,14 @@ public final class ProcServiceReconciler implements Reconciler<ProcService>, Cle
   }
 
   private static RecoveryView recoveryView(ProcServiceSpec spec, RecoveryBook.Entry recovery) {
+    return recoveryView(spec, recovery, false);
+  }
+
+  private static RecoveryView recoveryView(ProcServiceSpec spec, RecoveryBook.Entry recovery, boolean restarting) {
     RestartTracker t = recovery.tracker();
-    RestartLimitSpec limit = spec.getRecovery() == null ? null : spec.getRecovery().getRestartLimit();
-    int max = limit == null || limit.getMaxRestarts() == null ? 5 : limit.getMaxRestarts();
-    int window = limit == null || limit.getWindowSeconds() == null ? 600 : limit.getWindowSeconds();
-    return new RecoveryView(t.nextRestartTime(), t.limitExceeded(), max, window, recovery.operatorRestarts().get());
+    RestartLimitSpec limit = spec.getRecovery().getRestartLimit();
+    return new RecoveryView(t.nextRestartTime(), t.limitExceeded(), limit.getMaxRestarts(), limit.getWindowSeconds(),
+        recovery.operatorRestarts().get(), t.windowTimes(), restarting);
   }
 
   @Override

@@ -1,13 +1,14 @@
 package tf.ourworld.hero.procservice.reconcile;
 
+import tf.ourworld.hero.procservice.findings.Findings;
 import tf.ourworld.hero.procservice.model.ProcService;
 import tf.ourworld.hero.procservice.model.ProcServiceStatus;
 
 /** Where the reconciler reports transitions: Kubernetes Events, metrics and logs. */
 public interface TransitionEvents {
 
-  /** Status changed from {@code before} (may be null) to {@code after}. */
-  void statusChanged(ProcService service, ProcServiceStatus before, ProcServiceStatus after);
+  /** Status changed from {@code before} (may be null) to {@code after}, computed from {@code findings}. */
+  void statusChanged(ProcService service, ProcServiceStatus before, ProcServiceStatus after, Findings findings);
 
   /** The operator is restarting targets (processes or pods) for a reason. */
   void restarting(ProcService service, String targets, String why);
@@ -18,7 +19,8 @@ public interface TransitionEvents {
   /** Reports nothing. */
   TransitionEvents NONE = new TransitionEvents() {
     @Override
-    public void statusChanged(ProcService service, ProcServiceStatus before, ProcServiceStatus after) {
+    public void statusChanged(ProcService service, ProcServiceStatus before, ProcServiceStatus after,
+        Findings findings) {
     }
 
     @Override

@@ -1,21 +1,28 @@
 package tf.ourworld.hero.procservice.recovery;
 
+import java.util.List;
 import java.util.Set;
 
 /**
  * What a service needs now.
  *
- * @param start processes never started yet (started at once, no backoff)
- * @param restart processes (Pod, Process) or pod names (Track) to restart, under backoff and limit
- * @param why one line saying why a restart is needed, for Events and logs; null when none
+ * @param start units never started yet (started at once, no backoff)
+ * @param restart units (processes, containers, tracked pods) to restart, under backoff and limit
+ * @param reasons the findings' descriptions that call for the restarts, for Events and logs
  */
-public record RecoveryNeeds(Set<String> start, Set<String> restart, String why) {
+public record RecoveryNeeds(Set<String> start, Set<String> restart, List<String> reasons) {
   public RecoveryNeeds {
     start = Set.copyOf(start);
     restart = Set.copyOf(restart);
+    reasons = List.copyOf(reasons);
   }
 
   public boolean restartNeeded() {
     return !restart.isEmpty();
+  }
+
+  /** One line saying why, or null when no restart is needed. */
+  public String why() {
+    return reasons.isEmpty() ? null : String.join("; ", reasons);
   }
 }

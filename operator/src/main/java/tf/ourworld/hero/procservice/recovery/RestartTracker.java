@@ -4,22 +4,19 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.function.DoubleSupplier;
 import tf.ourworld.hero.procservice.model.BackoffSpec;
 import tf.ourworld.hero.procservice.model.RecoverySpec;
 import tf.ourworld.hero.procservice.model.RestartLimitSpec;
 
 /**
- * Restart bookkeeping of one service, shared by every runtime: doubling backoff with jitter, the
+ * Restart bookkeeping of one service, shared by every runtime: the first restart at once, then a
+ * doubling backoff with jitter, the
  * restart limit within a sliding window, and the reset after a stable period. Time is passed in,
  * so it is tested without waiting.
  */
 public final class RestartTracker {
-  static final int DEFAULT_INITIAL = 1;
-  static final int DEFAULT_MAX = 300;
-  static final int DEFAULT_MAX_RESTARTS = 5;
-  static final int DEFAULT_WINDOW = 600;
-
   private final DoubleSupplier random;
   private final Duration stablePeriod;
   private final Deque<Instant> window = new ArrayDeque<>();
@@ -52,11 +49,14 @@ public final class RestartTracker {
     }
   }
 
-  /** Decides about a restart that is needed at {@code now}. The due time stays fixed until it happens. */
+  /**
+   * Decides about a restart that is needed at {@code now}. The due time stays fixed until it
+   * happens. {@code recovery} is defaulted ({@code SpecDefaults}): backoff and limit are set.
+   */
   public Decision needRestart(RecoverySpec recovery, Instant now) {
-    RestartLimitSpec limit = recovery == null ? null : recovery.getRestartLimit();
-    int maxRestarts = value(limit == null ? null : limit.getMaxRestarts(), DEFAULT_MAX_RESTARTS);
-    int windowSeconds = value(limit == null ? null : limit.getWindowSeconds(), DEFAULT_WINDOW);
+    RestartLimitSpec limit = recovery.getRestartLimit();
+    int maxRestarts = limit.getMaxRestarts();
+    int windowSeconds = limit.getWindowSeconds();
     prune(now, windowSeconds);
     if (limitExceeded || window.size() >= maxRestarts) {
       limitExceeded = true;
@@ -67,9 +67,39 @@ public final class RestartTracker {
       consecutive = 0;
     }
     if (pendingDue == null) {
-      pendingDue = now.plus(delay(recovery == null ? null : recovery.getBackoff(), consecutive));
+      // The first restart after a stable period is immediate: a crash or a dead handler is repaired
+      // at once; the backoff (and the limit) bound what follows when the restart did not help.
+      pendingDue = consecutive == 0 ? now : now.plus(delay(recovery.getBackoff(), consecutive - 1));
     }
     return now.isBefore(pendingDue) ? new Decision.Wait(pendingDue) : new Decision.Now();
+  }
+
+  /**
+   * Takes up what an earlier operator recorded in status: the restarts within the window (oldest
+   * first) and a pending restart's due time. The backoff continues from the restarts that followed
+   * each other within the stable period, so neither the limit nor the backoff restarts from zero
+   * when the operator does.
+   */
+  public void restore(List<Instant> restarts, Instant due) {
+    window.clear();
+    window.addAll(restarts);
+    consecutive = 0;
+    Instant next = null;
+    for (int i = restarts.size() - 1; i >= 0; i--) {
+      Instant t = restarts.get(i);
+      if (next != null && Duration.between(t, next).compareTo(stablePeriod) > 0) {
+        break;
+      }
+      consecutive++;
+      next = t;
+    }
+    lastRestart = restarts.isEmpty() ? null : restarts.get(restarts.size() - 1);
+    pendingDue = due;
+  }
+
+  /** The restarts within the window, oldest first, as status keeps them. */
+  public List<Instant> windowTimes() {
+    return List.copyOf(window);
   }
 
   /** Records a restart made at {@code now}. */
@@ -111,8 +141,8 @@ public final class RestartTracker {
 
   /** The backoff before the n-th consecutive restart (0-based): initial * 2^n capped at max, +-10%. */
   Duration delay(BackoffSpec backoff, int n) {
-    int initial = value(backoff == null ? null : backoff.getInitialSeconds(), DEFAULT_INITIAL);
-    int max = value(backoff == null ? null : backoff.getMaxSeconds(), DEFAULT_MAX);
+    int initial = backoff.getInitialSeconds();
+    int max = backoff.getMaxSeconds();
     double base = Math.min((double) max, initial * Math.pow(2, Math.min(n, 30)));
     double jittered = base * (0.9 + 0.2 * random.getAsDouble());
     return Duration.ofMillis(Math.round(jittered * 1000));
@@ -123,9 +153,5 @@ public final class RestartTracker {
     while (!window.isEmpty() && !window.peekFirst().isAfter(cutoff)) {
       window.removeFirst();
     }
-  }
-
-  private static int value(Integer v, int dflt) {
-    return v == null ? dflt : v;
   }
 }

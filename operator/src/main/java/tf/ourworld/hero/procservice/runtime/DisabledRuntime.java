@@ -5,7 +5,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 import tf.ourworld.hero.procservice.model.ProcService;
+import tf.ourworld.hero.procservice.model.Reason;
 import tf.ourworld.hero.procservice.model.RuntimeKind;
+import tf.ourworld.hero.procservice.validation.SpecProblem;
 import tf.ourworld.hero.procservice.probe.PlannedProbe;
 
 /** Stands for a runtime this operator does not run, and says how to enable it. */
@@ -30,7 +32,7 @@ public final class DisabledRuntime implements WorkloadRuntime {
 
   @Override
   public List<SpecProblem> check(ProcService service) {
-    return List.of(new SpecProblem("RuntimeUnavailable", message));
+    return List.of(new SpecProblem(Reason.RuntimeUnavailable, message));
   }
 
   @Override

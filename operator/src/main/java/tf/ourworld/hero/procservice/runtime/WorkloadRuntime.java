@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 import tf.ourworld.hero.procservice.model.ProcService;
 import tf.ourworld.hero.procservice.model.RuntimeKind;
+import tf.ourworld.hero.procservice.validation.SpecProblem;
 import tf.ourworld.hero.procservice.probe.PlannedProbe;
 
 /**
@@ -15,6 +16,11 @@ import tf.ourworld.hero.procservice.probe.PlannedProbe;
 public interface WorkloadRuntime extends AutoCloseable {
 
   RuntimeKind kind();
+
+  /** What this runtime's units are and how probes and restarts map onto them. */
+  default UnitRules unitRules() {
+    return UnitRules.DECLARED_PROCESSES;
+  }
 
   /** Null when this runtime can be used; otherwise why not and how to enable it. */
   String unavailableMessage();

@@ -12,6 +12,8 @@ public final class Conditions {
   public static final String DEGRADED = "Degraded";
   public static final String RECONCILING = "Reconciling";
   public static final String STALLED = "Stalled";
+  /** The reason of a condition that is as it should be. */
+  public static final String AS_EXPECTED = "AsExpected";
 
   private Conditions() {
   }

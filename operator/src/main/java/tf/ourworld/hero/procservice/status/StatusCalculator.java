@@ -1,78 +1,96 @@
 package tf.ourworld.hero.procservice.status;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Collectors;
+import tf.ourworld.hero.procservice.findings.Findings;
+import tf.ourworld.hero.procservice.findings.ProbeFinding;
+import tf.ourworld.hero.procservice.findings.UnitFinding;
 import tf.ourworld.hero.procservice.model.ExitStatus;
 import tf.ourworld.hero.procservice.model.ProbeSpec;
+import tf.ourworld.hero.procservice.model.ProbeStatus;
 import tf.ourworld.hero.procservice.model.ProcServiceSpec;
 import tf.ourworld.hero.procservice.model.ProcServiceStatus;
 import tf.ourworld.hero.procservice.model.ProcessSpec;
-import tf.ourworld.hero.procservice.model.ProbeStatus;
 import tf.ourworld.hero.procservice.model.ProcessStatus;
-import tf.ourworld.hero.procservice.model.RestartPolicy;
-import tf.ourworld.hero.procservice.model.RuntimeKind;
+import tf.ourworld.hero.procservice.model.Reason;
+import tf.ourworld.hero.procservice.model.RequestedRunStatus;
 import tf.ourworld.hero.procservice.model.ServiceState;
 import tf.ourworld.hero.procservice.model.TrackedPodStatus;
+import tf.ourworld.hero.procservice.probe.ProbeKey;
 import tf.ourworld.hero.procservice.probe.ProbeResult;
 import tf.ourworld.hero.procservice.probe.ProbeState;
 import tf.ourworld.hero.procservice.runtime.ProcessObservation;
 import tf.ourworld.hero.procservice.runtime.ProcessObservation.Phase;
-import tf.ourworld.hero.procservice.runtime.SpecProblem;
 import tf.ourworld.hero.procservice.runtime.TrackedPod;
+import tf.ourworld.hero.procservice.validation.SpecProblem;
 
 /**
- * The status rules of DESIGN.md, as one pure function: a chain of checks where the first that
- * applies decides state, reason and message; conditions follow from the state. Same inputs, same
- * status, so an unchanged service produces an identical status and nothing is written.
+ * The status rules of DESIGN.md, as one pure function of the {@link Findings}: a chain of checks
+ * where the first that applies decides state, reason and message; conditions follow from the
+ * state. Same inputs, same status, so an unchanged service produces an identical status and
+ * nothing is written.
  */
 public final class StatusCalculator {
 
+  /**
+   * How long a restarted process of a service without probes must stay up before the service is
+   * Running again (and Recovered is said): without a probe, staying up is the only sign a restart
+   * held, so a crash loop never looks recovered.
+   */
+  public static final Duration RESTART_HOLD = Duration.ofSeconds(10);
+
   /** The verdict of the chain: state, reason, message, and whether Ready holds. */
-  record Verdict(ServiceState state, String reason, String message, boolean ready, boolean reconciling) {
+  record Verdict(ServiceState state, Reason reason, String message, boolean ready, boolean reconciling) {
+    Verdict(ServiceState state, String reason, String message, boolean ready, boolean reconciling) {
+      this(state, Reason.of(reason), message, ready, reconciling);
+    }
   }
 
   public ProcServiceStatus compute(StatusInputs in) {
-    ProcServiceSpec spec = in.spec();
+    Findings f = in.findings();
     ProcServiceStatus s = new ProcServiceStatus();
     s.setObservedGeneration(in.generation());
     s.setHandled(in.handled());
 
-    boolean track = spec.getRuntime() == RuntimeKind.Track;
-    if (!track) {
+    if (f.rules().declared()) {
       s.setProcesses(processStatuses(in));
+      s.setProbes(probeStatuses(in));
     } else {
       s.setPods(podStatuses(in));
     }
-    s.setProbes(track ? null : probeStatuses(in));
-    s.setProbesReady(probesReady(in));
-    s.setRestarts(restarts(in));
+    s.setProbesReady(f.probesReady());
+    s.setRestarts(f.runtimeRestarts() + in.recovery().operatorRestarts());
     s.setNextRestartTime(in.problems().isEmpty() && !in.recovery().limitExceeded()
         ? Timestamps.format(in.recovery().nextRestartTime()) : null);
+    s.setRestartTimes(Timestamps.formatAll(in.recovery().restartTimes()));
 
     Verdict v = verdict(in);
+    String reason = v.reason().name();
     s.setState(v.state());
-    s.setReason(v.reason());
+    s.setReason(reason);
     s.setMessage(v.message());
     ProcServiceStatus prev = in.previous();
     s.setLastTransitionTime(prev != null && prev.getState() == v.state() && prev.getLastTransitionTime() != null
         ? prev.getLastTransitionTime() : Timestamps.format(in.now()));
 
-    boolean alive = !in.observation().nothingAlive();
+    boolean alive = !f.nothingAlive();
     boolean degraded = v.state() == ServiceState.Degraded || (v.state() == ServiceState.Failed && alive);
     List<Condition> old = prev == null ? List.of() : prev.getConditions();
     long g = in.generation();
     List<Condition> conds = new ArrayList<>();
-    conds.add(Conditions.merge(old, Conditions.READY, v.ready(), v.reason(), v.message(), g, in.now()));
-    conds.add(Conditions.merge(old, Conditions.DEGRADED, degraded, degraded ? v.reason() : "AsExpected",
+    conds.add(Conditions.merge(old, Conditions.READY, v.ready(), reason, v.message(), g, in.now()));
+    conds.add(Conditions.merge(old, Conditions.DEGRADED, degraded, degraded ? reason : Conditions.AS_EXPECTED,
         degraded ? v.message() : "Nothing is degraded", g, in.now()));
-    conds.add(Conditions.merge(old, Conditions.RECONCILING, v.reconciling(), v.reconciling() ? v.reason() : "AsExpected",
-        v.reconciling() ? v.message() : "Nothing in progress", g, in.now()));
+    conds.add(Conditions.merge(old, Conditions.RECONCILING, v.reconciling(),
+        v.reconciling() ? reason : Conditions.AS_EXPECTED, v.reconciling() ? v.message() : "Nothing in progress",
+        g, in.now()));
     boolean stalled = v.state() == ServiceState.Failed;
-    conds.add(Conditions.merge(old, Conditions.STALLED, stalled, stalled ? v.reason() : "AsExpected",
+    conds.add(Conditions.merge(old, Conditions.STALLED, stalled, stalled ? reason : Conditions.AS_EXPECTED,
         stalled ? v.message() : "Not stalled", g, in.now()));
     s.setConditions(conds);
     return s;
@@ -80,198 +98,116 @@ public final class StatusCalculator {
 
   /** The chain; the first rule that applies wins. */
   Verdict verdict(StatusInputs in) {
-    ProcServiceSpec spec = in.spec();
     if (!in.problems().isEmpty()) {
       SpecProblem p = in.problems().get(0);
       return new Verdict(ServiceState.Failed, p.reason(), p.message(), false, false);
     }
     if (in.recovery().limitExceeded()) {
-      return new Verdict(ServiceState.Failed, "RestartLimitExceeded",
+      List<String> last = new ArrayList<>();
+      in.findings().down().forEach(u -> last.add(u.description()));
+      in.findings().failing(true).forEach(p -> last.add(p.description()));
+      return new Verdict(ServiceState.Failed, Reason.RestartLimitExceeded,
           "Restarted " + in.recovery().windowRestarts() + " times within " + in.recovery().windowSeconds()
-              + "s; giving up until the annotation hero.ourworld.tf/reset-failed is set to a new value",
+              + "s; giving up until the annotation hero.ourworld.tf/reset-failed is set to a new value"
+              + (last.isEmpty() ? "" : "; last: " + join(last)),
           false, false);
     }
-    if (Boolean.TRUE.equals(spec.getSuspend())) {
-      if (in.stopping() || !in.observation().nothingAlive()) {
-        return new Verdict(ServiceState.Stopped, "Stopping", "Suspended: stopping processes", false, true);
+    if (Boolean.TRUE.equals(in.spec().getSuspend())) {
+      if (in.stopping() || !in.findings().nothingAlive()) {
+        return new Verdict(ServiceState.Stopped, Reason.Stopping, "Suspended: stopping processes", false, true);
       }
-      return new Verdict(ServiceState.Stopped, "Suspended", "Suspended: nothing is running", true, false);
+      return new Verdict(ServiceState.Stopped, Reason.Suspended, "Suspended: nothing is running", true, false);
     }
-    return spec.getRuntime() == RuntimeKind.Track ? trackVerdict(in) : processVerdict(in);
+    if (in.runtimeError() != null) {
+      return new Verdict(ServiceState.Degraded, Reason.RuntimeError, in.runtimeError(), false, true);
+    }
+    return unitsVerdict(in);
   }
 
-  private Verdict processVerdict(StatusInputs in) {
-    ProcServiceSpec spec = in.spec();
-    List<ProcessObservation> procs = in.observation().processes();
+  private Verdict unitsVerdict(StatusInputs in) {
+    Findings f = in.findings();
+    boolean declared = f.rules().declared();
     boolean restartPending = in.recovery().nextRestartTime() != null;
-    List<String> problems = new ArrayList<>();
 
-    List<ProcessObservation> down = procs.stream().filter(StatusCalculator::isDown).toList();
-    boolean neverStarted = procs.stream().allMatch(p -> p.phase() == Phase.NotStarted && p.lastExit() == null);
-    if (neverStarted) {
-      return new Verdict(ServiceState.Starting, "Starting", "Starting processes", false, true);
+    if (!declared && f.units().isEmpty()) {
+      return new Verdict(ServiceState.Stopped, Reason.NoPods, "No pods match the selector", false, false);
     }
+    if (!declared && f.inPhase(Phase.Running).isEmpty()) {
+      return new Verdict(ServiceState.Starting, Reason.PodsNotRunning, "Waiting for pods to run: " + names(f.units()),
+          false, true);
+    }
+    if (f.neverStarted()) {
+      return new Verdict(ServiceState.Starting, Reason.Starting, "Starting processes", false, true);
+    }
+    List<String> problems = new ArrayList<>();
+    List<UnitFinding> down = f.down();
     if (!down.isEmpty()) {
-      boolean allDone = procs.stream().noneMatch(ProcessObservation::alive)
-          && down.stream().noneMatch(p -> wouldRestart(spec, p));
+      boolean allDone = f.units().stream().noneMatch(u -> u.unit().alive())
+          && down.stream().noneMatch(UnitFinding::restartable);
       if (allDone && !restartPending) {
-        return new Verdict(ServiceState.Stopped, "Completed",
+        return new Verdict(ServiceState.Stopped, Reason.Completed,
             "All processes exited and their restartPolicy does not restart them", false, false);
       }
-      for (ProcessObservation p : down) {
-        problems.add(describeDown(p));
-      }
+      down.forEach(u -> problems.add(u.description()));
     }
-    List<String> stopping = procs.stream().filter(p -> p.phase() == Phase.Stopping).map(ProcessObservation::name).toList();
-    List<String> failedCritical = failedProbes(in, true);
-    List<String> failedOther = failedProbes(in, false);
-    problems.addAll(failedCritical);
+    // A discovered unit that is stopping or starting is its owner's business: it only delays the probes.
+    List<UnitFinding> stopping = declared ? f.inPhase(Phase.Stopping) : List.of();
+    f.failing(true).forEach(p -> problems.add(p.description()));
     if (!problems.isEmpty()) {
-      String reason = !down.isEmpty() ? "ProcessExited" : "ProbeFailed";
-      return new Verdict(ServiceState.Degraded, reason, join(problems), false,
-          restartPending || !stopping.isEmpty());
+      return new Verdict(ServiceState.Degraded, !down.isEmpty() ? Reason.ProcessExited : Reason.ProbeFailed,
+          join(problems), false, restartPending || !stopping.isEmpty() || in.recovery().restartInProgress());
     }
     if (!stopping.isEmpty()) {
-      return new Verdict(ServiceState.Starting, "Restarting", "Restarting " + String.join(", ", stopping), false, true);
+      return new Verdict(ServiceState.Starting, Reason.Restarting, "Restarting " + names(stopping), false, true);
     }
-    List<String> starting = procs.stream().filter(p -> p.phase() == Phase.Starting || p.phase() == Phase.NotStarted)
-        .map(ProcessObservation::name).toList();
+    List<UnitFinding> starting = declared ? f.units().stream()
+        .filter(u -> u.phase() == Phase.Starting || u.phase() == Phase.NotStarted).toList() : List.of();
     if (!starting.isEmpty()) {
-      return new Verdict(ServiceState.Starting, "Starting", "Starting " + String.join(", ", starting), false, true);
+      return new Verdict(ServiceState.Starting, Reason.Starting, "Starting " + names(starting), false, true);
     }
-    boolean criticalPending = spec.getProbes().stream()
-        .anyMatch(p -> p.isCriticalProbe() && state(in, p.getName()).result() == ProbeResult.Unknown);
+    Instant held = in.spec().getProbes().isEmpty() ? f.heldAt(in.now(), RESTART_HOLD) : null;
+    if (held != null) {
+      return new Verdict(ServiceState.Starting, Reason.Restarting, "Restarted; Running once every process has been up "
+          + RESTART_HOLD.toSeconds() + "s (no probes declared)", false, true);
+    }
+    List<ProbeFinding> failedOther = f.failing(false);
     if (!failedOther.isEmpty()) {
-      return new Verdict(ServiceState.Degraded, "ProbeFailed", join(failedOther) + " (not critical)",
-          !criticalPending, restartPending);
+      return new Verdict(ServiceState.Degraded, Reason.ProbeFailed,
+          join(failedOther.stream().map(ProbeFinding::description).toList()) + " (not critical)",
+          !f.criticalPending(), restartPending);
     }
-    if (criticalPending || spec.getProbes().stream().anyMatch(p -> state(in, p.getName()).result() == ProbeResult.Unknown)) {
-      return new Verdict(ServiceState.Starting, "ProbesPending", "Waiting for probes: " + probesReady(in) + " passing",
-          false, true);
+    boolean unitsPending = f.inPhase(Phase.Running).size() < f.units().size();
+    if (f.anyPending() || unitsPending) {
+      return new Verdict(ServiceState.Starting, Reason.ProbesPending, "Waiting for probes: " + f.probesReady()
+          + " passing", false, true);
     }
-    String msg = spec.getProbes().isEmpty()
-        ? "All " + procs.size() + " processes running (no probes declared)"
-        : "All " + procs.size() + " processes running, " + probesReady(in) + " probes passing";
-    return new Verdict(ServiceState.Running, spec.getProbes().isEmpty() ? "ProcessesRunning" : "AllProbesPassing",
-        msg, true, false);
+    int n = f.units().size();
+    if (!declared) {
+      return new Verdict(ServiceState.Running, Reason.AllProbesPassing,
+          "All " + n + " tracked pods pass " + f.probesReady() + " probes", true, false);
+    }
+    return in.spec().getProbes().isEmpty()
+        ? new Verdict(ServiceState.Running, Reason.ProcessesRunning,
+            "All " + n + " processes running (no probes declared)", true, false)
+        : new Verdict(ServiceState.Running, Reason.AllProbesPassing,
+            "All " + n + " processes running, " + f.probesReady() + " probes passing", true, false);
   }
 
-  private Verdict trackVerdict(StatusInputs in) {
-    List<TrackedPod> pods = in.observation().pods();
-    boolean restartPending = in.recovery().nextRestartTime() != null;
-    if (pods.isEmpty()) {
-      return new Verdict(ServiceState.Stopped, "NoPods", "No pods match the selector", false, false);
-    }
-    List<TrackedPod> running = pods.stream().filter(TrackedPod::running).toList();
-    if (running.isEmpty()) {
-      return new Verdict(ServiceState.Starting, "PodsNotRunning",
-          "Waiting for pods to run: " + pods.stream().map(TrackedPod::name).collect(Collectors.joining(", ")),
-          false, true);
-    }
-    List<String> critical = new ArrayList<>();
-    List<String> other = new ArrayList<>();
-    boolean pending = false;
-    for (TrackedPod pod : running) {
-      for (ProbeSpec p : in.spec().getProbes()) {
-        ProbeState st = state(in, p.getName() + "@" + pod.name());
-        if (st.failed()) {
-          (p.isCriticalProbe() ? critical : other).add("pod " + pod.name() + ": " + describeProbe(p.getName(), st));
-        } else if (st.result() == ProbeResult.Unknown && p.isCriticalProbe()) {
-          pending = true;
-        }
-      }
-    }
-    if (!critical.isEmpty()) {
-      return new Verdict(ServiceState.Degraded, "ProbeFailed", join(critical), false, restartPending);
-    }
-    if (!other.isEmpty()) {
-      return new Verdict(ServiceState.Degraded, "ProbeFailed", join(other) + " (not critical)", !pending, restartPending);
-    }
-    if (pending || running.size() < pods.size()) {
-      return new Verdict(ServiceState.Starting, "ProbesPending", "Waiting for probes: " + probesReady(in) + " passing",
-          false, true);
-    }
-    return new Verdict(ServiceState.Running, "AllProbesPassing",
-        "All " + running.size() + " tracked pods pass " + probesReady(in) + " probes", true, false);
-  }
-
-  private static boolean isDown(ProcessObservation p) {
-    return p.phase() == Phase.Exited || (p.phase() == Phase.NotStarted && p.lastExit() != null);
-  }
-
-  private static boolean wouldRestart(ProcServiceSpec spec, ProcessObservation p) {
-    RestartPolicy policy = spec.getProcesses().stream().filter(x -> x.getName().equals(p.name()))
-        .map(ProcessSpec::getRestartPolicy).filter(Objects::nonNull).findFirst().orElse(RestartPolicy.Always);
-    return switch (policy) {
-      case Always -> true;
-      case Never -> false;
-      case OnFailure -> p.lastExit() == null || !p.lastExit().success();
-    };
-  }
-
-  private static String describeDown(ProcessObservation p) {
-    ProcessObservation.Exit e = p.lastExit();
-    if (e == null) {
-      return "process " + p.name() + " is not running";
-    }
-    if (e.code() == null) {
-      return "process " + p.name() + " exited" + (e.message() != null ? " (" + e.message() + ")" : "");
-    }
-    return "process " + p.name() + " exited with code " + e.code() + (e.signal() != null ? " (" + e.signal() + ")" : "");
-  }
-
-  private static List<String> failedProbes(StatusInputs in, boolean critical) {
-    List<String> out = new ArrayList<>();
-    for (ProbeSpec p : in.spec().getProbes()) {
-      if (p.isCriticalProbe() == critical) {
-        ProbeState st = state(in, p.getName());
-        if (st.failed()) {
-          out.add(describeProbe(p.getName(), st));
-        }
-      }
-    }
-    return out;
-  }
-
-  static String describeProbe(String name, ProbeState st) {
-    return "probe " + name + " failed " + st.consecutiveFailures() + " times: "
-        + (st.lastError() == null ? "unknown error" : st.lastError());
-  }
-
-  private static ProbeState state(StatusInputs in, String key) {
-    ProbeState st = in.probes().get(key);
-    return st != null ? st : ProbeState.unknown(key);
+  private static String names(List<UnitFinding> units) {
+    return units.stream().map(UnitFinding::name).collect(Collectors.joining(", "));
   }
 
   private static String join(List<String> parts) {
     return String.join("; ", parts);
   }
 
-  /** passing/total, over spec probes (Pod, Process) or probes x running pods (Track). */
-  static String probesReady(StatusInputs in) {
-    List<ProbeSpec> probes = in.spec().getProbes();
-    if (in.spec().getRuntime() == RuntimeKind.Track) {
-      List<TrackedPod> running = in.observation().pods().stream().filter(TrackedPod::running).toList();
-      long passing = running.stream().mapToLong(pod -> probes.stream()
-          .filter(p -> state(in, p.getName() + "@" + pod.name()).passing()).count()).sum();
-      return passing + "/" + (probes.size() * running.size());
-    }
-    long passing = probes.stream().filter(p -> state(in, p.getName()).passing()).count();
-    return passing + "/" + probes.size();
-  }
-
-  private static int restarts(StatusInputs in) {
-    return in.observation().processes().stream().mapToInt(ProcessObservation::runtimeRestarts).sum()
-        + in.recovery().operatorRestarts();
-  }
-
   private static List<ProcessStatus> processStatuses(StatusInputs in) {
     List<ProcessStatus> out = new ArrayList<>();
-    for (ProcessSpec spec : in.spec().getProcesses()) {
-      ProcessObservation o = in.observation().process(spec.getName()).orElse(ProcessObservation.notStarted(spec.getName()));
+    for (UnitFinding u : in.findings().units()) {
+      ProcessObservation o = u.unit();
       ProcessStatus ps = new ProcessStatus();
-      ps.setName(spec.getName());
-      ps.setState(processState(o, in));
+      ps.setName(o.name());
+      ps.setState(processState(u, in));
       ps.setPid(o.pid());
       ps.setStartTime(Timestamps.format(o.startTime()));
       ps.setPod(o.pod());
@@ -289,12 +225,12 @@ public final class StatusCalculator {
     return out;
   }
 
-  private static String processState(ProcessObservation o, StatusInputs in) {
-    if (isDown(o) && in.recovery().nextRestartTime() != null) {
+  private static String processState(UnitFinding u, StatusInputs in) {
+    if (u.down() && in.recovery().nextRestartTime() != null) {
       return "BackOff";
     }
-    return switch (o.phase()) {
-      case NotStarted -> o.lastExit() != null ? "Exited" : "NotStarted";
+    return switch (u.phase()) {
+      case NotStarted -> u.unit().lastExit() != null ? "Exited" : "NotStarted";
       case Starting -> "Starting";
       case Running -> "Running";
       case Stopping -> "Stopping";
@@ -304,34 +240,57 @@ public final class StatusCalculator {
 
   private static List<ProbeStatus> probeStatuses(StatusInputs in) {
     List<ProbeStatus> out = new ArrayList<>();
-    for (ProbeSpec p : in.spec().getProbes()) {
-      out.add(probeStatus(p.getName(), in.probes().get(p.getName()), in, p));
+    for (ProbeFinding p : in.findings().probes()) {
+      ProbeStatus ps = probeStatus(p.key().probe(), neverRun(p.state()) ? null : p.state());
+      if (ps.getLastError() == null && p.pending()) {
+        notProbedBecause(p, in).ifPresent(ps::setLastError);
+      }
+      out.add(ps);
     }
     return out;
   }
 
-  private static ProbeStatus probeStatus(String name, ProbeState st, StatusInputs in, ProbeSpec p) {
+  /** Why a probe has not run: a process it checks is not running. */
+  private static Optional<String> notProbedBecause(ProbeFinding p, StatusInputs in) {
+    if (p.spec().getProcess() == null) {
+      return Optional.empty();
+    }
+    return in.findings().units().stream()
+        .filter(u -> u.name().equals(p.spec().getProcess()) && u.phase() != Phase.Running).findFirst()
+        .map(u -> "not probed: process " + u.name() + " is not running");
+  }
+
+  private static boolean neverRun(ProbeState st) {
+    return st.equals(ProbeState.unknown(st.key()));
+  }
+
+  private static ProbeStatus probeStatus(String name, ProbeState st) {
     ProbeStatus ps = new ProbeStatus();
     ps.setName(name);
     if (st == null) {
       ps.setResult(ProbeResult.Unknown.name());
       ps.setConsecutiveFailures(0);
-      if (p != null && p.getProcess() != null) {
-        in.observation().process(p.getProcess()).filter(o -> o.phase() != Phase.Running)
-            .ifPresent(o -> ps.setLastError("not probed: process " + o.name() + " is not running"));
-      }
       return ps;
     }
     ps.setResult(st.result().name());
     ps.setConsecutiveFailures(st.consecutiveFailures());
     ps.setLastTransitionTime(Timestamps.format(st.lastTransitionTime()));
     ps.setLastError(st.lastError());
+    if (st.requested() != null) {
+      RequestedRunStatus r = new RequestedRunStatus();
+      r.setRequest(st.requested().request());
+      r.setTime(Timestamps.format(st.requested().time()));
+      r.setResult(st.requested().success() ? ProbeResult.Success.name() : ProbeResult.Failure.name());
+      r.setError(st.requested().error());
+      r.setLatencyMs(st.requested().latencyMillis());
+      ps.setLastRequestedRun(r);
+    }
     return ps;
   }
 
   private static List<TrackedPodStatus> podStatuses(StatusInputs in) {
     List<TrackedPodStatus> out = new ArrayList<>();
-    for (TrackedPod pod : in.observation().pods()) {
+    for (TrackedPod pod : in.findings().observation().pods()) {
       TrackedPodStatus t = new TrackedPodStatus();
       t.setName(pod.name());
       t.setPodIP(pod.podIp());
@@ -339,8 +298,9 @@ public final class StatusCalculator {
       List<ProbeStatus> probes = new ArrayList<>();
       boolean ready = pod.running();
       for (ProbeSpec p : in.spec().getProbes()) {
-        ProbeState st = in.probes().get(p.getName() + "@" + pod.name());
-        probes.add(probeStatus(p.getName(), st, in, null));
+        ProbeState st = in.findings().probe(ProbeKey.on(p.getName(), pod.name())).map(ProbeFinding::state)
+            .filter(s -> !neverRun(s)).orElse(null);
+        probes.add(probeStatus(p.getName(), st));
         ready &= st != null && (st.passing() || !p.isCriticalProbe());
       }
       t.setReady(ready);
@@ -349,5 +309,4 @@ public final class StatusCalculator {
     }
     return out;
   }
-
 }

@@ -8,6 +8,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import tf.ourworld.hero.procservice.model.BackoffSpec;
+import tf.ourworld.hero.procservice.model.Bounds;
+import tf.ourworld.hero.procservice.model.HttpHeader;
 import tf.ourworld.hero.procservice.model.EnvVarSpec;
 import tf.ourworld.hero.procservice.model.ExpectSpec;
 import tf.ourworld.hero.procservice.model.HttpGetAction;
@@ -29,13 +31,25 @@ import tf.ourworld.hero.procservice.probe.StatusCodes;
 public final class SpecValidator {
   private static final Pattern DNS_LABEL = Pattern.compile(ProcessSpec.DNS_LABEL);
   private static final int MAX_PROCESSES = 16;
+  /** How much of a value from the resource a message quotes. */
+  static final int MAX_SHOWN = 64;
+  private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
   private static final int MAX_PROBES = 32;
 
   /** Every problem of the spec; empty when valid. */
-  public List<String> validate(ProcServiceSpec spec) {
+  public List<SpecProblem> validate(ProcServiceSpec spec) {
+    return messages(spec).stream().map(SpecProblem::invalid).toList();
+  }
+
+  /** The same, as messages that each start with the field they are about. */
+  List<String> messages(ProcServiceSpec spec) {
     List<String> out = new ArrayList<>();
     if (spec == null) {
       out.add("spec: required");
+      return out;
+    }
+    if (spec.bindingProblem() != null) {
+      out.add(spec.bindingProblem()); // nothing else of this spec could be read
       return out;
     }
     RuntimeKind runtime = spec.getRuntime() == null ? RuntimeKind.Pod : spec.getRuntime();
@@ -77,19 +91,19 @@ public final class SpecValidator {
     if (spec.getRecovery() != null) {
       BackoffSpec b = spec.getRecovery().getBackoff();
       if (b != null) {
-        min(b.getInitialSeconds(), 0, "spec.recovery.backoff.initialSeconds", out);
-        min(b.getMaxSeconds(), 1, "spec.recovery.backoff.maxSeconds", out);
+        range(b.getInitialSeconds(), 0, Bounds.DAY_SECONDS, "spec.recovery.backoff.initialSeconds", out);
+        range(b.getMaxSeconds(), 1, Bounds.DAY_SECONDS, "spec.recovery.backoff.maxSeconds", out);
         if (b.getInitialSeconds() != null && b.getMaxSeconds() != null && b.getMaxSeconds() < b.getInitialSeconds()) {
           out.add("spec.recovery.backoff.maxSeconds: must be >= initialSeconds (" + b.getInitialSeconds() + ")");
         }
       }
       RestartLimitSpec l = spec.getRecovery().getRestartLimit();
       if (l != null) {
-        min(l.getMaxRestarts(), 1, "spec.recovery.restartLimit.maxRestarts", out);
-        min(l.getWindowSeconds(), 1, "spec.recovery.restartLimit.windowSeconds", out);
+        range(l.getMaxRestarts(), 1, Bounds.MAX_RESTARTS, "spec.recovery.restartLimit.maxRestarts", out);
+        range(l.getWindowSeconds(), 1, Bounds.WEEK_SECONDS, "spec.recovery.restartLimit.windowSeconds", out);
       }
     }
-    min(spec.getStopGracePeriodSeconds(), 0, "spec.stopGracePeriodSeconds", out);
+    range(spec.getStopGracePeriodSeconds(), 0, Bounds.DAY_SECONDS, "spec.stopGracePeriodSeconds", out);
     return out;
   }
 
@@ -100,7 +114,7 @@ public final class SpecValidator {
     }
     dnsLabel(p.getName(), at + ".name", out);
     if (p.getName() != null && !names.add(p.getName())) {
-      out.add(at + ".name: duplicate process name \"" + p.getName() + "\"");
+      out.add(at + ".name: duplicate process name \"" + shown(p.getName()) + "\"");
     }
     if (runtime == RuntimeKind.Pod && blank(p.getImage())) {
       out.add(at + ".image: required for runtime Pod");
@@ -135,7 +149,7 @@ public final class SpecValidator {
           out.add(pat + ".containerPort: must be between 1 and 65535, got " + port.getContainerPort());
         }
         if (port.getName() != null && !portNames.add(port.getName())) {
-          out.add(pat + ".name: duplicate port name \"" + port.getName() + "\"");
+          out.add(pat + ".name: duplicate port name \"" + shown(port.getName()) + "\"");
         }
       }
     }
@@ -149,13 +163,13 @@ public final class SpecValidator {
     }
     dnsLabel(probe.getName(), at + ".name", out);
     if (probe.getName() != null && !names.add(probe.getName())) {
-      out.add(at + ".name: duplicate probe name \"" + probe.getName() + "\"");
+      out.add(at + ".name: duplicate probe name \"" + shown(probe.getName()) + "\"");
     }
     ProcessSpec target = null;
     if (probe.getProcess() != null) {
       target = processes.stream().filter(p -> p != null && probe.getProcess().equals(p.getName())).findFirst().orElse(null);
       if (target == null) {
-        out.add(at + ".process: \"" + probe.getProcess() + "\" is not a process of spec.processes");
+        out.add(at + ".process: \"" + shown(probe.getProcess()) + "\" is not a process of spec.processes");
       }
     }
     String kind = probe.kind();
@@ -169,10 +183,29 @@ public final class SpecValidator {
           if (h.getPath() != null && !h.getPath().startsWith("/")) {
             out.add(at + ".httpGet.path: must start with '/'");
           }
+          if (unsendable(h.getPath()) || h.getPath() != null && h.getPath().contains(" ")) {
+            out.add(at + ".httpGet.path: must not contain spaces, CR, LF or other control characters"
+                + " (percent-encode them, e.g. %20): the probe could not send it");
+          }
+          if (unsendable(h.getHost())) {
+            out.add(at + ".httpGet.host: must not contain CR, LF or other control characters");
+          }
+          if (h.getScheme() == HttpGetAction.Scheme.HTTPS && !blank(h.getUnixSocket())) {
+            out.add(at + ".httpGet.scheme: HTTPS is not supported over a unix socket: use scheme HTTP with"
+                + " unixSocket, or a port for HTTPS");
+          }
           if (h.getHttpHeaders() != null) {
             for (int j = 0; j < h.getHttpHeaders().size(); j++) {
-              if (h.getHttpHeaders().get(j) == null || blank(h.getHttpHeaders().get(j).getName())) {
-                out.add(at + ".httpGet.httpHeaders[" + j + "].name: required");
+              HttpHeader header = h.getHttpHeaders().get(j);
+              String hat = at + ".httpGet.httpHeaders[" + j + "]";
+              if (header == null || blank(header.getName())) {
+                out.add(hat + ".name: required");
+              } else if (!HEADER_NAME.matcher(header.getName()).matches()) {
+                out.add(hat + ".name: not a valid HTTP header name (letters, digits and !#$%&'*+-.^_`|~)");
+              }
+              if (header != null && unsendable(header.getValue())) {
+                // The value itself is never shown: it may be a secret.
+                out.add(hat + ".value: must not contain CR, LF or other control characters");
               }
             }
           }
@@ -180,6 +213,9 @@ public final class SpecValidator {
         case "tcpSocket" -> {
           TcpSocketAction t = probe.getTcpSocket();
           endpoint(t.getPort(), t.getUnixSocket(), at + ".tcpSocket", target, processes, out);
+          if (unsendable(t.getHost())) {
+            out.add(at + ".tcpSocket.host: must not contain CR, LF or other control characters");
+          }
         }
         case "openRpc" -> {
           OpenRpcAction r = probe.getOpenRpc();
@@ -189,6 +225,16 @@ public final class SpecValidator {
           }
           if (r.getPath() != null && !r.getPath().startsWith("/")) {
             out.add(at + ".openRpc.path: must start with '/'");
+          }
+          if (unsendable(r.getPath()) || r.getPath() != null && r.getPath().contains(" ")) {
+            out.add(at + ".openRpc.path: must not contain spaces, CR, LF or other control characters"
+                + " (percent-encode them): the probe could not send it");
+          }
+          if (unsendable(r.getHost())) {
+            out.add(at + ".openRpc.host: must not contain CR, LF or other control characters");
+          }
+          if (r.getMethod() != null && r.getMethod().length() > 256) {
+            out.add(at + ".openRpc.method: at most 256 characters, got " + r.getMethod().length());
           }
         }
         case "exec" -> {
@@ -214,7 +260,7 @@ public final class SpecValidator {
             StatusCodes.parse(List.of(String.valueOf(expect.getStatusCodes().get(j))));
           } catch (IllegalArgumentException e) {
             out.add(at + ".expect.statusCodes[" + j + "]: "
-                + e.getMessage().replaceFirst("^expect\\.statusCodes: ", ""));
+                + shown(e.getMessage().replaceFirst("^expect\\.statusCodes: ", "")));
           }
         }
       }
@@ -229,11 +275,11 @@ public final class SpecValidator {
         out.add(at + ".expect.maxBodyBytes: must be between 0 and 1048576, got " + expect.getMaxBodyBytes());
       }
     }
-    min(probe.getInitialDelaySeconds(), 0, at + ".initialDelaySeconds", out);
-    min(probe.getPeriodSeconds(), 1, at + ".periodSeconds", out);
-    min(probe.getTimeoutSeconds(), 1, at + ".timeoutSeconds", out);
-    min(probe.getFailureThreshold(), 1, at + ".failureThreshold", out);
-    min(probe.getSuccessThreshold(), 1, at + ".successThreshold", out);
+    range(probe.getInitialDelaySeconds(), 0, Bounds.DAY_SECONDS, at + ".initialDelaySeconds", out);
+    range(probe.getPeriodSeconds(), 1, Bounds.DAY_SECONDS, at + ".periodSeconds", out);
+    range(probe.getTimeoutSeconds(), 1, Bounds.TIMEOUT_SECONDS, at + ".timeoutSeconds", out);
+    range(probe.getFailureThreshold(), 1, Bounds.THRESHOLD, at + ".failureThreshold", out);
+    range(probe.getSuccessThreshold(), 1, Bounds.THRESHOLD, at + ".successThreshold", out);
   }
 
   private void endpoint(IntOrString port, String unixSocket, String at, ProcessSpec target,
@@ -254,10 +300,10 @@ public final class SpecValidator {
       return;
     }
     String name = port.getStrVal();
-    if (name.chars().allMatch(Character::isDigit)) {
-      int n = Integer.parseInt(name);
-      if (n < 1 || n > 65535) {
-        out.add(at + ".port: must be between 1 and 65535, got " + n);
+    if (name.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      java.math.BigInteger n = new java.math.BigInteger(name);
+      if (n.signum() <= 0 || n.compareTo(java.math.BigInteger.valueOf(65535)) > 0) {
+        out.add(at + ".port: must be between 1 and 65535, got " + shown(name));
       }
       return;
     }
@@ -265,7 +311,7 @@ public final class SpecValidator {
     boolean found = scope.stream().filter(p -> p != null && p.getPorts() != null)
         .flatMap(p -> p.getPorts().stream()).anyMatch(pp -> pp != null && name.equals(pp.getName()));
     if (!found && !scope.isEmpty()) {
-      out.add(at + ".port: no port named \"" + name + "\" in "
+      out.add(at + ".port: no port named \"" + shown(name) + "\" in "
           + (target != null ? "process " + target.getName() : "spec.processes"));
     }
   }
@@ -274,14 +320,28 @@ public final class SpecValidator {
     if (blank(name)) {
       out.add(at + ": required");
     } else if (name.length() > 63 || !DNS_LABEL.matcher(name).matches()) {
-      out.add(at + ": \"" + name + "\" is not a DNS label (lower-case letters, digits and '-', at most 63 characters)");
+      out.add(at + ": \"" + shown(name) + "\" is not a DNS label (lower-case letters, digits and '-', at most 63 characters)");
     }
   }
 
-  private static void min(Integer value, int min, String at, List<String> out) {
-    if (value != null && value < min) {
-      out.add(at + ": must be >= " + min + ", got " + value);
+  private static void range(Integer value, long min, long max, String at, List<String> out) {
+    if (value != null && (value < min || value > max)) {
+      out.add(at + ": must be between " + min + " and " + max + ", got " + value);
     }
+  }
+
+  /** A value from the resource, quoted in a message: bounded, so a huge one never reaches status or logs whole. */
+  static String shown(String s) {
+    if (s == null) {
+      return "null";
+    }
+    String oneLine = s.replaceAll("[\\p{Cntrl}]", "?");
+    return oneLine.length() <= MAX_SHOWN ? oneLine : oneLine.substring(0, MAX_SHOWN) + "... (" + s.length() + " characters)";
+  }
+
+  /** Characters that cannot be sent in an HTTP/1.1 request line or header (CR, LF, NUL, other controls but tab). */
+  private static boolean unsendable(String s) {
+    return s != null && s.chars().anyMatch(c -> c < 0x20 && c != '\t' || c == 0x7f);
   }
 
   private static boolean blank(String s) {

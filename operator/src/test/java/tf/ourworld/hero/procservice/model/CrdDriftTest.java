@@ -67,4 +67,35 @@ class CrdDriftTest {
     assertThat(spec.getProperties().get("processes").getMaxItems()).isEqualTo(16L);
     assertThat(spec.getProperties().get("runtime").getEnum()).hasSize(3);
   }
+
+  @Test
+  void everyIntegerHasAFormatAndBounds() {
+    JSONSchemaProps root = CrdDefinition.load().getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema();
+    List<String> integers = new java.util.ArrayList<>();
+    visitIntegers("", root, integers);
+    assertThat(integers).hasSizeGreaterThan(20).allSatisfy(line -> assertThat(line)
+        .matches(".*observedGeneration format=int64 .*|.* format=int32 min=-?[0-9.E]+ max=[0-9.E]+"));
+    assertThat(integers).contains(".spec.probes[].timeoutSeconds format=int32 min=1.0 max=3600.0",
+        ".spec.probes[].openRpc.acceptErrorCodes[] format=int32 min=-2.147483648E9 max=2.147483647E9",
+        ".spec.probes[].tcpSocket.port format=int32 min=1.0 max=65535.0",
+        ".spec.stopGracePeriodSeconds format=int32 min=0.0 max=86400.0");
+  }
+
+  private static void visitIntegers(String at, JSONSchemaProps p, List<String> out) {
+    if (p == null) {
+      return;
+    }
+    if ("integer".equals(p.getType())) {
+      out.add(at + " format=" + p.getFormat() + " min=" + p.getMinimum() + " max=" + p.getMaximum());
+    }
+    if (p.getProperties() != null) {
+      p.getProperties().forEach((k, v) -> visitIntegers(at + "." + k, v, out));
+    }
+    if (p.getItems() != null) {
+      visitIntegers(at + "[]", p.getItems().getSchema(), out);
+    }
+    if (p.getAnyOf() != null) {
+      p.getAnyOf().forEach(a -> visitIntegers(at, a, out));
+    }
+  }
 }

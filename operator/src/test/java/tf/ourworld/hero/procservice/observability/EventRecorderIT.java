@@ -3,6 +3,7 @@ package tf.ourworld.hero.procservice.observability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import tf.ourworld.hero.procservice.model.Reason;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -45,14 +46,14 @@ class EventRecorderIT {
     return client.v1().events().inNamespace("hero").list().getItems();
   }
 
-  private void recordAndFlush(EventReason reason, String message) {
+  private void recordAndFlush(Reason reason, String message) {
     recorder.record(svc, reason, message);
     assertThat(recorder.flush(Duration.ofSeconds(10))).isTrue();
   }
 
   @Test
   void writesAnEventAboutTheResource() {
-    recordAndFlush(EventReason.ProbeFailed, "Probe ui failed 3 times: GET unix:ui.sock/health: empty reply");
+    recordAndFlush(Reason.ProbeFailed, "Probe ui failed 3 times: GET unix:ui.sock/health: empty reply");
 
     assertThat(events()).singleElement().satisfies(e -> {
       assertThat(e.getType()).isEqualTo("Warning");
@@ -76,11 +77,11 @@ class EventRecorderIT {
 
   @Test
   void aRepeatWithinTheWindowBumpsCountInsteadOfAddingAnEvent() {
-    recordAndFlush(EventReason.Restarting, "Restarting process ui");
+    recordAndFlush(Reason.Restarting, "Restarting process ui");
     clock.advance(Duration.ofMinutes(3));
-    recordAndFlush(EventReason.Restarting, "Restarting process ui");
+    recordAndFlush(Reason.Restarting, "Restarting process ui");
     clock.advance(Duration.ofMinutes(3));
-    recordAndFlush(EventReason.Restarting, "Restarting process ui");
+    recordAndFlush(Reason.Restarting, "Restarting process ui");
 
     assertThat(events()).singleElement().satisfies(e -> {
       assertThat(e.getType()).isEqualTo("Normal");
@@ -92,36 +93,36 @@ class EventRecorderIT {
 
   @Test
   void anotherMessageOrReasonIsAnotherEvent() {
-    recordAndFlush(EventReason.ProbeFailed, "Probe ui failed 3 times: empty reply");
-    recordAndFlush(EventReason.ProbeFailed, "Probe rpc failed 3 times: timeout after 1s");
-    recordAndFlush(EventReason.Recovered, "Probe ui failed 3 times: empty reply");
+    recordAndFlush(Reason.ProbeFailed, "Probe ui failed 3 times: empty reply");
+    recordAndFlush(Reason.ProbeFailed, "Probe rpc failed 3 times: timeout after 1s");
+    recordAndFlush(Reason.Recovered, "Probe ui failed 3 times: empty reply");
 
     assertThat(events()).hasSize(3).allSatisfy(e -> assertThat(e.getCount()).isEqualTo(1));
   }
 
   @Test
   void aRepeatAfterTheWindowStartsANewEvent() {
-    recordAndFlush(EventReason.ProbeFailed, "Probe ui failed 3 times: empty reply");
+    recordAndFlush(Reason.ProbeFailed, "Probe ui failed 3 times: empty reply");
     clock.advance(EventRecorder.DEDUP_WINDOW.plusSeconds(1));
-    recordAndFlush(EventReason.ProbeFailed, "Probe ui failed 3 times: empty reply");
+    recordAndFlush(Reason.ProbeFailed, "Probe ui failed 3 times: empty reply");
 
     assertThat(events()).hasSize(2).allSatisfy(e -> assertThat(e.getCount()).isEqualTo(1));
   }
 
   @Test
   void aRepeatOfAnEventDeletedMeanwhileCreatesItAgain() {
-    recordAndFlush(EventReason.RestartLimitExceeded, "5 restarts within 600s: giving up until reset");
+    recordAndFlush(Reason.RestartLimitExceeded, "5 restarts within 600s: giving up until reset");
     client.v1().events().inNamespace("hero").delete();
     await().until(() -> events().isEmpty());
 
-    recordAndFlush(EventReason.RestartLimitExceeded, "5 restarts within 600s: giving up until reset");
+    recordAndFlush(Reason.RestartLimitExceeded, "5 restarts within 600s: giving up until reset");
 
     assertThat(events()).singleElement().satisfies(e -> assertThat(e.getCount()).isEqualTo(1));
   }
 
   @Test
   void messagesAreOneLine() {
-    recordAndFlush(EventReason.InvalidSpec, "spec.probes[0]: exactly one action\nis required\r\n");
+    recordAndFlush(Reason.InvalidSpec, "spec.probes[0]: exactly one action\nis required\r\n");
     assertThat(events()).singleElement()
         .satisfies(e -> assertThat(e.getMessage()).isEqualTo("spec.probes[0]: exactly one action is required"));
     assertThat(EventRecorder.oneLine("x".repeat(5000))).hasSize(EventRecorder.MAX_MESSAGE).endsWith("...");
@@ -135,7 +136,7 @@ class EventRecorderIT {
     try (KubernetesClient dead = new KubernetesClientBuilder().withConfig(new io.fabric8.kubernetes.client.ConfigBuilder()
         .withMasterUrl("http://127.0.0.1:1").withRequestRetryBackoffLimit(0).withConnectionTimeout(500).build()).build();
         EventRecorder broken = new EventRecorder(dead, clock, "operator-0")) {
-      broken.record(svc, EventReason.ProbeFailed, "Probe ui failed 3 times");
+      broken.record(svc, Reason.ProbeFailed, "Probe ui failed 3 times");
       assertThat(broken.flush(Duration.ofSeconds(30))).isTrue();
     }
   }

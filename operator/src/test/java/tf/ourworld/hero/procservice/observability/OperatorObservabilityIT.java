@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tf.ourworld.hero.procservice.testing.ProcServiceFixture;
 import tf.ourworld.hero.procservice.app.OperatorApp;
 import tf.ourworld.hero.procservice.config.OperatorConfig;
 import tf.ourworld.hero.procservice.deploy.ApiRequest;
@@ -84,30 +85,8 @@ class OperatorObservabilityIT {
   }
 
   private ProcService service(String name) {
-    ProcService ps = new ProcService();
-    ps.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
-    ProcServiceSpec spec = new ProcServiceSpec();
-    spec.setRuntime(RuntimeKind.Process);
-    spec.setStopGracePeriodSeconds(2);
-    ProcessSpec server = new ProcessSpec();
-    server.setName("server");
-    server.setCommand(List.of("sleep", "600"));
-    spec.setProcesses(List.of(server));
-    ProbeSpec probe = new ProbeSpec();
-    probe.setName("rpc");
-    probe.setProcess("server");
-    probe.setPeriodSeconds(1);
-    probe.setFailureThreshold(2);
-    HttpGetAction h = new HttpGetAction();
-    h.setPath("/health");
-    h.setPort(new IntOrString(target.port()));
-    probe.setHttpGet(h);
-    spec.setProbes(List.of(probe));
-    RecoverySpec r = new RecoverySpec();
-    r.setAction(RecoveryAction.Warn);
-    spec.setRecovery(r);
-    ps.setSpec(spec);
-    return ps;
+    return ProcServiceFixture.named(name).in(NS).stopGrace(2).process("server", "sleep", "600")
+        .httpProbe("rpc", "server", target.port(), "/health").every(1, 2).recovery(RecoveryAction.Warn).build();
   }
 
   private ServiceState state(String name) {

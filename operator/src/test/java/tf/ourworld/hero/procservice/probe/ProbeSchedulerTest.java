@@ -71,22 +71,22 @@ class ProbeSchedulerTest {
   }
 
   private List<ProbeState> changesOf(String probe) {
-    return changes.stream().map(Change::current).filter(s -> s.key().equals(probe)).collect(Collectors.toList());
+    return changes.stream().map(Change::current).filter(s -> s.key().equals(ProbeKey.of(probe))).collect(Collectors.toList());
   }
 
   private static PlannedProbe planned(ProbeSpec spec, String incarnation) {
-    return new PlannedProbe(spec.getName(), spec, loopback(), incarnation);
+    return new PlannedProbe(ProbeKey.of(spec.getName()), spec, loopback(), incarnation);
   }
 
   private ProbeState state(String probe) {
-    return scheduler.states(SVC).get(probe);
+    return scheduler.states(SVC).get(ProbeKey.of(probe));
   }
 
   @Test
   void failuresCountUpToTheThresholdThenStayQuiet() throws Exception {
     TestServer s = server(r -> Reply.http(500, ""));
     scheduler.plan(SVC, List.of(planned(timing(httpGet(s.port(), "/"), 1, 1, 3, 1), "a")));
-    assertThat(state("web")).isEqualTo(ProbeState.unknown("web"));
+    assertThat(state("web")).isEqualTo(ProbeState.unknown(ProbeKey.of("web")));
 
     await().atMost(Duration.ofSeconds(15)).until(() -> state("web").failed());
     int runsAtFailure = runs("web");
@@ -132,7 +132,7 @@ class ProbeSchedulerTest {
     assertThat(state("web").consecutiveFailures()).isGreaterThanOrEqualTo(2);
 
     scheduler.plan(SVC, List.of(planned(sameSpec, "pid-2")));
-    assertThat(state("web")).isEqualTo(ProbeState.unknown("web"));
+    assertThat(state("web")).isEqualTo(ProbeState.unknown(ProbeKey.of("web")));
     await().atMost(Duration.ofSeconds(10)).until(() -> scheduler.liveTasks() == 1);
   }
 
@@ -157,7 +157,7 @@ class ProbeSchedulerTest {
         planned(named(timing(httpGet(ok.port(), "/"), 1, 1, 3, 1), "p0"), "a"),
         planned(named(timing(httpGet(ok.port(), "/"), 1, 1, 3, 1), "p1"), "a"),
         planned(named(timing(httpGet(ok.port(), "/other"), 1, 1, 3, 1), "p2"), "a")));
-    assertThat(scheduler.states(SVC)).containsOnlyKeys("p0", "p1", "p2");
+    assertThat(scheduler.states(SVC)).containsOnlyKeys(ProbeKey.of("p0"), ProbeKey.of("p1"), ProbeKey.of("p2"));
     await().atMost(Duration.ofSeconds(15)).until(() -> scheduler.liveTasks() == 13);
 
     services.forEach(scheduler::cancel);
@@ -194,10 +194,41 @@ class ProbeSchedulerTest {
     TestServer s = server(r -> Reply.http(200, ""));
     ProbeSpec spec = timing(httpGet(s.port(), "/"), 3600, 1, 3, 1); // first run jittered within an hour
     scheduler.plan(SVC, List.of(planned(spec, "a")));
-    scheduler.runNow(SVC);
+    scheduler.runNow(SVC, "r1");
     await().atMost(Duration.ofSeconds(10)).until(() -> state("web").passing());
     assertThat(runs("web")).isEqualTo(1);
-    scheduler.runNow(new ResourceID("unknown", "x")); // no probes: nothing happens
+    scheduler.runNow(new ResourceID("unknown", "x"), "r1"); // no probes: nothing happens
+  }
+
+  /** A fresh process's handler that is not answering yet is retried without counting, until it passes. */
+  @Test
+  void aProbeWarmsUpAfterAStartWithoutCountingFailures() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger seen = new java.util.concurrent.atomic.AtomicInteger();
+    TestServer s = server(r -> seen.incrementAndGet() <= 2 ? Reply.http(503, "") : Reply.http(200, ""));
+    ProbeSpec spec = timing(httpGet(s.port(), "/"), 60, 1, 1, 1); // a failure would fail it at once
+    scheduler.plan(SVC, List.of(planned(spec, "a")));
+    await().atMost(Duration.ofSeconds(30)).until(() -> state("web").passing());
+    assertThat(seen.get()).isGreaterThanOrEqualTo(3);
+    assertThat(changesOf("web")).allSatisfy(st -> assertThat(st.consecutiveFailures()).isZero());
+  }
+
+  /** A run on request is visible as such: which request it answered and its own outcome, once per request. */
+  @Test
+  void aRunOnRequestTellsWhichRequestItAnswered() throws Exception {
+    TestServer s = server(r -> Reply.http(503, ""));
+    ProbeSpec spec = timing(httpGet(s.port(), "/"), 3600, 1, 3, 1);
+    scheduler.plan(SVC, List.of(planned(spec, "a")));
+    scheduler.runNow(SVC, "r1");
+    await().atMost(Duration.ofSeconds(10)).until(() -> state("web").requested() != null);
+    ProbeState.RequestedRun first = state("web").requested();
+    assertThat(first.request()).isEqualTo("r1");
+    assertThat(first.success()).isFalse();
+    assertThat(first.error()).contains("HTTP 503");
+    assertThat(state("web").result()).as("one failure of three: not yet failed").isEqualTo(ProbeResult.Unknown);
+    scheduler.runNow(SVC, "r2");
+    await().atMost(Duration.ofSeconds(10)).until(() -> "r2".equals(state("web").requested().request()));
+    assertThat(changesOf("web")).extracting(st -> st.requested() == null ? null : st.requested().request())
+        .containsSubsequence("r1", "r2");
   }
 
   @Test
@@ -232,8 +263,8 @@ class ProbeSchedulerTest {
   @Test
   void anInvalidProbeFailsWithItsReason() {
     ProbeSpec spec = timing(Specs.httpGetUnix("../escape.sock", "/"), 1, 1, 1, 1);
-    scheduler.plan(SVC, List.of(new PlannedProbe("web", spec, Specs.inDir(java.nio.file.Path.of("/tmp")), "a")));
-    scheduler.runNow(SVC);
+    scheduler.plan(SVC, List.of(new PlannedProbe(ProbeKey.of("web"), spec, Specs.inDir(java.nio.file.Path.of("/tmp")), "a")));
+    scheduler.runNow(SVC, "r1");
     await().atMost(Duration.ofSeconds(10)).until(() -> state("web").failed());
     assertThat(state("web").lastError()).startsWith("web: invalid probe: httpGet.unixSocket");
   }

@@ -12,8 +12,8 @@ class ProbeStateTrackerTest {
 
   @Test
   void firstSuccessFromUnknown() {
-    ProbeStateTracker t = new ProbeStateTracker("rpc", 3, 2);
-    assertThat(t.state()).isEqualTo(ProbeState.unknown("rpc"));
+    ProbeStateTracker t = new ProbeStateTracker(ProbeKey.of("rpc"), 3, 2);
+    assertThat(t.state()).isEqualTo(ProbeState.unknown(ProbeKey.of("rpc")));
     ProbeState s = t.record(true, null, 5, T1);
     assertThat(s.result()).isEqualTo(ProbeResult.Success); // successThreshold only applies after Failure
     assertThat(s.lastTransitionTime()).isEqualTo(T1);
@@ -21,7 +21,7 @@ class ProbeStateTrackerTest {
 
   @Test
   void failuresCountUpThenFailAtTheThresholdAndStayCapped() {
-    ProbeStateTracker t = new ProbeStateTracker("rpc", 3, 1);
+    ProbeStateTracker t = new ProbeStateTracker(ProbeKey.of("rpc"), 3, 1);
     t.record(true, null, 1, T1);
     ProbeState s1 = t.record(false, "empty reply", 1, T2);
     assertThat(s1.result()).isEqualTo(ProbeResult.Success);
@@ -40,7 +40,7 @@ class ProbeStateTrackerTest {
 
   @Test
   void unknownStaysUnknownBelowTheThreshold() {
-    ProbeStateTracker t = new ProbeStateTracker("rpc", 2, 1);
+    ProbeStateTracker t = new ProbeStateTracker(ProbeKey.of("rpc"), 2, 1);
     ProbeState s = t.record(false, "connection refused", 1, T1);
     assertThat(s.result()).isEqualTo(ProbeResult.Unknown);
     assertThat(s.consecutiveFailures()).isEqualTo(1);
@@ -50,7 +50,7 @@ class ProbeStateTrackerTest {
 
   @Test
   void recoversAfterSuccessThresholdPasses() {
-    ProbeStateTracker t = new ProbeStateTracker("rpc", 1, 2);
+    ProbeStateTracker t = new ProbeStateTracker(ProbeKey.of("rpc"), 1, 2);
     t.record(false, "HTTP 503", 1, T1);
     ProbeState once = t.record(true, null, 1, T2);
     assertThat(once.result()).isEqualTo(ProbeResult.Failure);
@@ -64,7 +64,7 @@ class ProbeStateTrackerTest {
 
   @Test
   void aFailureBetweenSuccessesRestartsTheSuccessCount() {
-    ProbeStateTracker t = new ProbeStateTracker("rpc", 1, 2);
+    ProbeStateTracker t = new ProbeStateTracker(ProbeKey.of("rpc"), 1, 2);
     t.record(false, "HTTP 503", 1, T1);
     t.record(true, null, 1, T2);
     t.record(false, "HTTP 503", 1, T2);
@@ -74,7 +74,7 @@ class ProbeStateTrackerTest {
 
   @Test
   void steadySuccessDoesNotChangeTheState() {
-    ProbeStateTracker t = new ProbeStateTracker("rpc", 3, 1);
+    ProbeStateTracker t = new ProbeStateTracker(ProbeKey.of("rpc"), 3, 1);
     ProbeState first = t.record(true, null, 1, T1);
     for (int i = 0; i < 5; i++) {
       assertThat(t.record(true, null, i * 7, T2)).isEqualTo(first);

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tf.ourworld.hero.procservice.model.ProcService;
+import tf.ourworld.hero.procservice.validation.SpecProblem;
 import tf.ourworld.hero.procservice.validation.SpecValidator;
 
 /**
@@ -164,7 +165,7 @@ class SpecAgreementRealClusterIT {
     } catch (Exception e) {
       return "not a ProcService: " + e.getMessage();
     }
-    List<String> problems = new SpecValidator().validate(ps.getSpec());
+    List<String> problems = new SpecValidator().validate(ps.getSpec()).stream().map(SpecProblem::message).toList();
     return problems.isEmpty() ? null : String.join("; ", problems);
   }
 

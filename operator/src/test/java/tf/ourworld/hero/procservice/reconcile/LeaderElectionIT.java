@@ -12,10 +12,12 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tf.ourworld.hero.procservice.testing.ProcServiceFixture;
 import tf.ourworld.hero.procservice.app.OperatorApp;
 import tf.ourworld.hero.procservice.config.OperatorConfig;
 import tf.ourworld.hero.procservice.model.HttpGetAction;
 import tf.ourworld.hero.procservice.model.ProbeSpec;
+import tf.ourworld.hero.procservice.model.RecoveryAction;
 import tf.ourworld.hero.procservice.model.ProcService;
 import tf.ourworld.hero.procservice.model.ProcServiceSpec;
 import tf.ourworld.hero.procservice.model.ProcessSpec;
@@ -68,26 +70,10 @@ class LeaderElectionIT {
         .withName("procservice-test-lock").get() != null);
     second = replica(secondClient);
 
-    ProcService ps = new ProcService();
-    ps.setMetadata(new ObjectMetaBuilder().withName("ha").withNamespace(NS).build());
-    ProcServiceSpec spec = new ProcServiceSpec();
-    spec.setRuntime(RuntimeKind.Process);
-    ProcessSpec p = new ProcessSpec();
-    p.setName("server");
-    p.setCommand(List.of("sleep", "600"));
-    spec.setProcesses(List.of(p));
-    ProbeSpec probe = new ProbeSpec();
-    probe.setName("http");
-    probe.setProcess("server");
-    probe.setPeriodSeconds(1);
-    HttpGetAction h = new HttpGetAction();
-    h.setPort(new IntOrString(target.port()));
-    probe.setHttpGet(h);
-    spec.setProbes(List.of(probe));
-    tf.ourworld.hero.procservice.model.RecoverySpec warn = new tf.ourworld.hero.procservice.model.RecoverySpec();
-    warn.setAction(tf.ourworld.hero.procservice.model.RecoveryAction.Warn); // report only: nothing may restart it
-    spec.setRecovery(warn);
-    ps.setSpec(spec);
+    // report only (Warn): nothing may restart it
+    ProcService ps = ProcServiceFixture.named("ha").in(NS).process("server", "sleep", "600")
+        .httpProbe("http", "server", target.port(), "/").every(1, ProbeSpec.DEFAULT_FAILURE_THRESHOLD)
+        .recovery(RecoveryAction.Warn).build();
     client.resource(ps).create();
     await().atMost(Duration.ofSeconds(30)).until(() -> state() == ServiceState.Running);
     String holder = client.leases().inNamespace(NS).withName("procservice-test-lock").get().getSpec().getHolderIdentity();

@@ -12,11 +12,13 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import tf.ourworld.hero.procservice.testing.ProcServiceFixture;
 import tf.ourworld.hero.procservice.app.OperatorApp;
 import tf.ourworld.hero.procservice.config.OperatorConfig;
 import tf.ourworld.hero.procservice.model.HttpGetAction;
 import tf.ourworld.hero.procservice.model.ProbeSpec;
 import tf.ourworld.hero.procservice.model.ProcService;
+import tf.ourworld.hero.procservice.model.ProcServiceStatus;
 import tf.ourworld.hero.procservice.model.ProcServiceSpec;
 import tf.ourworld.hero.procservice.model.ProcessSpec;
 import tf.ourworld.hero.procservice.model.RuntimeKind;
@@ -59,25 +61,9 @@ class ReconcilerIT {
   }
 
   static ProcService service(String name, RuntimeKind runtime) {
-    ProcService ps = new ProcService();
-    ps.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
-    ProcServiceSpec spec = new ProcServiceSpec();
-    spec.setRuntime(runtime);
-    ProcessSpec server = new ProcessSpec();
-    server.setName("server");
-    server.setCommand(List.of("/bin/sleep", "1000"));
-    server.setImage("example.org/hero_foundry:1.4");
-    spec.setProcesses(List.of(server));
-    ProbeSpec probe = new ProbeSpec();
-    probe.setName("rpc");
-    probe.setProcess("server");
-    HttpGetAction h = new HttpGetAction();
-    h.setPath("/health");
-    h.setPort(new io.fabric8.kubernetes.api.model.IntOrString(8080));
-    probe.setHttpGet(h);
-    spec.setProbes(List.of(probe));
-    ps.setSpec(spec);
-    return ps;
+    return ProcServiceFixture.named(name).in(NS).runtime(runtime)
+        .process("server", "/bin/sleep", "1000").image("example.org/hero_foundry:1.4")
+        .httpProbe("rpc", "server", 8080, "/health").build();
   }
 
   ProcService get(String name) {
@@ -87,6 +73,22 @@ class ReconcilerIT {
   ServiceState state(String name) {
     ProcService ps = get(name);
     return ps == null || ps.getStatus() == null ? null : ps.getStatus().getState();
+  }
+
+  /** A runtime call that throws reaches status with its message, is retried, and clears once it works. */
+  @Test
+  void aFailingRuntimeCallIsARuntimeErrorInStatusUntilItWorks() {
+    processes.failStart.set(new IllegalStateException("cannot write state.json: Read-only file system"));
+    client.resource(service("broken", RuntimeKind.Process)).create();
+    await().atMost(Duration.ofSeconds(20)).until(() -> get("broken").getStatus() != null
+        && "RuntimeError".equals(get("broken").getStatus().getReason()));
+    ProcServiceStatus failed = get("broken").getStatus();
+    assertThat(failed.getState()).isEqualTo(ServiceState.Degraded);
+    assertThat(failed.getMessage()).isEqualTo("Runtime error: cannot write state.json: Read-only file system");
+
+    processes.failStart.set(null);
+    await().atMost(Duration.ofSeconds(30)).until(() -> "ProbesPending".equals(get("broken").getStatus().getReason()));
+    assertThat(processes.starts.get()).isEqualTo(1);
   }
 
   @Test

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import tf.ourworld.hero.procservice.findings.FindingsCollector;
 import tf.ourworld.hero.procservice.model.HttpGetAction;
 import tf.ourworld.hero.procservice.model.ProbeSpec;
 import tf.ourworld.hero.procservice.model.ProcServiceSpec;
@@ -15,6 +17,7 @@ import tf.ourworld.hero.procservice.model.RecoveryAction;
 import tf.ourworld.hero.procservice.model.RecoverySpec;
 import tf.ourworld.hero.procservice.model.RestartPolicy;
 import tf.ourworld.hero.procservice.model.RuntimeKind;
+import tf.ourworld.hero.procservice.probe.ProbeKey;
 import tf.ourworld.hero.procservice.probe.ProbeResult;
 import tf.ourworld.hero.procservice.probe.ProbeState;
 import tf.ourworld.hero.procservice.runtime.ProcessObservation;
@@ -22,6 +25,8 @@ import tf.ourworld.hero.procservice.runtime.ProcessObservation.Exit;
 import tf.ourworld.hero.procservice.runtime.ProcessObservation.Phase;
 import tf.ourworld.hero.procservice.runtime.RuntimeObservation;
 import tf.ourworld.hero.procservice.runtime.TrackedPod;
+import tf.ourworld.hero.procservice.runtime.UnitRules;
+import tf.ourworld.hero.procservice.validation.SpecDefaults;
 
 class RecoveryPlannerTest {
   final RecoveryPlanner planner = new RecoveryPlanner();
@@ -62,12 +67,22 @@ class RecoveryPlannerTest {
   }
 
   static ProbeState failed(String key) {
-    return new ProbeState(key, ProbeResult.Failure, 3, "empty reply", T, 1);
+    return new ProbeState(ProbeKey.parse(key), ProbeResult.Failure, 3, "empty reply", T, 1);
+  }
+
+  /** The planner on the findings the reconciler would work out from these. */
+  RecoveryNeeds needs(ProcServiceSpec spec, RuntimeObservation obs, Map<String, ProbeState> probes,
+      Map<String, String> restarted) {
+    Map<ProbeKey, ProbeState> states = new HashMap<>();
+    probes.forEach((k, v) -> states.put(ProbeKey.parse(k), v));
+    ProcServiceSpec s = SpecDefaults.apply(spec);
+    UnitRules rules = s.getRuntime() == RuntimeKind.Track ? UnitRules.TRACKED_PODS : UnitRules.DECLARED_PROCESSES;
+    return planner.needs(s, FindingsCollector.collect(s, rules, obs, states), restarted);
   }
 
   @Test
   void neverStartedProcessesAreStartedNotRestarted() {
-    RecoveryNeeds n = planner.needs(spec(null, RestartPolicy.Always), RuntimeObservation.ofProcesses(List.of(
+    RecoveryNeeds n = needs(spec(null, RestartPolicy.Always), RuntimeObservation.ofProcesses(List.of(
         ProcessObservation.notStarted("server"), running("ui", "u1"))), Map.of(), Map.of());
     assertThat(n.start()).containsExactly("server");
     assertThat(n.restart()).isEmpty();
@@ -76,12 +91,12 @@ class RecoveryPlannerTest {
   @Test
   void restartPolicyDecidesAboutExits() {
     RuntimeObservation obs = RuntimeObservation.ofProcesses(List.of(exited("server", 0), exited("ui", 1)));
-    assertThat(planner.needs(spec(null, RestartPolicy.Always), obs, Map.of(), Map.of()).restart())
+    assertThat(needs(spec(null, RestartPolicy.Always), obs, Map.of(), Map.of()).restart())
         .containsExactlyInAnyOrder("server", "ui");
-    assertThat(planner.needs(spec(null, RestartPolicy.OnFailure), obs, Map.of(), Map.of()).restart())
+    assertThat(needs(spec(null, RestartPolicy.OnFailure), obs, Map.of(), Map.of()).restart())
         .containsExactly("ui");
-    assertThat(planner.needs(spec(null, RestartPolicy.Never), obs, Map.of(), Map.of()).restart()).isEmpty();
-    assertThat(planner.needs(spec(null, RestartPolicy.Always), obs, Map.of(), Map.of()).why())
+    assertThat(needs(spec(null, RestartPolicy.Never), obs, Map.of(), Map.of()).restart()).isEmpty();
+    assertThat(needs(spec(null, RestartPolicy.Always), obs, Map.of(), Map.of()).why())
         .contains("process ui exited with code 1");
   }
 
@@ -89,19 +104,19 @@ class RecoveryPlannerTest {
   void failedCriticalProbeRestartsItsProcessOnlyWithRestart() {
     RuntimeObservation obs = RuntimeObservation.ofProcesses(List.of(running("server", "s1"), running("ui", "u1")));
     Map<String, ProbeState> probes = Map.of("rpc", failed("rpc"));
-    RecoveryNeeds n = planner.needs(spec(RecoveryAction.Restart, RestartPolicy.Always), obs, probes, Map.of());
+    RecoveryNeeds n = needs(spec(RecoveryAction.Restart, RestartPolicy.Always), obs, probes, Map.of());
     assertThat(n.restart()).containsExactly("server");
     assertThat(n.why()).isEqualTo("probe rpc failed 3 times: empty reply");
-    assertThat(planner.needs(spec(RecoveryAction.Warn, RestartPolicy.Always), obs, probes, Map.of()).restart()).isEmpty();
+    assertThat(needs(spec(RecoveryAction.Warn, RestartPolicy.Always), obs, probes, Map.of()).restart()).isEmpty();
     // already restarted this incarnation: the verdict is stale
-    assertThat(planner.needs(spec(RecoveryAction.Restart, RestartPolicy.Always), obs, probes, Map.of("server", "s1"))
+    assertThat(needs(spec(RecoveryAction.Restart, RestartPolicy.Always), obs, probes, Map.of("server", "s1"))
         .restart()).isEmpty();
   }
 
   @Test
   void probeWithoutProcessRestartsEveryProcess() {
     RuntimeObservation obs = RuntimeObservation.ofProcesses(List.of(running("server", "s1"), running("ui", "u1")));
-    assertThat(planner.needs(spec(null, RestartPolicy.Always), obs, Map.of("all", failed("all")), Map.of()).restart())
+    assertThat(needs(spec(null, RestartPolicy.Always), obs, Map.of("all", failed("all")), Map.of()).restart())
         .containsExactlyInAnyOrder("server", "ui");
   }
 
@@ -110,7 +125,7 @@ class RecoveryPlannerTest {
     ProcServiceSpec s = spec(RecoveryAction.Restart, RestartPolicy.Always);
     s.getProbes().get(0).setCritical(false);
     RuntimeObservation obs = RuntimeObservation.ofProcesses(List.of(running("server", "s1"), running("ui", "u1")));
-    assertThat(planner.needs(s, obs, Map.of("rpc", failed("rpc")), Map.of()).restart()).isEmpty();
+    assertThat(needs(s, obs, Map.of("rpc", failed("rpc")), Map.of()).restart()).isEmpty();
   }
 
   @Test
@@ -125,10 +140,10 @@ class RecoveryPlannerTest {
     RuntimeObservation obs = RuntimeObservation.ofPods(List.of(new TrackedPod("a", "1", "Running", true, "u"),
         new TrackedPod("b", "2", "Running", true, "u"), new TrackedPod("c", "3", "Running", true, "u")));
     Map<String, ProbeState> probes = Map.of("http@b", failed("http@b"), "http@c", failed("http@c"));
-    assertThat(planner.needs(s, obs, probes, Map.of()).restart()).isEmpty(); // Warn is Track's default
+    assertThat(needs(s, obs, probes, Map.of()).restart()).isEmpty(); // Warn is Track's default
     RecoverySpec r = new RecoverySpec();
     r.setAction(RecoveryAction.Restart);
     s.setRecovery(r);
-    assertThat(planner.needs(s, obs, probes, Map.of()).restart()).containsExactly("b");
+    assertThat(needs(s, obs, probes, Map.of()).restart()).containsExactly("b");
   }
 }

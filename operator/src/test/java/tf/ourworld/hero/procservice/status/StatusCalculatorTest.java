@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import tf.ourworld.hero.procservice.model.Reason;
 import tf.ourworld.hero.procservice.model.HttpGetAction;
 import tf.ourworld.hero.procservice.model.ProbeSpec;
 import tf.ourworld.hero.procservice.model.ProcServiceSpec;
@@ -22,14 +23,18 @@ import tf.ourworld.hero.procservice.model.ProcessSpec;
 import tf.ourworld.hero.procservice.model.RestartPolicy;
 import tf.ourworld.hero.procservice.model.RuntimeKind;
 import tf.ourworld.hero.procservice.model.ServiceState;
+import tf.ourworld.hero.procservice.findings.FindingsCollector;
+import tf.ourworld.hero.procservice.probe.ProbeKey;
 import tf.ourworld.hero.procservice.probe.ProbeResult;
 import tf.ourworld.hero.procservice.probe.ProbeState;
 import tf.ourworld.hero.procservice.runtime.ProcessObservation;
 import tf.ourworld.hero.procservice.runtime.ProcessObservation.Exit;
 import tf.ourworld.hero.procservice.runtime.ProcessObservation.Phase;
 import tf.ourworld.hero.procservice.runtime.RuntimeObservation;
-import tf.ourworld.hero.procservice.runtime.SpecProblem;
+import tf.ourworld.hero.procservice.validation.SpecProblem;
 import tf.ourworld.hero.procservice.runtime.TrackedPod;
+import tf.ourworld.hero.procservice.runtime.UnitRules;
+import tf.ourworld.hero.procservice.validation.SpecDefaults;
 import tf.ourworld.hero.procservice.status.StatusInputs.RecoveryView;
 
 /** Every row of DESIGN.md's state table, and its condition mapping. */
@@ -75,20 +80,29 @@ class StatusCalculatorTest {
   }
 
   static ProbeState ok(String key) {
-    return new ProbeState(key, ProbeResult.Success, 0, null, T0, 3);
+    return new ProbeState(ProbeKey.parse(key), ProbeResult.Success, 0, null, T0, 3);
   }
 
   static ProbeState failing(String key, String error) {
-    return new ProbeState(key, ProbeResult.Failure, 3, error, T0, 3);
+    return new ProbeState(ProbeKey.parse(key), ProbeResult.Failure, 3, error, T0, 3);
   }
 
   static ProbeState unknown(String key) {
-    return ProbeState.unknown(key);
+    return ProbeState.unknown(ProbeKey.parse(key));
   }
 
   static StatusInputs in(ProcServiceSpec spec, List<SpecProblem> problems, RuntimeObservation obs,
-      Map<String, ProbeState> probes, RecoveryView rec, ProcServiceStatus prev) {
-    return new StatusInputs(spec, 3, prev, problems, obs, probes, rec, false, null, T1);
+      Map<ProbeKey, ProbeState> probes, RecoveryView rec, ProcServiceStatus prev) {
+    return at(spec, prev, problems, obs, probes, rec, T1, 3);
+  }
+
+  /** Inputs as the reconciler makes them: the findings of the runtime's rules over the observation. */
+  static StatusInputs at(ProcServiceSpec spec, ProcServiceStatus prev, List<SpecProblem> problems,
+      RuntimeObservation obs, Map<ProbeKey, ProbeState> probes, RecoveryView rec, Instant now, long generation) {
+    ProcServiceSpec s = SpecDefaults.apply(spec);
+    UnitRules rules = s.getRuntime() == RuntimeKind.Track ? UnitRules.TRACKED_PODS : UnitRules.DECLARED_PROCESSES;
+    return new StatusInputs(s, generation, prev, problems, FindingsCollector.collect(s, rules, obs, probes), rec, false,
+        null, null, now);
   }
 
   static RuntimeObservation both() {
@@ -117,8 +131,8 @@ class StatusCalculatorTest {
     return s;
   }
 
-  static Map<String, ProbeState> probes(ProbeState... states) {
-    Map<String, ProbeState> m = new HashMap<>();
+  static Map<ProbeKey, ProbeState> probes(ProbeState... states) {
+    Map<ProbeKey, ProbeState> m = new HashMap<>();
     for (ProbeState s : states) {
       m.put(s.key(), s);
     }
@@ -172,7 +186,7 @@ class StatusCalculatorTest {
         arguments("failed: restart limit, still alive", in(spec(), List.of(), both(),
             probes(failing("rpc", "empty reply"), ok("ui")), LIMIT, null),
             ServiceState.Failed, "RestartLimitExceeded", false, true, false, true, "Restarted 5 times within 600s"),
-        arguments("failed: runtime unavailable", in(spec(), List.of(new SpecProblem("RuntimeUnavailable",
+        arguments("failed: runtime unavailable", in(spec(), List.of(new SpecProblem(Reason.RuntimeUnavailable,
             "runtime Process is disabled on this operator")), RuntimeObservation.empty(), Map.of(), NONE, null),
             ServiceState.Failed, "RuntimeUnavailable", false, false, false, true, "disabled"),
         arguments("track: all pods pass", in(track(), List.of(), RuntimeObservation.ofPods(List.of(
@@ -207,8 +221,7 @@ class StatusCalculatorTest {
   @Test
   void sameInputsGiveAnIdenticalStatus() {
     ProcServiceStatus first = calc.compute(in(spec(), List.of(), both(), probes(ok("rpc"), ok("ui")), NONE, null));
-    StatusInputs later = new StatusInputs(spec(), 3, first, List.of(), both(), probes(ok("rpc"), ok("ui")), NONE, false,
-        null, T1.plusSeconds(3600));
+    StatusInputs later = at(spec(), first, List.of(), both(), probes(ok("rpc"), ok("ui")), NONE, T1.plusSeconds(3600), 3);
     assertThat(StatusDiff.same(first, calc.compute(later))).isTrue();
   }
 
@@ -216,14 +229,14 @@ class StatusCalculatorTest {
   void lastTransitionTimeKeptUnlessTheConditionFlips() {
     ProcServiceStatus running = calc.compute(in(spec(), List.of(), both(), probes(ok("rpc"), ok("ui")), NONE, null));
     Instant t2 = T1.plusSeconds(100);
-    ProcServiceStatus degraded = calc.compute(new StatusInputs(spec(), 3, running, List.of(), both(),
-        probes(failing("rpc", "empty reply"), ok("ui")), NONE, false, null, t2));
+    ProcServiceStatus degraded = calc.compute(at(spec(), running, List.of(), both(),
+        probes(failing("rpc", "empty reply"), ok("ui")), NONE, t2, 3));
     assertThat(find(degraded, Conditions.READY).getLastTransitionTime()).isEqualTo(Timestamps.format(t2));
     assertThat(find(degraded, Conditions.STALLED).getLastTransitionTime()).isEqualTo(Timestamps.format(T1));
     assertThat(degraded.getLastTransitionTime()).isEqualTo(Timestamps.format(t2));
     // the message changes but Ready stays False: its lastTransitionTime stays
-    ProcServiceStatus again = calc.compute(new StatusInputs(spec(), 4, degraded, List.of(), both(),
-        probes(failing("rpc", "timed out after 1s"), ok("ui")), NONE, false, null, t2.plusSeconds(50)));
+    ProcServiceStatus again = calc.compute(at(spec(), degraded, List.of(), both(),
+        probes(failing("rpc", "timed out after 1s"), ok("ui")), NONE, t2.plusSeconds(50), 4));
     assertThat(find(again, Conditions.READY).getLastTransitionTime()).isEqualTo(Timestamps.format(t2));
     assertThat(find(again, Conditions.READY).getObservedGeneration()).isEqualTo(4L);
     assertThat(again.getLastTransitionTime()).isEqualTo(Timestamps.format(t2));

@@ -14,11 +14,12 @@ import tf.ourworld.hero.procservice.model.ProcService;
 import tf.ourworld.hero.procservice.model.ProcessSpec;
 import tf.ourworld.hero.procservice.model.RuntimeKind;
 import tf.ourworld.hero.procservice.probe.PlannedProbe;
+import tf.ourworld.hero.procservice.probe.ProbeKey;
 import tf.ourworld.hero.procservice.probe.ProbeTarget;
 import tf.ourworld.hero.procservice.runtime.ProcessObservation;
 import tf.ourworld.hero.procservice.runtime.ProcessObservation.Phase;
 import tf.ourworld.hero.procservice.runtime.RuntimeObservation;
-import tf.ourworld.hero.procservice.runtime.SpecProblem;
+import tf.ourworld.hero.procservice.validation.SpecProblem;
 import tf.ourworld.hero.procservice.runtime.WorkloadRuntime;
 
 /** An in-memory runtime for reconciler tests: processes "run" once started, and can be made to exit. */
@@ -28,6 +29,9 @@ public final class FakeRuntime implements WorkloadRuntime {
   public final AtomicInteger starts = new AtomicInteger();
   public final AtomicInteger restarts = new AtomicInteger();
   public final AtomicInteger stops = new AtomicInteger();
+  /** When set, start() throws it, as a runtime whose API call or file write fails. */
+  public final java.util.concurrent.atomic.AtomicReference<RuntimeException> failStart =
+      new java.util.concurrent.atomic.AtomicReference<>();
   private Consumer<ResourceID> trigger = id -> { };
 
   public FakeRuntime(RuntimeKind kind) {
@@ -64,6 +68,10 @@ public final class FakeRuntime implements WorkloadRuntime {
 
   @Override
   public void start(ProcService service, Set<String> names) {
+    RuntimeException failure = failStart.get();
+    if (failure != null) {
+      throw failure;
+    }
     for (ProcessSpec p : service.getSpec().getProcesses()) {
       if (names.isEmpty() || names.contains(p.getName())) {
         starts.incrementAndGet();
@@ -98,7 +106,7 @@ public final class FakeRuntime implements WorkloadRuntime {
   public List<PlannedProbe> plannedProbes(ProcService service, RuntimeObservation observation) {
     List<PlannedProbe> out = new ArrayList<>();
     for (ProbeSpec p : service.getSpec().getProbes()) {
-      out.add(new PlannedProbe(p.getName(), p, new ProbeTarget("127.0.0.1", null, List.of(), Map.of(), null), "x"));
+      out.add(new PlannedProbe(ProbeKey.of(p.getName()), p, new ProbeTarget("127.0.0.1", null, List.of(), Map.of(), null), "x"));
     }
     return out;
   }

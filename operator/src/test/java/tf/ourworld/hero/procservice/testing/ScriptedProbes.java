@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import tf.ourworld.hero.procservice.probe.ProbeKey;
 import tf.ourworld.hero.procservice.probe.PlannedProbe;
 import tf.ourworld.hero.procservice.probe.ProbeListener;
 import tf.ourworld.hero.procservice.probe.ProbeResult;
@@ -15,7 +16,7 @@ import tf.ourworld.hero.procservice.probe.ProbeState;
 /** A probe runner whose results the test sets; for reconciler tests that are not about probing. */
 public final class ScriptedProbes implements ProbeRunner {
   private final ProbeListener listener;
-  private final Map<ResourceID, Map<String, ProbeState>> states = new ConcurrentHashMap<>();
+  private final Map<ResourceID, Map<ProbeKey, ProbeState>> states = new ConcurrentHashMap<>();
   public volatile int runNowCalls;
 
   public ScriptedProbes(ProbeListener listener) {
@@ -24,14 +25,15 @@ public final class ScriptedProbes implements ProbeRunner {
 
   @Override
   public void plan(ResourceID service, List<PlannedProbe> probes) {
-    Map<String, ProbeState> m = states.computeIfAbsent(service, k -> new ConcurrentHashMap<>());
+    Map<ProbeKey, ProbeState> m = states.computeIfAbsent(service, k -> new ConcurrentHashMap<>());
     probes.forEach(p -> m.putIfAbsent(p.key(), ProbeState.unknown(p.key())));
     m.keySet().retainAll(probes.stream().map(PlannedProbe::key).toList());
   }
 
   /** Sets a result and tells the listener, as the real scheduler does on a transition. */
-  public void set(ResourceID service, String key, ProbeResult result, int failures, String error) {
-    Map<String, ProbeState> m = states.computeIfAbsent(service, k -> new ConcurrentHashMap<>());
+  public void set(ResourceID service, String probe, ProbeResult result, int failures, String error) {
+    ProbeKey key = ProbeKey.parse(probe);
+    Map<ProbeKey, ProbeState> m = states.computeIfAbsent(service, k -> new ConcurrentHashMap<>());
     ProbeState before = m.get(key);
     ProbeState after = new ProbeState(key, result, failures, error, Instant.parse("2026-11-28T00:00:00Z"), 1);
     m.put(key, after);
@@ -44,12 +46,12 @@ public final class ScriptedProbes implements ProbeRunner {
   }
 
   @Override
-  public void runNow(ResourceID service) {
+  public void runNow(ResourceID service, String request) {
     runNowCalls++;
   }
 
   @Override
-  public Map<String, ProbeState> states(ResourceID service) {
+  public Map<ProbeKey, ProbeState> states(ResourceID service) {
     return new HashMap<>(states.getOrDefault(service, Map.of()));
   }
 

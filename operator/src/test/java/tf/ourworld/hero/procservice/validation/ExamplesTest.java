@@ -33,7 +33,7 @@ class ExamplesTest {
     for (Path f : files) {
       for (ProcService ps : load(f)) {
         services++;
-        List<String> problems = validator.validate(SpecDefaults.apply(ps.getSpec()));
+        List<String> problems = validator.messages(SpecDefaults.apply(ps.getSpec()));
         if (f.getFileName().toString().startsWith("invalid")) {
           assertThat(problems).as(f + " is meant to be invalid").isNotEmpty();
         } else {

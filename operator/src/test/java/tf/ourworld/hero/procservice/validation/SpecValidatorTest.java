@@ -87,9 +87,9 @@ class SpecValidatorTest {
         row("spec.processes[0].name: \"Server_1\" is not a DNS label", s -> s.getProcesses().get(0).setName("Server_1")),
         row("spec.probes[1].name: duplicate probe name \"rpc\"", s -> s.getProbes().get(1).setName("rpc")),
         row("spec.probes[0].process: \"db\" is not a process of spec.processes", s -> s.getProbes().get(0).setProcess("db")),
-        row("spec.probes[1].periodSeconds: must be >= 1, got 0", s -> s.getProbes().get(1).setPeriodSeconds(0)),
-        row("spec.probes[1].failureThreshold: must be >= 1, got 0", s -> s.getProbes().get(1).setFailureThreshold(0)),
-        row("spec.probes[1].successThreshold: must be >= 1, got 0", s -> s.getProbes().get(1).setSuccessThreshold(0)),
+        row("spec.probes[1].periodSeconds: must be between 1 and 86400, got 0", s -> s.getProbes().get(1).setPeriodSeconds(0)),
+        row("spec.probes[1].failureThreshold: must be between 1 and 10000, got 0", s -> s.getProbes().get(1).setFailureThreshold(0)),
+        row("spec.probes[1].successThreshold: must be between 1 and 10000, got 0", s -> s.getProbes().get(1).setSuccessThreshold(0)),
         row("spec.probes[1].httpGet.port: no port named \"admin\" in process server",
             s -> s.getProbes().get(1).getHttpGet().setPort(new IntOrString("admin"))),
         row("spec.probes[1].httpGet: exactly one of port, unixSocket must be set",
@@ -116,6 +116,39 @@ class SpecValidatorTest {
             s -> s.getProcesses().get(0).setEnv(List.of(new EnvVarSpec("A=B", "x")))),
         row("spec.processes[0].ports[0].containerPort: must be between 1 and 65535, got 70000",
             s -> s.getProcesses().get(0).setPorts(List.of(new PortSpec("rpc", 70000)))),
+        // the CRD's maximums, in Java too (an API server without them, or the embedded one)
+        row("spec.probes[1].timeoutSeconds: must be between 1 and 3600, got 2147483647",
+            s -> s.getProbes().get(1).setTimeoutSeconds(Integer.MAX_VALUE)),
+        row("spec.probes[0].initialDelaySeconds: must be between 0 and 86400, got 86401",
+            s -> s.getProbes().get(0).setInitialDelaySeconds(86401)),
+        row("spec.stopGracePeriodSeconds: must be between 0 and 86400, got 100000", s -> s.setStopGracePeriodSeconds(100000)),
+        row("spec.recovery.backoff.maxSeconds: must be between 1 and 86400, got 90000", s -> {
+          s.setRecovery(new tf.ourworld.hero.procservice.model.RecoverySpec());
+          s.getRecovery().setBackoff(new tf.ourworld.hero.procservice.model.BackoffSpec());
+          s.getRecovery().getBackoff().setMaxSeconds(90000);
+        }),
+        row("spec.recovery.restartLimit.windowSeconds: must be between 1 and 604800, got 700000", s -> {
+          s.setRecovery(new tf.ourworld.hero.procservice.model.RecoverySpec());
+          s.getRecovery().setRestartLimit(new tf.ourworld.hero.procservice.model.RestartLimitSpec());
+          s.getRecovery().getRestartLimit().setWindowSeconds(700000);
+        }),
+        row("spec.probes[1].httpGet.port: must be between 1 and 65535, got 99999999999999999999",
+            s -> s.getProbes().get(1).getHttpGet().setPort(new IntOrString("99999999999999999999"))),
+        // probes the operator could not send are invalid, never a probe failure
+        row("spec.probes[1].httpGet.path: must not contain spaces, CR, LF", s -> s.getProbes().get(1).getHttpGet()
+            .setPath("/health\r\nX-Injected: 1")),
+        row("spec.probes[1].httpGet.httpHeaders[0].value: must not contain CR, LF", s -> s.getProbes().get(1).getHttpGet()
+            .setHttpHeaders(List.of(new tf.ourworld.hero.procservice.model.HttpHeader("X-A", "a\r\nHost: evil")))),
+        row("spec.probes[1].httpGet.httpHeaders[0].name: not a valid HTTP header name", s -> s.getProbes().get(1)
+            .getHttpGet().setHttpHeaders(List.of(new tf.ourworld.hero.procservice.model.HttpHeader("X A\n", "v")))),
+        row("spec.probes[1].httpGet.scheme: HTTPS is not supported over a unix socket", s -> {
+          HttpGetAction h = s.getProbes().get(1).getHttpGet();
+          h.setPort(null);
+          h.setUnixSocket("ui.sock");
+          h.setScheme(HttpGetAction.Scheme.HTTPS);
+        }),
+        row("spec.probes[0].openRpc.path: must not contain spaces, CR, LF",
+            s -> s.getProbes().get(0).getOpenRpc().setPath("/rpc\n")),
         // the CRD's maxItems: 32, which the real API server enforces (SpecAgreementRealClusterIT)
         row("spec.probes: at most 32 probes allowed, got 33", s -> s.setProbes(java.util.stream.IntStream.range(0, 33)
             .mapToObj(i -> {
@@ -126,6 +159,17 @@ class SpecValidatorTest {
               p.setTcpSocket(t);
               return p;
             }).toList())));
+
+  }
+
+  @Test
+  void aHugeValueIsNeverQuotedWhole() {
+    ProcServiceSpec s = valid();
+    s.getProbes().get(0).setProcess("x".repeat(200_000));
+    List<String> problems = validator.messages(SpecDefaults.apply(s));
+    assertThat(problems).singleElement().satisfies(p -> assertThat(p)
+        .startsWith("spec.probes[0].process: \"xxxx").contains("... (200000 characters)")
+        .hasSizeLessThan(200));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -133,13 +177,13 @@ class SpecValidatorTest {
   void namesTheFieldAndTheProblem(String expected, Consumer<ProcServiceSpec> change) {
     ProcServiceSpec s = valid();
     change.accept(s);
-    List<String> problems = validator.validate(SpecDefaults.apply(s));
+    List<String> problems = validator.messages(SpecDefaults.apply(s));
     assertThat(problems).anySatisfy(p -> assertThat(p).startsWith(expected));
   }
 
   @Test
   void theSeedServiceIsValid() {
-    assertThat(validator.validate(SpecDefaults.apply(valid()))).isEmpty();
+    assertThat(validator.messages(SpecDefaults.apply(valid()))).isEmpty();
   }
 
 }

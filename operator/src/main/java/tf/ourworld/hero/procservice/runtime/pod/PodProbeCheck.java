@@ -6,7 +6,7 @@ import java.util.List;
 import tf.ourworld.hero.procservice.model.ProbeSpec;
 import tf.ourworld.hero.procservice.model.ProcService;
 import tf.ourworld.hero.procservice.model.RuntimeKind;
-import tf.ourworld.hero.procservice.runtime.SpecProblem;
+import tf.ourworld.hero.procservice.validation.SpecProblem;
 
 /**
  * Probe rules shared by the runtimes whose processes live in pods (Pod, Track): the operator

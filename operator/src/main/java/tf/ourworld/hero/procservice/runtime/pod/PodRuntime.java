@@ -29,11 +29,13 @@ import tf.ourworld.hero.procservice.model.ProcService;
 import tf.ourworld.hero.procservice.model.ProcessSpec;
 import tf.ourworld.hero.procservice.model.RuntimeKind;
 import tf.ourworld.hero.procservice.probe.PlannedProbe;
+import tf.ourworld.hero.procservice.probe.ProbeKey;
+import tf.ourworld.hero.procservice.runtime.ProbeTargets;
 import tf.ourworld.hero.procservice.probe.ProbeTarget;
 import tf.ourworld.hero.procservice.runtime.ProcessObservation;
 import tf.ourworld.hero.procservice.runtime.ProcessObservation.Phase;
 import tf.ourworld.hero.procservice.runtime.RuntimeObservation;
-import tf.ourworld.hero.procservice.runtime.SpecProblem;
+import tf.ourworld.hero.procservice.validation.SpecProblem;
 import tf.ourworld.hero.procservice.runtime.WorkloadRuntime;
 
 /**
@@ -216,18 +218,17 @@ public final class PodRuntime implements WorkloadRuntime {
       if (!PodProbeCheck.plannable(probe)) {
         continue;   // refused by check()
       }
-      List<ProcessObservation> targets = probe.getProcess() == null
-          ? observation.processes()
-          : observation.process(probe.getProcess()).map(List::of).orElse(List.of());
-      ProcessObservation running = targets.stream()
-          .filter(p -> p.phase() == Phase.Running && p.podIp() != null).findFirst().orElse(null);
+      // The rule of ProbeTargets: only while every container the probe checks is Running; the pod has its IP.
+      List<ProcessObservation> targets = ProbeTargets.running(probe, service.getSpec().getProcesses(), observation)
+          .orElse(List.of());
+      ProcessObservation running = targets.stream().filter(p -> p.podIp() != null).findFirst().orElse(null);
       if (running == null) {
         continue;
       }
       String incarnation = String.join(",", targets.stream().map(p -> String.valueOf(p.incarnation())).toList());
       ProbeTarget target = new ProbeTarget(running.podIp(), null, List.of(), namedPorts(service, probe.getProcess()),
           running.pod());
-      planned.add(new PlannedProbe(probe.getName(), probe, target, incarnation));
+      planned.add(new PlannedProbe(ProbeKey.of(probe.getName()), probe, target, incarnation));
     }
     return planned;
   }

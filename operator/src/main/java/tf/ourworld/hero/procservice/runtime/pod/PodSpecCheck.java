@@ -9,7 +9,7 @@ import tf.ourworld.hero.procservice.model.ProbeSpec;
 import tf.ourworld.hero.procservice.model.ProcService;
 import tf.ourworld.hero.procservice.model.ProcessSpec;
 import tf.ourworld.hero.procservice.model.RuntimeKind;
-import tf.ourworld.hero.procservice.runtime.SpecProblem;
+import tf.ourworld.hero.procservice.validation.SpecProblem;
 
 /** What runtime Pod refuses in a spec, each problem naming its field. Pure. */
 public final class PodSpecCheck {

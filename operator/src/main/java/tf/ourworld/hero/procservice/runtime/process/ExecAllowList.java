@@ -8,7 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.List;
-import tf.ourworld.hero.procservice.runtime.SpecProblem;
+import tf.ourworld.hero.procservice.model.Reason;
+import tf.ourworld.hero.procservice.validation.SpecProblem;
 
 /**
  * The operator's allow-list of executables ({@code --allow-exec}): resolves a {@code command[0]}
@@ -24,10 +25,14 @@ import tf.ourworld.hero.procservice.runtime.SpecProblem;
 public final class ExecAllowList {
   public static final String FLAG = "--allow-exec";
 
-  private final List<String> patterns;
-  private final List<Path> exactPaths = new ArrayList<>();
-  private final List<PathMatcher> globs = new ArrayList<>();
+  /** The compiled patterns; replaced whole on a reload, so a check sees one list or the other. */
+  private record Rules(List<String> patterns, List<Path> exactPaths, List<PathMatcher> globs) {
+  }
+
+  private volatile Rules rules;
   private final String pathEnv;
+  /** How a refusal says to allow the command; {path} is the command's real path. */
+  private volatile String howToAllow = "(" + FLAG + ")";
 
   /** An allow-list over the operator's own PATH. */
   public ExecAllowList(List<String> patterns) {
@@ -40,9 +45,38 @@ public final class ExecAllowList {
    * @throws IllegalArgumentException when a pattern is not absolute or not a valid glob
    */
   public ExecAllowList(List<String> patterns, String pathEnv) {
-    this.patterns = List.copyOf(patterns);
     this.pathEnv = pathEnv == null ? "" : pathEnv;
-    for (String pattern : this.patterns) {
+    this.rules = compile(patterns);
+  }
+
+  /**
+   * Replaces the patterns (a reload of the operator's settings): checks from now on use the new
+   * list; nothing that runs is touched.
+   *
+   * @throws IllegalArgumentException when a pattern is invalid; the list in force is then kept
+   */
+  public void replace(List<String> patterns) {
+    this.rules = compile(patterns);
+  }
+
+  /**
+   * Sets how a refusal tells the user to allow a command, e.g. {@code (add {path} to allowExec in
+   * FILE ...)}; {@code {path}} stands for the command's real path. Default: {@code (--allow-exec)}.
+   */
+  public void howToAllow(String text) {
+    this.howToAllow = text;
+  }
+
+  /** How a refusal says to allow {@code path}, e.g. {@code (--allow-exec)}. */
+  public String refusalHint(String path) {
+    return howToAllow.replace("{path}", path);
+  }
+
+  private static Rules compile(List<String> given) {
+    List<String> patterns = List.copyOf(given);
+    List<Path> exactPaths = new ArrayList<>();
+    List<PathMatcher> globs = new ArrayList<>();
+    for (String pattern : patterns) {
       if (pattern == null || !pattern.startsWith("/")) {
         throw new IllegalArgumentException(FLAG + " " + pattern + ": a pattern must be an absolute path or glob");
       }
@@ -67,55 +101,58 @@ public final class ExecAllowList {
         throw new IllegalArgumentException(FLAG + " " + pattern + ": invalid pattern: " + e.getMessage(), e);
       }
     }
+    return new Rules(patterns, List.copyOf(exactPaths), List.copyOf(globs));
   }
 
   /** The patterns as configured. */
   public List<String> patterns() {
-    return patterns;
+    return rules.patterns();
   }
 
   /** Resolves command[0] and checks it against the allow-list. Never runs anything. */
   public Resolution resolve(String command0) {
     if (command0 == null || command0.isBlank()) {
-      return Resolution.refused("InvalidSpec", "must not be empty");
+      return Resolution.refused(Reason.InvalidSpec, "must not be empty");
     }
     Path found;
     try {
       if (command0.startsWith("/")) {
         found = Path.of(command0);
         if (!Files.exists(found)) {
-          return Resolution.refused("CommandNotFound", "command " + command0 + " does not exist");
+          return Resolution.refused(Reason.CommandNotFound, "command " + command0 + " does not exist");
         }
       } else if (command0.contains("/")) {
-        return Resolution.refused("CommandNotAllowed", command0 + " is not allowed by this operator (" + FLAG
+        return Resolution.refused(Reason.CommandNotAllowed, command0 + " is not allowed by this operator (" + FLAG
             + "): a relative path is refused, use an absolute path or a bare command name looked up on PATH");
       } else {
         found = lookUpOnPath(command0);
         if (found == null) {
-          return Resolution.refused("CommandNotFound", "command " + command0 + " not found on PATH");
+          return Resolution.refused(Reason.CommandNotFound, "command " + command0 + " not found on PATH");
         }
       }
     } catch (InvalidPathException e) {
-      return Resolution.refused("InvalidSpec", "command contains a character that is not allowed in a path");
+      return Resolution.refused(Reason.InvalidSpec, "command contains a character that is not allowed in a path");
     }
     Path real;
     try {
       real = found.toRealPath();
     } catch (IOException e) {
-      return Resolution.refused("CommandNotFound", "command " + command0 + " cannot be resolved: " + e.getMessage());
+      return Resolution.refused(Reason.CommandNotFound, "command " + command0 + " cannot be resolved: " + e.getMessage());
     }
     if (!Files.isRegularFile(real) || !Files.isExecutable(real)) {
-      return Resolution.refused("CommandNotFound", "command " + command0 + " is not an executable file");
+      return Resolution.refused(Reason.CommandNotFound, "command " + command0 + " is not an executable file");
     }
     if (!allowed(real)) {
       String shown = real.toString().equals(command0) ? command0 : command0 + " (resolves to " + real + ")";
-      return Resolution.refused("CommandNotAllowed", shown + " is not allowed by this operator (" + FLAG + ")");
+      return Resolution.refused(Reason.CommandNotAllowed, shown + " is not allowed by this operator "
+          + refusalHint(real.toString()));
     }
     return new Resolution(real, null, null);
   }
 
   private boolean allowed(Path real) {
-    return exactPaths.contains(real) || globs.stream().anyMatch(m -> m.matches(real));
+    Rules r = rules;
+    return r.exactPaths().contains(real) || r.globs().stream().anyMatch(m -> m.matches(real));
   }
 
   /** The first regular executable file named name in an absolute PATH entry, as a shell finds it. */
@@ -182,8 +219,8 @@ public final class ExecAllowList {
    * The outcome of {@link #resolve}: the real path when allowed, else a reason (CommandNotAllowed,
    * CommandNotFound, InvalidSpec) and a detail that names the command.
    */
-  public record Resolution(Path path, String reason, String detail) {
-    static Resolution refused(String reason, String detail) {
+  public record Resolution(Path path, Reason reason, String detail) {
+    static Resolution refused(Reason reason, String detail) {
       return new Resolution(null, reason, detail);
     }
 

@@ -28,6 +28,10 @@ final class ManagedProcess {
   long generation;
   /** The generation whose exit was already recorded. */
   long exitedGeneration = -1;
+  /** PROCSERVICE_TOKEN of the incarnation that runs (or is being started); null when unknown. */
+  String token;
+  /** True between recording the intent to start (token written to state.json) and the fork's result. */
+  boolean intent;
   /** The deliberate stop (stop or restart) in progress, or null. */
   StopTask stopTask;
 
@@ -50,12 +54,12 @@ final class ManagedProcess {
   }
 
   StateFile.ProcessRecord record() {
-    String persistedPhase = running() ? Phase.Running.name() : phase.name();
-    boolean alive = running();
+    String persistedPhase = intent ? ProcessRecordPhase.STARTING : running() ? Phase.Running.name() : phase.name();
+    boolean alive = running() && !intent;
     return new StateFile.ProcessRecord(persistedPhase, alive ? pid : null, alive ? startTicks : null,
         startTime == null ? null : startTime.toString(), command, starts,
         lastExit == null ? null : lastExit.code(), lastExit == null ? null : lastExit.signal(),
         lastExit == null || lastExit.time() == null ? null : lastExit.time().toString(),
-        lastExit == null ? null : lastExit.message(), specHash);
+        lastExit == null ? null : lastExit.message(), specHash, intent || alive ? token : null);
   }
 }

@@ -29,7 +29,7 @@ final class ProcessLauncher {
 
   /** What to start. env holds the spec's variables (names already checked). */
   record Request(String process, Path executable, List<String> args, Map<String, String> env, Path workingDir,
-      Path runtimeDir, Path logFile) {
+      Path runtimeDir, Path logFile, String token) {
   }
 
   /** A started process; startTicks is 0 when it ended before /proc could be read. */
@@ -53,6 +53,10 @@ final class ProcessLauncher {
     request.env().forEach((k, v) -> env.put(k, v == null ? "" : v));
     // Last, so a spec cannot point the process somewhere else.
     env.put(RuntimeDirs.ENV_RUNTIME_DIR, request.runtimeDir().toString());
+    // The token recorded (durably) before this fork: a later operator finds the child by it in
+    // /proc/<pid>/environ even when it died before it could record the pid (TokenScan).
+    env.put(TokenScan.ENV_TOKEN, request.token());
+    env.put(TokenScan.ENV_PROCESS, request.process());
     pb.directory(request.workingDir().toFile());
     pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     pb.redirectErrorStream(true);

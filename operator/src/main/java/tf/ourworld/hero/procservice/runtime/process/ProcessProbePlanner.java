@@ -13,13 +13,15 @@ import tf.ourworld.hero.procservice.model.ProbeSpec;
 import tf.ourworld.hero.procservice.model.ProcService;
 import tf.ourworld.hero.procservice.model.ProcessSpec;
 import tf.ourworld.hero.procservice.probe.PlannedProbe;
+import tf.ourworld.hero.procservice.probe.ProbeKey;
 import tf.ourworld.hero.procservice.probe.ProbeTarget;
+import tf.ourworld.hero.procservice.runtime.ProbeTargets;
 import tf.ourworld.hero.procservice.runtime.ProcessObservation;
 import tf.ourworld.hero.procservice.runtime.RuntimeObservation;
 
 /**
- * Plans a Process service's probes: target 127.0.0.1 and the runtime dir, only while the probe's
- * process is Running (all processes, for a probe that names none); exec probes get the
+ * Plans a Process service's probes: target 127.0.0.1 and the runtime dir, under the rule of
+ * {@link ProbeTargets} (only while every process the probe checks is Running); exec probes get the
  * allow-listed real path as command[0].
  */
 final class ProcessProbePlanner {
@@ -34,17 +36,13 @@ final class ProcessProbePlanner {
     List<ProcessSpec> processes = ServiceSupervisor.processesOf(service);
     List<ProbeSpec> probes = service.getSpec().getProbes() == null ? List.of() : service.getSpec().getProbes();
     for (ProbeSpec probe : probes) {
-      List<ProcessSpec> targets = probe.getProcess() == null
-          ? processes
-          : processes.stream().filter(p -> p.getName().equals(probe.getProcess())).collect(Collectors.toList());
-      List<ProcessObservation> observed = new ArrayList<>();
-      for (ProcessSpec p : targets) {
-        observation.process(p.getName()).filter(o -> o.phase() == ProcessObservation.Phase.Running)
-            .ifPresent(observed::add);
-      }
-      if (targets.isEmpty() || observed.size() != targets.size()) {
+      Optional<List<ProcessObservation>> up = ProbeTargets.running(probe, processes, observation);
+      if (up.isEmpty()) {
         continue; // a probe of a process that is not running is not planned: the reconciler reports the process
       }
+      List<ProcessObservation> observed = up.get();
+      List<ProcessSpec> targets = processes.stream()
+          .filter(p -> observed.stream().anyMatch(o -> o.name().equals(p.getName()))).toList();
       Optional<ProbeSpec> spec = probe.getExec() == null ? Optional.of(probe) : withResolvedExec(probe, allowList);
       if (spec.isEmpty()) {
         continue; // not allowed: check() reports it
@@ -54,7 +52,7 @@ final class ProcessProbePlanner {
           ? "process " + probe.getProcess() + " (pid " + observed.get(0).pid() + ")"
           : "service " + service.getMetadata().getNamespace() + "/" + service.getMetadata().getName();
       ProbeTarget target = new ProbeTarget(HOST, runtimeDir, socketRoots, namedPorts(targets), description);
-      planned.add(new PlannedProbe(probe.getName(), spec.get(), target, incarnation));
+      planned.add(new PlannedProbe(ProbeKey.of(probe.getName()), spec.get(), target, incarnation));
     }
     return planned;
   }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,7 +24,7 @@ import tf.ourworld.hero.procservice.model.RuntimeKind;
 import tf.ourworld.hero.procservice.probe.PlannedProbe;
 import tf.ourworld.hero.procservice.runtime.ProcessObservation;
 import tf.ourworld.hero.procservice.runtime.RuntimeObservation;
-import tf.ourworld.hero.procservice.runtime.SpecProblem;
+import tf.ourworld.hero.procservice.validation.SpecProblem;
 import tf.ourworld.hero.procservice.runtime.WorkloadRuntime;
 
 /**
@@ -38,13 +39,22 @@ public final class ProcessRuntime implements WorkloadRuntime {
 
   private final OperatorConfig config;
   private final ExecAllowList allowList;
+  private final EnvPolicy envPolicy;
   private final RuntimeDirs dirs;
   private final LogRotator rotator;
   private final ScheduledExecutorService executor;
   private final ServiceSupervisor.Context context;
   private final Map<ResourceID, ServiceSupervisor> services = new ConcurrentHashMap<>();
-  private final String unavailable;
+  /** Live processes of earlier operators, by runtime dir, until the service's supervisor claims them. */
+  private final Map<Path, List<TokenScan.Found>> inherited = new ConcurrentHashMap<>();
+  /** Stops of orphans: processes of services that no longer exist. */
+  private final List<StopTask> orphanStops = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /** Why the host cannot run processes at all (disabled, no setsid), or null; fixed for the runtime's life. */
+  private final String hostUnavailable;
+  /** Services checked since they were last forgotten: a reload of the allow-list reconciles them again. */
+  private final Set<ResourceID> known = ConcurrentHashMap.newKeySet();
   private volatile Consumer<ResourceID> trigger = id -> { };
+  private volatile java.time.Duration maxStopGrace;
 
   public ProcessRuntime(OperatorConfig config, Clock clock) {
     this(config, clock, LogLimits.defaults(), new ExecAllowList(config.allowExec()));
@@ -52,15 +62,31 @@ public final class ProcessRuntime implements WorkloadRuntime {
 
   /** With explicit log bounds and allow-list (tests use a small bound and their own PATH). */
   public ProcessRuntime(OperatorConfig config, Clock clock, LogLimits logLimits, ExecAllowList allowList) {
+    this(config, clock, logLimits, allowList, ChaosHook.fromSystemProperty());
+  }
+
+  /** With a hook called around each fork (tests simulate a crash in the fork window with it). */
+  ProcessRuntime(OperatorConfig config, Clock clock, LogLimits logLimits, ExecAllowList allowList,
+      ServiceSupervisor.LaunchHook hook) {
     this.config = config;
     this.allowList = allowList;
+    this.envPolicy = new EnvPolicy(config.allowEnv());
     this.dirs = new RuntimeDirs(config.stateDir());
     this.rotator = new LogRotator(logLimits);
     this.executor = Executors.newScheduledThreadPool(2, daemonThreads());
-    this.context = new ServiceSupervisor.Context(dirs, new ProcessLauncher(), allowList, clock, executor,
-        id -> trigger.accept(id));
-    this.unavailable = computeUnavailable();
-    if (unavailable == null) {
+    this.hostUnavailable = computeHostUnavailable();
+    // Before anything starts: what earlier operators over this state dir left running, by token.
+    if (hostUnavailable == null) {
+      for (TokenScan.Found f : TokenScan.scan(dirs.root())) {
+        inherited.computeIfAbsent(f.runtimeDir(), d -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(f);
+      }
+    }
+    this.context = new ServiceSupervisor.Context(dirs, new ProcessLauncher(), allowList, envPolicy, clock, executor,
+        id -> trigger.accept(id), dir -> {
+          List<TokenScan.Found> found = inherited.remove(dir);
+          return found == null ? List.of() : List.copyOf(found);
+        }, hook);
+    if (hostUnavailable == null) {
       executor.scheduleWithFixedDelay(this::rotateLogs, logLimits.checkInterval().toMillis(),
           logLimits.checkInterval().toMillis(), TimeUnit.MILLISECONDS);
       executor.scheduleWithFixedDelay(this::pollAdopted, ADOPTED_POLL_MILLIS, ADOPTED_POLL_MILLIS,
@@ -75,20 +101,63 @@ public final class ProcessRuntime implements WorkloadRuntime {
 
   @Override
   public String unavailableMessage() {
-    return unavailable;
-  }
-
-  private String computeUnavailable() {
-    if (!config.processRuntimeEnabled()) {
-      return "runtime Process is disabled on this operator: start it with --process-runtime and --allow-exec PATTERN";
+    if (hostUnavailable != null) {
+      return hostUnavailable;
     }
     if (allowList.patterns().isEmpty()) {
-      return "runtime Process is enabled but allows no executable: start the operator with --allow-exec PATTERN";
+      return allowList.refusalHint("{path}").equals("(" + ExecAllowList.FLAG + ")")
+          ? "runtime Process is enabled but allows no executable: start the operator with --allow-exec PATTERN"
+          : "runtime Process allows no executable yet " + allowList.refusalHint("the command's path");
+    }
+    return null;
+  }
+
+  private String computeHostUnavailable() {
+    if (!config.processRuntimeEnabled()) {
+      return "runtime Process is disabled on this operator: start it with --process-runtime and --allow-exec PATTERN";
     }
     if (!Files.isExecutable(ProcessLauncher.SETSID) || !Files.isDirectory(Path.of("/proc/self"))) {
       return "runtime Process needs Linux /proc and " + ProcessLauncher.SETSID + " (util-linux) on the operator's host";
     }
     return null;
+  }
+
+  /**
+   * Replaces the allow-list (a settings reload) and reconciles every service it knows and those
+   * named (the runtime never saw a service while it allowed nothing) again, so one refused with
+   * CommandNotAllowed or RuntimeUnavailable starts now if allowed. Narrowing stops nothing that runs: a command no
+   * longer allowed is refused at its next start (docs/local.md, "Reload").
+   *
+   * @throws IllegalArgumentException when a pattern is invalid; the list in force is then kept
+   */
+  public void replaceAllowList(List<String> patterns, java.util.Collection<ResourceID> alsoReconcile) {
+    allowList.replace(patterns);
+    Set<ResourceID> all = new java.util.HashSet<>(known);
+    all.addAll(alsoReconcile);
+    all.forEach(id -> trigger.accept(id));
+  }
+
+  /**
+   * Stops every process of every service deliberately, each within its stopGracePeriodSeconds but
+   * at most {@code maxGrace}, and records the stops as such: the next operator on this state dir
+   * starts them afresh (no exit to report, no restart counted). For an operator going away for good
+   * ({@code local}); waits until they are gone and returns how many there were.
+   */
+  public int stopAll(java.time.Duration maxGrace) {
+    java.util.concurrent.CountDownLatch pending = new java.util.concurrent.CountDownLatch(services.size());
+    int stopping = 0;
+    for (ServiceSupervisor s : services.values()) {
+      stopping += s.shutdown(maxGrace, pending::countDown);
+    }
+    try {
+      // StopTask sends SIGKILL after the grace; the rest is the kernel reaping and our bookkeeping.
+      if (!pending.await(maxGrace.toMillis() + 30_000, TimeUnit.MILLISECONDS)) {
+        log.atWarn().setMessage("Some processes did not stop in time").addKeyValue("event", "stop_timeout").log();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return stopping;
   }
 
   /** The allow-list, for exec probes. */
@@ -103,8 +172,9 @@ public final class ProcessRuntime implements WorkloadRuntime {
 
   @Override
   public List<SpecProblem> check(ProcService service) {
-    List<SpecProblem> problems = new java.util.ArrayList<>(ProcessSpecCheck.check(service, allowList));
-    problems.addAll(tf.ourworld.hero.procservice.validation.SocketPathCheck.check(service.getSpec(),
+    known.add(ResourceID.fromResource(service));
+    List<SpecProblem> problems = new java.util.ArrayList<>(ProcessSpecCheck.check(service, allowList, envPolicy));
+    problems.addAll(SocketPathCheck.check(service.getSpec(),
         runtimeDir(service), config.socketRoots()));
     return problems;
   }
@@ -115,7 +185,13 @@ public final class ProcessRuntime implements WorkloadRuntime {
       return RuntimeObservation.ofProcesses(ServiceSupervisor.processesOf(service).stream()
           .map(p -> ProcessObservation.notStarted(p.getName())).toList());
     }
-    return RuntimeObservation.ofProcesses(supervisor(service).observe(service));
+    Path dir = runtimeDir(service);
+    Map<String, String> logs = new java.util.HashMap<>();
+    ServiceSupervisor.processesOf(service).forEach(p -> logs.put(p.getName(), dirs.logFile(dir, p.getName()).toString()));
+    ServiceSupervisor supervisor = supervisor(service);
+    String stateError = supervisor.stateError();
+    return RuntimeObservation.ofProcesses(supervisor.observe(service)).withLogs(logs)
+        .withError(stateError == null ? null : "Runtime error: " + stateError);
   }
 
   @Override
@@ -150,6 +226,7 @@ public final class ProcessRuntime implements WorkloadRuntime {
   @Override
   public void forget(ProcService service) {
     ResourceID id = ResourceID.fromResource(service);
+    known.remove(id);
     ServiceSupervisor supervisor = services.get(id);
     if (supervisor == null) {
       try {
@@ -179,6 +256,81 @@ public final class ProcessRuntime implements WorkloadRuntime {
     this.trigger = trigger == null ? id -> { } : trigger;
   }
 
+  /**
+   * Stops what earlier operators left running for services that no longer exist (a kill after
+   * the finalizer was removed, or a record deleted with its service): nothing may run unsupervised.
+   * exists tells whether a ProcService is known to the API; call it once the informers are synced.
+   * Returns how many processes it began to stop.
+   */
+  public int stopOrphans(java.util.function.Predicate<ResourceID> exists) {
+    int n = 0;
+    for (Path dir : List.copyOf(inherited.keySet())) {
+      Path ns = dir.getParent();
+      ResourceID id = new ResourceID(dir.getFileName().toString(), ns.getFileName().toString());
+      if (exists.test(id) || services.containsKey(id)) {
+        continue;
+      }
+      List<TokenScan.Found> found = inherited.remove(dir); // atomically ours: a supervisor cannot claim it too
+      for (TokenScan.Found f : found == null ? List.<TokenScan.Found>of() : found) {
+        if (!f.alive()) {
+          continue;
+        }
+        log.atWarn().setMessage("Stopping a process of a service that no longer exists")
+            .addKeyValue("event", "process_orphan").addKeyValue("service", id).addKeyValue("process", f.process())
+            .addKeyValue("pid", f.pid()).log();
+        StopTask task = new StopTask(f.process(), f.pid(), f.startTicks(), false,
+            ServiceSupervisor.DUPLICATE_GRACE, orphanStops::remove);
+        orphanStops.add(task);
+        task.begin(executor);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Stops every process this runtime supervises, adopted ones included, and every process of ours
+   * still unclaimed: SIGTERM to each session and group, SIGKILL to what is left after grace. Blocks
+   * until nothing is left or the grace plus a second has passed; returns how many leaders it stopped.
+   * For {@code local}, which must leave nothing behind; {@code run} leaves processes for adoption.
+   */
+  public int terminateAll(Duration grace) {
+    Map<Long, ProcessGroupSignals.Target> leaders = new java.util.LinkedHashMap<>();
+    Map<Long, Long> ticks = new java.util.LinkedHashMap<>();
+    for (ServiceSupervisor s : services.values()) {
+      s.liveLeaders().forEach(ticks::putIfAbsent);
+    }
+    inherited.values().forEach(list -> list.forEach(f -> ticks.putIfAbsent(f.pid(), f.startTicks())));
+    TokenScan.scan(dirs.root()).forEach(f -> ticks.putIfAbsent(f.pid(), f.startTicks()));
+    List<ProcessGroupSignals.Target> targets = new java.util.ArrayList<>();
+    ticks.forEach((pid, t) -> targets.addAll(ProcessGroupSignals.remaining(pid, t, List.of())));
+    targets.forEach(t -> leaders.putIfAbsent(t.pid(), t));
+    ProcessGroupSignals.signal(leaders.values(), false);
+    long deadline = System.nanoTime() + grace.toNanos();
+    boolean killed = false;
+    while (true) {
+      List<ProcessGroupSignals.Target> left = new java.util.ArrayList<>();
+      ticks.forEach((pid, t) -> left.addAll(ProcessGroupSignals.remaining(pid, t, leaders.values())));
+      if (left.isEmpty()) {
+        break;
+      }
+      if (System.nanoTime() - deadline >= 0) {
+        ProcessGroupSignals.signal(left, true);
+        if (killed && System.nanoTime() - deadline >= Duration.ofSeconds(1).toNanos()) {
+          break;
+        }
+        killed = true;
+      }
+      try {
+        Thread.sleep(StopTask.POLL.toMillis()); // a blocking shutdown step, not a test wait
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    return ticks.size();
+  }
+
   /** Stops the runtime's own threads; the processes keep running and are adopted next time. */
   @Override
   public void close() {
@@ -196,7 +348,20 @@ public final class ProcessRuntime implements WorkloadRuntime {
   }
 
   private ServiceSupervisor supervisor(ProcService service) {
-    return services.computeIfAbsent(ResourceID.fromResource(service), id -> new ServiceSupervisor(id, context));
+    return services.computeIfAbsent(ResourceID.fromResource(service), id -> {
+      ServiceSupervisor s = new ServiceSupervisor(id, context);
+      s.capGrace(maxStopGrace);
+      return s;
+    });
+  }
+
+  /**
+   * No stop waits longer than {@code max} between SIGTERM and SIGKILL, whatever a service's
+   * stopGracePeriodSeconds says ({@code local --max-stop-grace}); null: the spec alone decides.
+   */
+  public void maxStopGrace(java.time.Duration max) {
+    this.maxStopGrace = max;
+    services.values().forEach(s -> s.capGrace(max));
   }
 
   private void rotateLogs() {

@@ -2,12 +2,13 @@ package tf.ourworld.hero.procservice.runtime.process;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import tf.ourworld.hero.procservice.model.EnvVarSpec;
 import tf.ourworld.hero.procservice.model.ProbeSpec;
 import tf.ourworld.hero.procservice.model.ProcService;
 import tf.ourworld.hero.procservice.model.ProcessSpec;
-import tf.ourworld.hero.procservice.runtime.SpecProblem;
+import tf.ourworld.hero.procservice.validation.SpecProblem;
 
 /** The Process runtime's own checks of a spec: allow-list, working dirs, environment names. */
 final class ProcessSpecCheck {
@@ -17,6 +18,10 @@ final class ProcessSpecCheck {
   }
 
   static List<SpecProblem> check(ProcService service, ExecAllowList allowList) {
+    return check(service, allowList, EnvPolicy.defaults());
+  }
+
+  static List<SpecProblem> check(ProcService service, ExecAllowList allowList, EnvPolicy envPolicy) {
     List<SpecProblem> problems = new ArrayList<>();
     List<ProcessSpec> processes = service.getSpec().getProcesses();
     for (int i = 0; processes != null && i < processes.size(); i++) {
@@ -27,7 +32,13 @@ final class ProcessSpecCheck {
           .ifPresent(why -> problems.add(SpecProblem.invalid(field + ".workingDir: " + why)));
       List<EnvVarSpec> env = p.getEnv();
       for (int j = 0; env != null && j < env.size(); j++) {
-        envName(field + ".env[" + j + "].name", env.get(j).getName()).ifPresent(problems::add);
+        String envField = field + ".env[" + j + "].name";
+        Optional<SpecProblem> bad = envName(envField, env.get(j).getName());
+        if (bad.isPresent()) {
+          problems.add(bad.get());
+        } else if (envPolicy.refusedBy(env.get(j).getName()).isPresent()) {
+          problems.add(new SpecProblem(EnvPolicy.REASON, envPolicy.message(envField, env.get(j).getName())));
+        }
         if (hasNul(env.get(j).getValue())) {
           // The value itself is never echoed: it may be a secret.
           problems.add(SpecProblem.invalid(field + ".env[" + j + "].value: contains a NUL character"));
@@ -51,8 +62,8 @@ final class ProcessSpecCheck {
   }
 
   /** True when every process and exec probe of the spec is allowed and well-formed. */
-  static boolean ok(ProcService service, ExecAllowList allowList) {
-    return check(service, allowList).isEmpty();
+  static boolean ok(ProcService service, ExecAllowList allowList, EnvPolicy envPolicy) {
+    return check(service, allowList, envPolicy).isEmpty();
   }
 
   static boolean hasNul(String s) {
@@ -80,7 +91,7 @@ final class ProcessSpecCheck {
       return java.util.Optional.of(SpecProblem.invalid(field + ": " + (name == null ? "missing" : "'" + name + "'")
           + " is not a valid environment variable name (letters, digits and '_', not starting with a digit)"));
     }
-    if (name.equals(RuntimeDirs.ENV_RUNTIME_DIR)) {
+    if (name.equals(RuntimeDirs.ENV_RUNTIME_DIR) || name.equals(TokenScan.ENV_TOKEN) || name.equals(TokenScan.ENV_PROCESS)) {
       return java.util.Optional.of(SpecProblem.invalid(field + ": " + name + " is set by the operator"));
     }
     return java.util.Optional.empty();

@@ -62,8 +62,18 @@ public final class RuntimeDirs {
     if (workingDir == null || workingDir.isEmpty()) {
       return Optional.empty();
     }
+    if (workingDir.startsWith("/")) {
+      return Optional.of(workingDir + " is an absolute path: workingDir is relative to the service's runtime dir"
+          + " (e.g. data or run/sub)");
+    }
+    if (workingDir.indexOf('\0') >= 0) {
+      return Optional.of("contains a NUL character");
+    }
     Path probe = Path.of("/runtime-dir");
     try {
+      if (Path.of(workingDir).isAbsolute()) {
+        return Optional.of(workingDir + " is an absolute path: workingDir is relative to the service's runtime dir");
+      }
       Path resolved = probe.resolve(workingDir).normalize();
       if (!resolved.startsWith(probe)) {
         return Optional.of(workingDir + " is outside the service's runtime dir: use a path relative to it, without ..");
@@ -87,13 +97,31 @@ public final class RuntimeDirs {
     if (workingDir == null || workingDir.isEmpty()) {
       return realService;
     }
-    Path dir = serviceDir.resolve(workingDir).normalize();
-    Files.createDirectories(dir);
-    Path real = dir.toRealPath();
-    if (!real.startsWith(realService)) {
-      throw new IOException("workingDir " + workingDir + " resolves outside the service's runtime dir");
+    // One component at a time, each existing one checked by its real path before anything is
+    // created below it: a symlink planted in the runtime dir cannot make us create dirs outside.
+    Path current = realService;
+    for (Path part : Path.of(workingDir).normalize()) {
+      Path next = current.resolve(part);
+      if (Files.exists(next, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        Path real;
+        try {
+          real = next.toRealPath();
+        } catch (IOException e) {
+          throw new IOException("workingDir " + workingDir + ": " + part + " is a symlink that leads nowhere");
+        }
+        if (!real.startsWith(realService)) {
+          throw new IOException("workingDir " + workingDir + " resolves outside the service's runtime dir");
+        }
+        if (!Files.isDirectory(real)) {
+          throw new IOException("workingDir " + workingDir + ": " + part + " is not a directory");
+        }
+        current = real;
+      } else {
+        Files.createDirectory(next);
+        current = next.toRealPath();
+      }
     }
-    return real;
+    return current;
   }
 
   private static String segment(String s) {

@@ -24,10 +24,12 @@ import tf.ourworld.hero.procservice.model.ProbeSpec;
 import tf.ourworld.hero.procservice.model.ProcService;
 import tf.ourworld.hero.procservice.model.RuntimeKind;
 import tf.ourworld.hero.procservice.probe.PlannedProbe;
+import tf.ourworld.hero.procservice.probe.ProbeKey;
 import tf.ourworld.hero.procservice.probe.ProbeTarget;
 import tf.ourworld.hero.procservice.runtime.RuntimeObservation;
-import tf.ourworld.hero.procservice.runtime.SpecProblem;
+import tf.ourworld.hero.procservice.validation.SpecProblem;
 import tf.ourworld.hero.procservice.runtime.TrackedPod;
+import tf.ourworld.hero.procservice.runtime.UnitRules;
 import tf.ourworld.hero.procservice.runtime.WorkloadRuntime;
 import tf.ourworld.hero.procservice.runtime.pod.PodCache;
 import tf.ourworld.hero.procservice.runtime.pod.PodProbeCheck;
@@ -59,6 +61,11 @@ public final class TrackRuntime implements WorkloadRuntime {
   @Override
   public RuntimeKind kind() {
     return RuntimeKind.Track;
+  }
+
+  @Override
+  public UnitRules unitRules() {
+    return UnitRules.TRACKED_PODS;
   }
 
   @Override
@@ -158,7 +165,7 @@ public final class TrackRuntime implements WorkloadRuntime {
     selectors.remove(ResourceID.fromResource(service));
   }
 
-  /** One probe per spec probe and running pod with an IP, keyed {@code probe@pod}. */
+  /** One probe instance per spec probe and running pod with an IP ({@link UnitRules#probePerUnit()}). */
   @Override
   public List<PlannedProbe> plannedProbes(ProcService service, RuntimeObservation observation) {
     List<PlannedProbe> planned = new ArrayList<>();
@@ -179,7 +186,7 @@ public final class TrackRuntime implements WorkloadRuntime {
         if (!PodProbeCheck.plannable(probe)) {
           continue;   // refused by check()
         }
-        planned.add(new PlannedProbe(probe.getName() + "@" + tracked.name(), probe, target, incarnation));
+        planned.add(new PlannedProbe(ProbeKey.on(probe.getName(), tracked.name()), probe, target, incarnation));
       }
     }
     return planned;

@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import tf.ourworld.hero.procservice.probe.ProbeKey;
 import tf.ourworld.hero.procservice.model.HttpGetAction;
 import tf.ourworld.hero.procservice.model.ProbeSpec;
 import tf.ourworld.hero.procservice.probe.PlannedProbe;
@@ -254,7 +255,7 @@ public final class ProbeBenchmark {
         services.add(id);
         List<PlannedProbe> probes = new ArrayList<>();
         for (int i = 0; i < perService && s * perService + i < n; i++) {
-          probes.add(new PlannedProbe("p" + i, spec("p" + i, (s * perService + i) % 2 == 0 ? port : -1), target, "1"));
+          probes.add(new PlannedProbe(ProbeKey.of("p" + i), spec("p" + i, (s * perService + i) % 2 == 0 ? port : -1), target, "1"));
         }
         scheduler.plan(id, probes);
       }

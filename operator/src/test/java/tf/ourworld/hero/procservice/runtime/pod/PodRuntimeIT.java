@@ -33,6 +33,7 @@ import tf.ourworld.hero.procservice.model.PortSpec;
 import tf.ourworld.hero.procservice.model.ProcService;
 import tf.ourworld.hero.procservice.model.RestartPolicy;
 import tf.ourworld.hero.procservice.probe.PlannedProbe;
+import tf.ourworld.hero.procservice.probe.ProbeKey;
 import tf.ourworld.hero.procservice.runtime.ProcessObservation;
 import tf.ourworld.hero.procservice.testing.MockApi;
 import tf.ourworld.hero.procservice.runtime.ProcessObservation.Phase;
@@ -163,7 +164,7 @@ class PodRuntimeIT {
     List<PlannedProbe> planned = runtime.plannedProbes(s, runtime.observe(s));
 
     assertThat(planned).singleElement().satisfies(p -> {
-      assertThat(p.key()).isEqualTo("health");
+      assertThat(p.key()).isEqualTo(ProbeKey.of("health"));
       assertThat(p.target().host()).isEqualTo(FakeKubelet.POD_IP);
       assertThat(p.target().description()).isEqualTo("foundry");
       assertThat(p.target().runtimeDir()).isNull();
@@ -269,7 +270,7 @@ class PodRuntimeIT {
     assertThat(ui.lastExit().signal()).isEqualTo("SIGKILL");
     assertThat(runtime.observe(s).process("server").orElseThrow().phase()).isEqualTo(Phase.Running);
     // The probe's process still runs: its probe stays planned.
-    assertThat(runtime.plannedProbes(s, runtime.observe(s))).extracting(PlannedProbe::key).containsExactly("health");
+    assertThat(runtime.plannedProbes(s, runtime.observe(s))).extracting(pp -> pp.key().toString()).containsExactly("health");
 
     ProcService oneShot = service("oneshot");
     oneShot.getSpec().getProcesses().forEach(p -> p.setRestartPolicy(RestartPolicy.Never));

@@ -8,13 +8,14 @@ import static tf.ourworld.hero.procservice.runtime.pod.Services.process;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import tf.ourworld.hero.procservice.model.Reason;
 import tf.ourworld.hero.procservice.model.ExecAction;
 import tf.ourworld.hero.procservice.model.OpenRpcAction;
 import tf.ourworld.hero.procservice.model.PortSpec;
 import tf.ourworld.hero.procservice.model.ProbeSpec;
 import tf.ourworld.hero.procservice.model.ProcService;
 import tf.ourworld.hero.procservice.model.TcpSocketAction;
-import tf.ourworld.hero.procservice.runtime.SpecProblem;
+import tf.ourworld.hero.procservice.validation.SpecProblem;
 
 class PodSpecCheckTest {
 
@@ -44,7 +45,7 @@ class PodSpecCheckTest {
     List<SpecProblem> problems = PodSpecCheck.check(service(probe));
 
     assertThat(problems).singleElement().satisfies(p -> {
-      assertThat(p.reason()).isEqualTo("InvalidSpec");
+      assertThat(p.reason()).isEqualTo(Reason.InvalidSpec);
       assertThat(p.message()).isEqualTo("spec.probes[0].httpGet.unixSocket: unix sockets cannot be probed for"
           + " runtime Pod: the socket is inside the pod, unreachable from the operator; use a port");
     });

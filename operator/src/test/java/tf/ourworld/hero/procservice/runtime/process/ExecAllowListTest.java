@@ -11,7 +11,8 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import tf.ourworld.hero.procservice.runtime.SpecProblem;
+import tf.ourworld.hero.procservice.model.Reason;
+import tf.ourworld.hero.procservice.validation.SpecProblem;
 
 class ExecAllowListTest {
   @TempDir
@@ -63,7 +64,7 @@ class ExecAllowListTest {
   @Test
   void commandOutsideTheListIsRefusedWithFieldCommandAndFlag() {
     SpecProblem p = allow("", allowedDir + "/*").resolve(evil.toString()).problem("spec.processes[0].command[0]");
-    assertThat(p.reason()).isEqualTo("CommandNotAllowed");
+    assertThat(p.reason()).isEqualTo(Reason.CommandNotAllowed);
     assertThat(p.message()).isEqualTo("spec.processes[0].command[0]: " + evil
         + " is not allowed by this operator (--allow-exec)");
   }
@@ -74,7 +75,7 @@ class ExecAllowListTest {
     for (String cmd : List.of("./hero_x", "../bin/hero_x", "bin/hero_x", "opt/hero/bin/hero_x")) {
       ExecAllowList.Resolution r = list.resolve(cmd);
       assertThat(r.allowed()).as(cmd).isFalse();
-      assertThat(r.reason()).as(cmd).isEqualTo("CommandNotAllowed");
+      assertThat(r.reason()).as(cmd).isEqualTo(Reason.CommandNotAllowed);
       assertThat(r.detail()).as(cmd).contains("relative path");
     }
   }
@@ -84,7 +85,7 @@ class ExecAllowListTest {
     String sneaky = allowedDir + "/../../../usr/bin/python3";
     ExecAllowList.Resolution r = allow("", allowedDir + "/*").resolve(sneaky);
     assertThat(r.allowed()).isFalse();
-    assertThat(r.reason()).isEqualTo("CommandNotAllowed");
+    assertThat(r.reason()).isEqualTo(Reason.CommandNotAllowed);
     assertThat(r.detail()).contains("resolves to " + evil);
   }
 
@@ -103,7 +104,7 @@ class ExecAllowListTest {
     ExecAllowList list = allow(otherDir + ":" + allowedDir, allowedDir + "/*");
     ExecAllowList.Resolution r = list.resolve("hero_x");
     assertThat(r.allowed()).isFalse();
-    assertThat(r.reason()).isEqualTo("CommandNotAllowed");
+    assertThat(r.reason()).isEqualTo(Reason.CommandNotAllowed);
     assertThat(r.detail()).contains(otherDir.resolve("hero_x").toString());
   }
 
@@ -111,7 +112,7 @@ class ExecAllowListTest {
   void relativeAndEmptyPathEntriesAreNeverSearched() {
     // "" and "." would mean the operator's current directory.
     ExecAllowList list = allow(":.:relative", "/**");
-    assertThat(list.resolve("hero_x").reason()).isEqualTo("CommandNotFound");
+    assertThat(list.resolve("hero_x").reason()).isEqualTo(Reason.CommandNotFound);
   }
 
   @Test
@@ -139,7 +140,7 @@ class ExecAllowListTest {
   void emptyAndBlankCommandsAreInvalid() {
     ExecAllowList list = allow(allowedDir.toString(), "/**");
     for (String cmd : new String[] {null, "", "  "}) {
-      assertThat(list.resolve(cmd).reason()).isEqualTo("InvalidSpec");
+      assertThat(list.resolve(cmd).reason()).isEqualTo(Reason.InvalidSpec);
       assertThat(list.resolve(cmd).detail()).isEqualTo("must not be empty");
     }
   }
@@ -149,7 +150,7 @@ class ExecAllowListTest {
     ExecAllowList list = allow(allowedDir.toString(), allowedDir + "/*");
     assertThat(list.resolve("hero_missing").problem("spec.processes[0].command[0]").message())
         .isEqualTo("spec.processes[0].command[0]: command hero_missing not found on PATH");
-    assertThat(list.resolve(allowedDir + "/hero_missing").reason()).isEqualTo("CommandNotFound");
+    assertThat(list.resolve(allowedDir + "/hero_missing").reason()).isEqualTo(Reason.CommandNotFound);
   }
 
   @Test
@@ -162,7 +163,7 @@ class ExecAllowListTest {
 
   @Test
   void nothingIsAllowedWithoutPatterns() {
-    assertThat(allow("", new String[0]).resolve(hero.toString()).reason()).isEqualTo("CommandNotAllowed");
+    assertThat(allow("", new String[0]).resolve(hero.toString()).reason()).isEqualTo(Reason.CommandNotAllowed);
   }
 
   @Test

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tf.ourworld.hero.procservice.model.Reason;
 import tf.ourworld.hero.procservice.config.OperatorConfig;
 import tf.ourworld.hero.procservice.model.ExecAction;
 import tf.ourworld.hero.procservice.model.PortSpec;
@@ -26,10 +27,11 @@ import tf.ourworld.hero.procservice.model.ProcService;
 import tf.ourworld.hero.procservice.model.ProcessSpec;
 import tf.ourworld.hero.procservice.model.TcpSocketAction;
 import tf.ourworld.hero.procservice.probe.PlannedProbe;
+import tf.ourworld.hero.procservice.probe.ProbeKey;
 import tf.ourworld.hero.procservice.runtime.ProcessObservation;
 import tf.ourworld.hero.procservice.runtime.ProcessObservation.Phase;
 import tf.ourworld.hero.procservice.runtime.RuntimeObservation;
-import tf.ourworld.hero.procservice.runtime.SpecProblem;
+import tf.ourworld.hero.procservice.validation.SpecProblem;
 
 /** check(), unavailableMessage() and plannedProbes(): no process is started here. */
 class ProcessRuntimeCheckTest {
@@ -74,7 +76,7 @@ class ProcessRuntimeCheckTest {
   void commandNotAllowedNamesFieldCommandAndFlag() throws IOException {
     Path other = script(tmp.resolve("usr/bin"), "python3", "exit 0").toRealPath();
     ProcService s = service("bad", 5, process("main", server), process("py", other));
-    assertThat(rt.check(s)).containsExactly(new SpecProblem("CommandNotAllowed",
+    assertThat(rt.check(s)).containsExactly(new SpecProblem(Reason.CommandNotAllowed,
         "spec.processes[1].command[0]: " + other + " is not allowed by this operator (--allow-exec)"));
   }
 
@@ -82,7 +84,7 @@ class ProcessRuntimeCheckTest {
   void commandNotFoundOnPath() {
     ProcessSpec p = process("main", server);
     p.setCommand(new ArrayList<>(List.of("hero_x_does_not_exist")));
-    assertThat(rt.check(service("nf", 5, p))).containsExactly(new SpecProblem("CommandNotFound",
+    assertThat(rt.check(service("nf", 5, p))).containsExactly(new SpecProblem(Reason.CommandNotFound,
         "spec.processes[0].command[0]: command hero_x_does_not_exist not found on PATH"));
   }
 
@@ -91,23 +93,64 @@ class ProcessRuntimeCheckTest {
     ProcessSpec p = process("main", server);
     p.setCommand(new ArrayList<>());
     assertThat(rt.check(service("empty", 5, p))).extracting(SpecProblem::reason, SpecProblem::message)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("InvalidSpec",
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(Reason.InvalidSpec,
             "spec.processes[0].command: must not be empty: runtime Process needs command[0]"));
   }
 
   @Test
   void workingDirMayNotEscapeTheRuntimeDir() {
-    for (String dir : List.of("..", "../other", "a/../../b", "/etc")) {
+    for (String dir : List.of("..", "../other", "a/../../b")) {
       ProcessSpec p = process("main", server);
       p.setWorkingDir(dir);
       assertThat(rt.check(service("wd", 5, p))).as(dir).singleElement().satisfies(problem -> {
-        assertThat(problem.reason()).isEqualTo("InvalidSpec");
+        assertThat(problem.reason()).isEqualTo(Reason.InvalidSpec);
         assertThat(problem.message()).startsWith("spec.processes[0].workingDir: " + dir + " is outside");
       });
     }
     ProcessSpec inside = process("main", server);
     inside.setWorkingDir("a/../b/c");
     assertThat(rt.check(service("wd", 5, inside))).isEmpty();
+  }
+
+  @Test
+  void absoluteWorkingDirIsInvalidEvenWhenItLooksInside() {
+    // "/runtime-dir/x" passed the old lexical check against a fake root, and the operator then ran mkdir -p on it.
+    for (String dir : List.of("/etc", "/runtime-dir/x", "/")) {
+      ProcessSpec p = process("main", server);
+      p.setWorkingDir(dir);
+      assertThat(rt.check(service("wd", 5, p))).as(dir).singleElement().satisfies(problem -> {
+        assertThat(problem.reason()).isEqualTo(Reason.InvalidSpec);
+        assertThat(problem.message()).startsWith("spec.processes[0].workingDir: " + dir + " is an absolute path");
+      });
+    }
+  }
+
+  @Test
+  void loaderAndInterpreterHookVariablesAreRefusedNamingTheVariableAndTheFlag() {
+    ProcessSpec p = process("main", server);
+    for (String name : List.of("RUST_LOG", "LD_PRELOAD", "PYTHONPATH", "PYTHONUNBUFFERED", "NODE_OPTIONS", "BASH_ENV")) {
+      withEnv(p, name, "x");
+    }
+    List<SpecProblem> problems = rt.check(service("env", 5, p));
+    assertThat(problems).extracting(SpecProblem::reason).containsOnly(Reason.EnvNotAllowed);
+    assertThat(problems).extracting(SpecProblem::message).satisfiesExactly(
+        m -> assertThat(m).startsWith("spec.processes[0].env[1].name: LD_PRELOAD is not allowed by this operator (matches LD_*)")
+            .endsWith("start the operator with --allow-env LD_PRELOAD"),
+        m -> assertThat(m).startsWith("spec.processes[0].env[2].name: PYTHONPATH is not allowed"),
+        m -> assertThat(m).startsWith("spec.processes[0].env[4].name: NODE_OPTIONS is not allowed"),
+        m -> assertThat(m).startsWith("spec.processes[0].env[5].name: BASH_ENV is not allowed"));
+    assertThat(String.join(" ", problems.stream().map(SpecProblem::message).toList())).doesNotContain("=x");
+  }
+
+  @Test
+  void allowEnvPermitsNamesAndGlobsDeliberately() {
+    try (ProcessRuntime allowing = new ProcessRuntime(config.withAllowEnv(List.of("LD_LIBRARY_PATH", "PYTHON*")),
+        Clock.systemUTC())) {
+      ProcessSpec p = withEnv(withEnv(withEnv(process("main", server), "LD_LIBRARY_PATH", "/opt/lib"),
+          "PYTHONPATH", "/opt/py"), "LD_PRELOAD", "/tmp/evil.so");
+      assertThat(allowing.check(service("env", 5, p))).singleElement()
+          .satisfies(problem -> assertThat(problem.message()).startsWith("spec.processes[0].env[2].name: LD_PRELOAD"));
+    }
   }
 
   @Test
@@ -160,7 +203,7 @@ class ProcessRuntimeCheckTest {
         new ExecAllowList(config.allowExec(), bin.toString()))) {
       planned = withPath.plannedProbes(s, obs);
     }
-    assertThat(planned).extracting(PlannedProbe::key).containsExactly("rpc", "exec");
+    assertThat(planned).extracting(pp -> pp.key().toString()).containsExactly("rpc", "exec");
     PlannedProbe rpc = planned.get(0);
     assertThat(rpc.incarnation()).isEqualTo("100/5");
     assertThat(rpc.target().host()).isEqualTo("127.0.0.1");
@@ -172,7 +215,7 @@ class ProcessRuntimeCheckTest {
 
     RuntimeObservation bothUp = RuntimeObservation.ofProcesses(List.of(
         running("main", 100, "100/5"), running("ui", 101, "101/6")));
-    PlannedProbe all = rt.plannedProbes(s, bothUp).stream().filter(p -> p.key().equals("all")).findFirst()
+    PlannedProbe all = rt.plannedProbes(s, bothUp).stream().filter(p -> p.key().equals(ProbeKey.of("all"))).findFirst()
         .orElseThrow();
     assertThat(all.incarnation()).isEqualTo("100/5,101/6");
     assertThat(all.target().namedPorts()).containsExactlyInAnyOrderEntriesOf(

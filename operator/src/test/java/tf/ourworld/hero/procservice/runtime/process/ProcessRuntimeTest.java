@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tf.ourworld.hero.procservice.model.Reason;
 import tf.ourworld.hero.procservice.config.OperatorConfig;
 import tf.ourworld.hero.procservice.model.ProcService;
 import tf.ourworld.hero.procservice.runtime.ProcessObservation;
@@ -189,7 +190,8 @@ class ProcessRuntimeTest {
     ProcessObservation second = observed(rt, s, "main");
     assertThat(second.runtimeRestarts()).isEqualTo(1);
     assertThat(second.lastExit().signal()).isEqualTo("SIGTERM");
-    assertThat(triggered).contains(id(s));
+    // the runtime says so after it has started the new incarnation: wait for it
+    await().atMost(LONG).until(() -> triggered.contains(id(s)));
     assertThat(ProcessHandle.of(first.pid()).map(ProcessHandle::isAlive)).isNotEqualTo(java.util.Optional.of(true));
 
     // After it exits, start() starts it again and counts that too.
@@ -406,7 +408,7 @@ class ProcessRuntimeTest {
     Path outside = script(tmp.resolve("elsewhere"), "x.sh", "touch \"$PROCSERVICE_RUNTIME_DIR/ran\"");
     ProcessRuntime rt = runtime();
     ProcService s = track(service("refused", 5, process("main", outside)));
-    assertThat(rt.check(s)).extracting(p -> p.reason()).containsExactly("CommandNotAllowed");
+    assertThat(rt.check(s)).extracting(p -> p.reason()).containsExactly(Reason.CommandNotAllowed);
     rt.start(s, Set.of());
     rt.restart(s, Set.of());
     assertThat(observed(rt, s, "main").phase()).isEqualTo(Phase.NotStarted);

@@ -13,7 +13,7 @@ import tf.ourworld.hero.procservice.model.ExecAction;
 import tf.ourworld.hero.procservice.model.ProbeSpec;
 import tf.ourworld.hero.procservice.model.ProcService;
 import tf.ourworld.hero.procservice.model.RuntimeKind;
-import tf.ourworld.hero.procservice.runtime.SpecProblem;
+import tf.ourworld.hero.procservice.validation.SpecProblem;
 import tf.ourworld.hero.procservice.runtime.pod.Services;
 
 class TrackRuntimeCheckTest {

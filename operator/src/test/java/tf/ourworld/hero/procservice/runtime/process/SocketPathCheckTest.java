@@ -1,4 +1,4 @@
-package tf.ourworld.hero.procservice.validation;
+package tf.ourworld.hero.procservice.runtime.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,7 +11,8 @@ import tf.ourworld.hero.procservice.model.HttpGetAction;
 import tf.ourworld.hero.procservice.model.OpenRpcAction;
 import tf.ourworld.hero.procservice.model.ProbeSpec;
 import tf.ourworld.hero.procservice.model.ProcServiceSpec;
-import tf.ourworld.hero.procservice.runtime.SpecProblem;
+import tf.ourworld.hero.procservice.model.Reason;
+import tf.ourworld.hero.procservice.validation.SpecProblem;
 
 class SocketPathCheckTest {
   @TempDir
@@ -43,7 +44,7 @@ class SocketPathCheckTest {
     Path outside = Files.createTempDirectory("outside");
     Files.createSymbolicLink(dir.resolve("link"), outside);
     List<SpecProblem> problems = SocketPathCheck.check(spec("../rpc.sock", "link/ui.sock"), dir, List.of());
-    assertThat(problems).extracting(SpecProblem::reason).containsOnly("InvalidSpec");
+    assertThat(problems).extracting(SpecProblem::reason).containsOnly(Reason.InvalidSpec);
     assertThat(problems).extracting(SpecProblem::message)
         .anySatisfy(m -> assertThat(m).startsWith("spec.probes[0].openRpc.unixSocket: "))
         .anySatisfy(m -> assertThat(m).startsWith("spec.probes[1].httpGet.unixSocket: "));

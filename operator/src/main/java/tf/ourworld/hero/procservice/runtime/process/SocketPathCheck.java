@@ -1,4 +1,4 @@
-package tf.ourworld.hero.procservice.validation;
+package tf.ourworld.hero.procservice.runtime.process;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -6,7 +6,7 @@ import java.util.List;
 import tf.ourworld.hero.procservice.model.ProbeSpec;
 import tf.ourworld.hero.procservice.model.ProcServiceSpec;
 import tf.ourworld.hero.procservice.probe.SocketPaths;
-import tf.ourworld.hero.procservice.runtime.SpecProblem;
+import tf.ourworld.hero.procservice.validation.SpecProblem;
 
 /**
  * Refuses probe unixSocket paths that escape the service's runtime dir or the operator's socket
