@@ -39,7 +39,7 @@ for line in open(sys.argv[1]):
     if e.get("user", {}).get("username") != SA or "objectRef" not in e:
         continue
     o = e["objectRef"]
-    if o.get("apiGroup") == "authorization.k8s.io":
+    if o.get("apiGroup") in ("authorization.k8s.io", "authentication.k8s.io"):
         continue  # self-reviews: allowed to every authenticated user
     res = o["resource"] + ("/" + o["subresource"] if o.get("subresource") else "")
     key = f'{e["verb"]} {res}' + (f'.{o["apiGroup"]}' if o.get("apiGroup") else "")

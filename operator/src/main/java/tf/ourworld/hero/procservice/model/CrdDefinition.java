@@ -74,13 +74,17 @@ public final class CrdDefinition {
       formatIntegers(name + "[]", p.getItems().getSchema());
     }
     if (p.getAnyOf() != null && Boolean.TRUE.equals(p.getXKubernetesIntOrString()) && name.equals("port")) {
-      for (JSONSchemaProps alt : p.getAnyOf()) {
-        if ("integer".equals(alt.getType())) {
-          alt.setMinimum(1.0);
-          alt.setMaximum((double) Bounds.PORT);
-        }
-        formatIntegers(name, alt);
-      }
+      // The anyOf of an int-or-string must stay exactly [{type: integer}, {type: string}]: a real API
+      // server refuses the whole CRD when a branch carries more ("must be empty to be structural").
+      // So the port's bounds are a CEL rule (ApiSemanticsRealClusterIT, Int32RealClusterIT).
+      var rule = new io.fabric8.kubernetes.api.model.apiextensions.v1.ValidationRule();
+      rule.setRule("type(self) == string || (self >= 1 && self <= " + Bounds.PORT + ")");
+      rule.setMessage("port must be between 1 and " + Bounds.PORT + ", or a port name");
+      rule.setReason("FieldValueInvalid");
+      p.setXKubernetesValidations(java.util.List.of(rule));
+      // a port name is an IANA service name (at most 15 characters); without a bound the CEL cost
+      // estimate of the rule exceeds the CRD budget
+      p.setMaxLength(15L);
     }
     if (p.getAdditionalProperties() != null) {
       formatIntegers(name, p.getAdditionalProperties().getSchema());

@@ -31,7 +31,6 @@ public final class RbacAudit {
           + " electing and refuses to start without it (LeaderElectionRealClusterIT)",
       "patch leases.coordination.k8s.io", "leader election renews and takes over the Lease with a PATCH (fabric8"
           + " ResourceLock.update); exercised by LeaderElectionRealClusterIT on a real API server",
-      "get customresourcedefinitions.apiextensions.k8s.io", "the SDK may check the CRD is installed at start-up",
       "update procservices/finalizers.hero.ourworld.tf",
       "checked by admission (OwnerReferencesPermissionEnforcement) when a Pod names its ProcService as"
           + " owner with blockOwnerDeletion, never a request of its own");

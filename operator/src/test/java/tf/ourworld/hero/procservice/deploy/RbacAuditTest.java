@@ -40,7 +40,7 @@ class RbacAuditTest {
   @Test
   void anAllowListEntryThatIsUsedAfterAllIsReported() {
     List<ApiRequest> calls = List.of(
-        new ApiRequest("GET", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/procservices.hero.ourworld.tf"));
+        new ApiRequest("PUT", "/apis/hero.ourworld.tf/v1alpha1/namespaces/hero/procservices/web/finalizers"));
     assertThatThrownBy(() -> RbacAudit.assertExact(rbac, calls, RbacAudit.NOT_EXERCISED.keySet()))
         .isInstanceOf(AssertionError.class);
   }

@@ -77,8 +77,15 @@ class CrdDriftTest {
         .matches(".*observedGeneration format=int64 .*|.* format=int32 min=-?[0-9.E]+ max=[0-9.E]+"));
     assertThat(integers).contains(".spec.probes[].timeoutSeconds format=int32 min=1.0 max=3600.0",
         ".spec.probes[].openRpc.acceptErrorCodes[] format=int32 min=-2.147483648E9 max=2.147483647E9",
-        ".spec.probes[].tcpSocket.port format=int32 min=1.0 max=65535.0",
         ".spec.stopGracePeriodSeconds format=int32 min=0.0 max=86400.0");
+    // int-or-string ports: a plain structural anyOf (a real API server refuses anything more) and
+    // their bounds as a CEL rule
+    JSONSchemaProps port = root.getProperties().get("spec").getProperties().get("probes").getItems().getSchema()
+        .getProperties().get("tcpSocket").getProperties().get("port");
+    assertThat(port.getAnyOf()).extracting(JSONSchemaProps::getType).containsExactly("integer", "string");
+    assertThat(port.getAnyOf()).allSatisfy(a -> assertThat(a.getMaximum()).isNull());
+    assertThat(port.getXKubernetesValidations()).singleElement()
+        .satisfies(r -> assertThat(r.getRule()).isEqualTo("type(self) == string || (self >= 1 && self <= 65535)"));
   }
 
   private static void visitIntegers(String at, JSONSchemaProps p, List<String> out) {
@@ -94,7 +101,7 @@ class CrdDriftTest {
     if (p.getItems() != null) {
       visitIntegers(at + "[]", p.getItems().getSchema(), out);
     }
-    if (p.getAnyOf() != null) {
+    if (p.getAnyOf() != null && !Boolean.TRUE.equals(p.getXKubernetesIntOrString())) {
       p.getAnyOf().forEach(a -> visitIntegers(at, a, out));
     }
   }

@@ -95,17 +95,12 @@ public final class RealCluster {
         .withCaCertFile(admincfg.getCaCertFile()).withCaCertData(admincfg.getCaCertData())
         .withOauthToken(token.getStatus().getToken()).withNamespace("procservice-system").build();
     KubernetesClient client = new KubernetesClientBuilder().withConfig(c).build();
-    // really the ServiceAccount: it may not list namespaces, the admin may
-    try {
-      client.namespaces().list();
+    // really the ServiceAccount (a SelfSubjectReview says who the API server sees)
+    String who = client.raw("/apis/authentication.k8s.io/v1/selfsubjectreviews", "POST",
+        Map.of("apiVersion", "authentication.k8s.io/v1", "kind", "SelfSubjectReview"));
+    if (who == null || !who.contains("\"system:serviceaccount:procservice-system:procservice-operator\"")) {
       client.close();
-      throw new IllegalStateException("the operator's client is not the ServiceAccount: it may list namespaces");
-    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-      if (e.getCode() != 403 || !String.valueOf(e.getMessage())
-          .contains("system:serviceaccount:procservice-system:procservice-operator")) {
-        client.close();
-        throw new IllegalStateException("the operator's client is not the ServiceAccount: " + e.getMessage(), e);
-      }
+      throw new IllegalStateException("the operator's client is not deploy/'s ServiceAccount: " + who);
     }
     return client;
   }
