@@ -10,8 +10,9 @@ the faults hit copy 0 of each, one tool at a time, the order alternating per run
   kill   the handler's process is SIGKILLed
 
 detect = fault -> the tool says so (operator: the first status of fake-0 that is not Running or
-         counts one more restart, from a watch on the embedded API; monit: the first line of its log
-         about the service after the fault, timestamped as it appears);
+         counts one more restart, from a watch on the embedded API; monit: the first "error" line of
+         its log about the service after the fault (the event fired: failed cycles below the "for 2
+         cycles" are "warning"s), timestamped as it appears);
 repair = fault -> the handler answers GET /health with 200 again (this harness asks every 10 ms).
 
 Before each fault both services are healthy and the operator's restart backoff is reset with the
@@ -335,7 +336,8 @@ class Monit:
     def detected(self, mark, t0):
         with self.lock:
             for t, text in self.lines[mark:]:
-                if t >= t0 and "'fake-0'" in text:
+                # the event fired: "error" (a "warning" is a failed cycle below "for 2 cycles")
+                if t >= t0 and "'fake-0'" in text and "] error" in text:
                     return t
         return None
 
