@@ -426,6 +426,7 @@ def main():
     ap.add_argument("--timeout", type=float, default=30)
     ap.add_argument("--faults", default=",".join(FAULTS))
     ap.add_argument("--work", required=True)
+    ap.add_argument("--jfr", type=int, default=0, help="record JFR on the operator for this many seconds after the idle window")
     ap.add_argument("--jvm-opts", default=None, help="PROCSERVICE_JAVA_OPTS for ./procservice (default: the wrapper's)")
     a = ap.parse_args()
     faults = [f for f in a.faults.split(",") if f]
@@ -444,6 +445,13 @@ def main():
         mo.start()
         log("all healthy")
         idle_figures, load = idle(tools, a.warmup, a.window, a.services)
+        report_idle(idle_figures, load, a)
+        if a.jfr:
+            jfr = os.path.join(a.work, "operator-idle.jfr")
+            log("JFR on the operator for %ds (after the idle window: its cost is not in the figures): %s" % (a.jfr, jfr))
+            subprocess.run(["jcmd", str(op.pid()), "JFR.start", "name=idle", "settings=profile",
+                            "duration=%ds" % a.jfr, "filename=" + jfr], capture_output=True, timeout=60)
+            time.sleep(a.jfr + 3)
         results = {(n, f): [] for n in tools for f in faults}
         for run in range(1, a.runs + 1):
             order = list(tools.items()) if run % 2 else list(tools.items())[::-1]
@@ -452,7 +460,9 @@ def main():
                     d, r = one_run(tool, fault, run, a.timeout)
                     results[(name, fault)].append((d, r))
                     log("run %d %-5s %-8s detect %.3f s  repair %.3f s" % (run, fault, name, d, r))
-        report(results, faults, idle_figures, load, a)
+        if a.runs > 0:
+            report(results, faults, a)
+        report_idle(idle_figures, load, a)
     finally:
         log("stopping")
         for t in (op, mo):
@@ -462,7 +472,7 @@ def main():
                 log("stopping %s: %s" % (type(t).__name__, e))
 
 
-def report(results, faults, idle_figures, load, a):
+def report(results, faults, a):
     print()
     print("Repair: %d runs per fault, period 1 s, failure threshold 2 cycles, %d services each, load average now %.2f"
           % (a.runs, a.services, os.getloadavg()[0]))
@@ -473,6 +483,9 @@ def report(results, faults, idle_figures, load, a):
             rs = [x[1] for x in results[(n, f)]]
             print("%-6s | %-8s | %6.3f s / %6.3f s    | %6.3f s / %6.3f s" % (
                 f, n, statistics.median(ds), max(ds), statistics.median(rs), max(rs)))
+
+
+def report_idle(idle_figures, load, a):
     print()
     print("Idle, %d healthy services probed every 1 s, window %ss after %ss warm-up, load average %.2f -> %.2f"
           % (a.services, a.window, a.warmup, load[0], load[1]))
@@ -483,5 +496,11 @@ def report(results, faults, idle_figures, load, a):
     print("(operator = the whole `procservice local` JVM, its embedded API included)")
 
 
+def on_signal(signum, _frame):
+    raise SystemExit("stopped by signal %d" % signum)  # the finally blocks stop what was started
+
+
 if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
     main()

@@ -373,5 +373,11 @@ def main():
         print("  %-42s %s" % (k, ("%.2f" % v) if isinstance(v, float) else v))
 
 
+def on_signal(signum, _frame):
+    raise SystemExit("stopped by signal %d" % signum)  # the finally blocks stop what was started
+
+
 if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
     main()
