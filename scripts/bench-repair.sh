@@ -17,12 +17,12 @@ if ! command -v monit >/dev/null; then
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends monit
 fi
 [[ -x /usr/bin/python3 ]] || { echo "needs /usr/bin/python3 (the fake service)" >&2; exit 1; }
-work=build/bench-repair
+work=${BENCH_WORK:-build/bench-repair}   # BENCH_WORK: another folder under build/ to run two at once
 rm -rf "$work"
 mkdir -p "$work"
 # Builds the jar when missing or stale, before anything is timed.
 ./procservice --version >/dev/null
 # A copy: a rebuild while the benchmark runs must not pull classes from under its JVMs.
 cp operator/target/procservice-operator.jar "$work/procservice-operator.jar"
-export PROCSERVICE_JAR="$PWD/$work/procservice-operator.jar"
-exec /usr/bin/python3 scripts/bench/repair.py --work "$PWD/$work" "$@"
+export PROCSERVICE_JAR="$(readlink -f "$work")/procservice-operator.jar"
+exec /usr/bin/python3 scripts/bench/repair.py --work "$(readlink -f "$work")" "$@"

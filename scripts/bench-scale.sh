@@ -11,11 +11,11 @@ cd "$(dirname "$0")/.."
 [[ -x /usr/bin/python3 ]] || { echo "needs /usr/bin/python3" >&2; exit 1; }
 command -v jcmd >/dev/null || { echo "needs jcmd (the JDK)" >&2; exit 1; }
 scripts/fetch-tools.sh >/dev/null
-work=build/bench-scale
+work=${BENCH_WORK:-build/bench-scale}   # BENCH_WORK: another folder under build/
 rm -rf "$work"
 mkdir -p "$work"
 ./procservice --version >/dev/null   # builds the jar when missing or stale, before anything is timed
 # A copy: a rebuild while the benchmark runs must not pull classes from under its JVMs.
 cp operator/target/procservice-operator.jar "$work/procservice-operator.jar"
-export PROCSERVICE_JAR="$PWD/$work/procservice-operator.jar"
-exec /usr/bin/python3 scripts/bench/scale.py --work "$PWD/$work" --kubectl "$PWD/build/tools/bin/kubectl" "$@"
+export PROCSERVICE_JAR="$(readlink -f "$work")/procservice-operator.jar"
+exec /usr/bin/python3 scripts/bench/scale.py --work "$(readlink -f "$work")" --kubectl "$PWD/build/tools/bin/kubectl" "$@"

@@ -62,6 +62,19 @@ def proc_status(pid):
     return int(out["VmRSS"].split()[0]) // 1024, int(out["Threads"])
 
 
+def thread_groups(pid):
+    """Threads by name with the digits dropped (/proc/PID/task/*/comm, 15 characters), largest first."""
+    groups = {}
+    for t in os.listdir("/proc/%d/task" % pid):
+        try:
+            with open("/proc/%d/task/%s/comm" % (pid, t)) as f:
+                name = re.sub(r"[0-9]+", "#", f.read().strip())
+        except OSError:
+            continue
+        groups[name] = groups.get(name, 0) + 1
+    return ", ".join("%s %d" % kv for kv in sorted(groups.items(), key=lambda kv: -kv[1])[:8])
+
+
 def alive(pid):
     """Exists and is not a zombie."""
     try:
@@ -287,6 +300,7 @@ def main():
         time.sleep(5)
         fig["base heap KiB"] = heap_after_gc(pid)
         fig["base RSS MiB"], fig["base threads"] = proc_status(pid)
+        fig["base thread groups"] = thread_groups(pid)
         log("base: heap %d KiB, RSS %d MiB, %d threads" % (fig["base heap KiB"], fig["base RSS MiB"], fig["base threads"]))
 
         t = time.monotonic()
@@ -302,8 +316,9 @@ def main():
         fig["heap KiB"] = heap
         fig["heap per service KiB"] = (heap - fig["base heap KiB"]) / n
         fig["RSS MiB"], fig["threads"] = proc_status(pid)
-        log("heap %d KiB (%.1f KiB per service), RSS %d MiB, %d threads"
-            % (heap, fig["heap per service KiB"], fig["RSS MiB"], fig["threads"]))
+        fig["thread groups"] = thread_groups(pid)
+        log("heap %d KiB (%.1f KiB per service), RSS %d MiB, %d threads (%s)"
+            % (heap, fig["heap per service KiB"], fig["RSS MiB"], fig["threads"], fig["thread groups"]))
 
         w0, c0, s0, p0 = time.monotonic(), proc_cpu(pid), local.api_metrics(), local.operator_metrics()[2]
         load0 = os.getloadavg()[0]

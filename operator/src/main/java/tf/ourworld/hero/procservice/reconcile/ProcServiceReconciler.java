@@ -204,6 +204,8 @@ public final class ProcServiceReconciler implements Reconciler<ProcService>, Cle
     ProcServiceStatus status = calculator.compute(inputs);
     if (writer.write(resource, status)) {
       events.statusChanged(resource, inputs.previous(), status, inputs.findings());
+    } else {
+      events.statusUnchanged(resource, status);
     }
   }
 

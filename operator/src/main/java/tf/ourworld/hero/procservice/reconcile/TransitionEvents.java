@@ -10,6 +10,13 @@ public interface TransitionEvents {
   /** Status changed from {@code before} (may be null) to {@code after}, computed from {@code findings}. */
   void statusChanged(ProcService service, ProcServiceStatus before, ProcServiceStatus after, Findings findings);
 
+  /**
+   * Status computed and found unchanged (nothing written): e.g. the first reconcile of a healthy
+   * service after an operator restart, which must still show in the state metrics.
+   */
+  default void statusUnchanged(ProcService service, ProcServiceStatus status) {
+  }
+
   /** The operator is restarting targets (processes or pods) for a reason. */
   void restarting(ProcService service, String targets, String why);
 
