@@ -30,6 +30,12 @@ import tf.ourworld.hero.procservice.model.ProbeSpec;
 public final class ProbeScheduler implements ProbeRunner {
   private static final Logger LOG = LoggerFactory.getLogger("tf.ourworld.hero.procservice.probe");
   private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * After a process (re)starts, a probe first tries every 250 ms until it passes, for at most one
+   * period, without counting those failures (the handler may still be opening its socket): a
+   * repaired service is seen Running as soon as it answers, not a period later.
+   */
+  static final long WARMUP_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
   private final ScheduledThreadPoolExecutor pool;
   private final Watchdog watchdog;
@@ -203,6 +209,7 @@ public final class ProbeScheduler implements ProbeRunner {
     boolean cancelled;
     boolean resumed;
     String pendingRequest;
+    long warmupEndsNanos;
 
     Task(ResourceID service, PlannedProbe planned, String specJson) {
       this.service = service;
@@ -246,9 +253,13 @@ public final class ProbeScheduler implements ProbeRunner {
 
     synchronized void start() {
       live.add(this);
-      // Jitter within the period so thousands of probes planned together do not fire together.
-      long jitter = ThreadLocalRandom.current().nextLong(periodNanos);
-      scheduleAt(System.nanoTime() + (resumed ? 0 : initialDelayNanos) + jitter);
+      // Jitter so thousands of probes planned together do not fire together: within the period for
+      // probes taken up after an operator restart, within the warm-up retry for a fresh process.
+      long now = System.nanoTime();
+      long first = now + (resumed ? 0 : initialDelayNanos);
+      warmupEndsNanos = resumed ? now : first + periodNanos;
+      scheduleAt(first + ThreadLocalRandom.current().nextLong(resumed ? periodNanos
+          : Math.min(periodNanos, WARMUP_RETRY_NANOS)));
     }
 
     /** Guarded by this. */
@@ -306,7 +317,8 @@ public final class ProbeScheduler implements ProbeRunner {
           : new ProbeOutcome(false, invalid, 0);
       long latencyMs = TimeUnit.NANOSECONDS.toMillis(outcome.latencyNanos());
       ProbeState previous;
-      ProbeState current;
+      ProbeState current = null;
+      boolean warmedUp = true;
       synchronized (this) {
         if (cancelled) {
           running = false;
@@ -314,14 +326,31 @@ public final class ProbeScheduler implements ProbeRunner {
           return;
         }
         previous = tracker.state();
-        String error = outcome.success() ? null : target + ": " + outcome.error();
-        current = tracker.record(outcome.success(), error, latencyMs, clock.instant());
-        if (pendingRequest != null) {
-          current = tracker.answered(pendingRequest, outcome.success(), error, latencyMs, clock.instant());
-          pendingRequest = null;
+        long now = System.nanoTime();
+        if (!outcome.success() && previous.result() == ProbeResult.Unknown && previous.consecutiveFailures() == 0
+            && pendingRequest == null && now - warmupEndsNanos < 0) {
+          // warming up: not counted, tried again shortly (see WARMUP_RETRY_NANOS)
+          running = false;
+          if (!cancelled) {
+            scheduleAt(Math.min(now + WARMUP_RETRY_NANOS, warmupEndsNanos));
+          } else {
+            end();
+          }
+          LOG.debug("probe {} of {} not answering yet: {}", key, service, outcome.error());
+          warmedUp = false;
+        } else {
+          String error = outcome.success() ? null : target + ": " + outcome.error();
+          current = tracker.record(outcome.success(), error, latencyMs, clock.instant());
+          if (pendingRequest != null) {
+            current = tracker.answered(pendingRequest, outcome.success(), error, latencyMs, clock.instant());
+            pendingRequest = null;
+          }
         }
       }
       observer.onResult(service, key.toString(), kind, outcome.success(), outcome.latencyNanos());
+      if (!warmedUp) {
+        return;
+      }
       if (!outcome.success()) {
         LOG.atWarn().setMessage("probe failed")
             .addKeyValue("event", "probe_failed")

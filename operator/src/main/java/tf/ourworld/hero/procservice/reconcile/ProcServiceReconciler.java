@@ -109,6 +109,7 @@ public final class ProcServiceReconciler implements Reconciler<ProcService>, Cle
     }
     List<SpecProblem> problems = problems(spec, resource, runtime);
     boolean stopping = false;
+    Findings acted = null;
 
     // decide and act
     if (!problems.isEmpty()) {
@@ -120,7 +121,11 @@ public final class ProcServiceReconciler implements Reconciler<ProcService>, Cle
     } else {
       WorkloadRuntime rt = runtime.get();
       if (!tracker.limitExceeded()) {
-        act(resource, spec, rt, findings(spec, rt, resource, id), recovery, now);
+        Findings before = findings(spec, rt, resource, id);
+        if (act(resource, spec, rt, before, recovery, now)) {
+          // a failure caused a restart: status shows that failure (and its Warning) now, the restart next
+          acted = before;
+        }
       }
       RuntimeObservation after = rt.observe(resource);
       // A restarted operator takes up the probe results its status shows for units that are still the same.
@@ -137,9 +142,11 @@ public final class ProcServiceReconciler implements Reconciler<ProcService>, Cle
     }
 
     // status
-    Findings findings = problems.isEmpty() ? findings(spec, runtime.get(), resource, id) : unitsOnly(runtime, resource);
+    Findings findings = acted != null ? acted
+        : problems.isEmpty() ? findings(spec, runtime.get(), resource, id) : unitsOnly(runtime, resource);
     report(resource, new StatusInputs(spec, generation(resource), previous, problems, findings,
-        recoveryView(spec, recovery), stopping, null, emptyToNull(handled), now));
+        recoveryView(spec, recovery, acted != null), stopping, findings.observation().error(), emptyToNull(handled),
+        now));
 
     UpdateControl<ProcService> control = UpdateControl.noUpdate();
     Instant due = tracker.nextRestartTime();
@@ -209,14 +216,17 @@ public final class ProcServiceReconciler implements Reconciler<ProcService>, Cle
     }
   }
 
-  /** Starts what never ran, and restarts what needs it under backoff and the restart limit. */
-  private void act(ProcService resource, ProcServiceSpec spec, WorkloadRuntime rt, Findings findings,
+  /**
+   * Starts what never ran, and restarts what needs it under backoff and the restart limit. True when
+   * it restarted something because of a failure.
+   */
+  private boolean act(ProcService resource, ProcServiceSpec spec, WorkloadRuntime rt, Findings findings,
       RecoveryBook.Entry recovery, Instant now) {
     if (rt.needsReplacement(resource, findings.observation())) {
       // the template changed (a spec change, not a failure): replace at once, outside backoff and limit
       events.restarting(resource, "all processes", "the spec changed");
       rt.restart(resource, Set.of());
-      return;
+      return false;
     }
     RecoveryNeeds needs = planner.needs(spec, findings, recovery.restartedIncarnations());
     if (!needs.start().isEmpty()) {
@@ -225,7 +235,7 @@ public final class ProcServiceReconciler implements Reconciler<ProcService>, Cle
     RestartTracker tracker = recovery.tracker();
     if (!needs.restartNeeded()) {
       tracker.clearPending();
-      return;
+      return false;
     }
     RestartTracker.Decision decision = tracker.needRestart(spec.getRecovery(), now);
     if (decision instanceof RestartTracker.Decision.Now) {
@@ -240,7 +250,9 @@ public final class ProcServiceReconciler implements Reconciler<ProcService>, Cle
       if (findings.rules().operatorCountsRestarts()) {
         recovery.operatorRestarts().incrementAndGet();
       }
+      return true;
     }
+    return false;
   }
 
   private List<SpecProblem> problems(ProcServiceSpec spec, ProcService resource, Optional<WorkloadRuntime> runtime) {
@@ -264,10 +276,14 @@ public final class ProcServiceReconciler implements Reconciler<ProcService>, Cle
   }
 
   private static RecoveryView recoveryView(ProcServiceSpec spec, RecoveryBook.Entry recovery) {
+    return recoveryView(spec, recovery, false);
+  }
+
+  private static RecoveryView recoveryView(ProcServiceSpec spec, RecoveryBook.Entry recovery, boolean restarting) {
     RestartTracker t = recovery.tracker();
     RestartLimitSpec limit = spec.getRecovery().getRestartLimit();
     return new RecoveryView(t.nextRestartTime(), t.limitExceeded(), limit.getMaxRestarts(), limit.getWindowSeconds(),
-        recovery.operatorRestarts().get(), t.windowTimes());
+        recovery.operatorRestarts().get(), t.windowTimes(), restarting);
   }
 
   @Override

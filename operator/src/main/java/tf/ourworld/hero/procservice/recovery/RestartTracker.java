@@ -11,7 +11,8 @@ import tf.ourworld.hero.procservice.model.RecoverySpec;
 import tf.ourworld.hero.procservice.model.RestartLimitSpec;
 
 /**
- * Restart bookkeeping of one service, shared by every runtime: doubling backoff with jitter, the
+ * Restart bookkeeping of one service, shared by every runtime: the first restart at once, then a
+ * doubling backoff with jitter, the
  * restart limit within a sliding window, and the reset after a stable period. Time is passed in,
  * so it is tested without waiting.
  */
@@ -66,7 +67,9 @@ public final class RestartTracker {
       consecutive = 0;
     }
     if (pendingDue == null) {
-      pendingDue = now.plus(delay(recovery.getBackoff(), consecutive));
+      // The first restart after a stable period is immediate: a crash or a dead handler is repaired
+      // at once; the backoff (and the limit) bound what follows when the restart did not help.
+      pendingDue = consecutive == 0 ? now : now.plus(delay(recovery.getBackoff(), consecutive - 1));
     }
     return now.isBefore(pendingDue) ? new Decision.Wait(pendingDue) : new Decision.Now();
   }

@@ -48,6 +48,10 @@ public final class SpecValidator {
       out.add("spec: required");
       return out;
     }
+    if (spec.bindingProblem() != null) {
+      out.add(spec.bindingProblem()); // nothing else of this spec could be read
+      return out;
+    }
     RuntimeKind runtime = spec.getRuntime() == null ? RuntimeKind.Pod : spec.getRuntime();
     List<ProcessSpec> processes = spec.getProcesses() == null ? List.of() : spec.getProcesses();
     List<ProbeSpec> probes = spec.getProbes() == null ? List.of() : spec.getProbes();

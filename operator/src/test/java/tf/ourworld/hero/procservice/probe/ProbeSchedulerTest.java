@@ -200,6 +200,18 @@ class ProbeSchedulerTest {
     scheduler.runNow(new ResourceID("unknown", "x"), "r1"); // no probes: nothing happens
   }
 
+  /** A fresh process's handler that is not answering yet is retried without counting, until it passes. */
+  @Test
+  void aProbeWarmsUpAfterAStartWithoutCountingFailures() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger seen = new java.util.concurrent.atomic.AtomicInteger();
+    TestServer s = server(r -> seen.incrementAndGet() <= 2 ? Reply.http(503, "") : Reply.http(200, ""));
+    ProbeSpec spec = timing(httpGet(s.port(), "/"), 60, 1, 1, 1); // a failure would fail it at once
+    scheduler.plan(SVC, List.of(planned(spec, "a")));
+    await().atMost(Duration.ofSeconds(30)).until(() -> state("web").passing());
+    assertThat(seen.get()).isGreaterThanOrEqualTo(3);
+    assertThat(changesOf("web")).allSatisfy(st -> assertThat(st.consecutiveFailures()).isZero());
+  }
+
   /** A run on request is visible as such: which request it answered and its own outcome, once per request. */
   @Test
   void aRunOnRequestTellsWhichRequestItAnswered() throws Exception {

@@ -196,6 +196,28 @@ class ProcessOperatorIT {
         .noneMatch(e -> "Recovered".equals(e.getReason()) && e.getInvolvedObject().getName().equals("looping"));
   }
 
+  /** A state file that cannot be written shows in status (RuntimeError), nothing forks blind, and it clears. */
+  @Test
+  void aStateFileThatCannotBeWrittenIsARuntimeErrorUntilItCan() throws Exception {
+    client.resource(service("unwritable", RecoveryAction.Restart)).create();
+    await().atMost(Duration.ofSeconds(30)).until(() -> state("unwritable") == ServiceState.Running);
+    long pid = get("unwritable").getStatus().getProcesses().get(0).getPid();
+    // a non-empty directory where the state file's temp file goes: even root cannot write it
+    Path blocker = stateDir.resolve(NS).resolve("unwritable").resolve("state.json.tmp");
+    java.nio.file.Files.createDirectories(blocker.resolve("x"));
+    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> "RuntimeError".equals(get("unwritable").getStatus().getReason()));
+    assertThat(get("unwritable").getStatus().getMessage()).startsWith("Runtime error: cannot write ")
+        .contains("state.json");
+    assertThat(get("unwritable").getStatus().getState()).isEqualTo(ServiceState.Degraded);
+
+    java.nio.file.Files.delete(blocker.resolve("x"));
+    java.nio.file.Files.delete(blocker);
+    await().atMost(Duration.ofSeconds(60)).until(() -> state("unwritable") == ServiceState.Running);
+    assertThat(get("unwritable").getStatus().getProcesses().get(0).getPid()).isNotEqualTo(pid);
+  }
+
   @Test
   void suspendStopsTheProcessesAndResumes() throws Exception {
     client.resource(service("sleepy", RecoveryAction.Restart)).create();
