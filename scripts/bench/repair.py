@@ -25,6 +25,7 @@ import argparse
 import http.client
 import json
 import os
+import re
 import signal
 import socket
 import statistics
@@ -400,14 +401,36 @@ def one_run(tool, fault, run, timeout):
     return detect - t0, repair - t0
 
 
+def thread_cpu(pid):
+    """CPU seconds per thread-name group (digits dropped) of a process, from /proc/PID/task/*/stat."""
+    out = {}
+    for t in os.listdir("/proc/%d/task" % pid):
+        try:
+            with open("/proc/%d/task/%s/stat" % (pid, t)) as f:
+                raw = f.read()
+        except OSError:
+            continue
+        name = re.sub(r"[0-9]+", "#", raw[raw.index("(") + 1:raw.rindex(")")])
+        fields = raw.rsplit(")", 1)[1].split()
+        out[name] = out.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / TICK
+    return out
+
+
 def idle(tools, warmup, window, services):
     log("idle: warm-up %ss, then a %ss window" % (warmup, window))
     time.sleep(warmup)
     c0 = {n: proc_cpu(t.pid()) for n, t in tools.items()}
+    th0 = thread_cpu(tools["operator"].pid())
     w0 = time.monotonic()
     load0 = os.getloadavg()[0]
     time.sleep(window)
     w = time.monotonic() - w0
+    th1 = thread_cpu(tools["operator"].pid())
+    spent = {k: v - th0.get(k, 0.0) for k, v in th1.items()}
+    total = sum(spent.values()) or 1.0
+    print("operator CPU in the idle window by thread (/proc/PID/task, names as the kernel keeps them, 15 characters): "
+          + ", ".join("%s %.0f %%" % (k, 100 * v / total) for k, v in sorted(spent.items(), key=lambda kv: -kv[1])[:10]
+                      if v > 0), flush=True)
     out = {}
     for n, t in tools.items():
         cpu = proc_cpu(t.pid()) - c0[n]
