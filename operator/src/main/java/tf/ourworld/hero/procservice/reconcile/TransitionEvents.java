@@ -11,10 +11,10 @@ public interface TransitionEvents {
   void statusChanged(ProcService service, ProcServiceStatus before, ProcServiceStatus after, Findings findings);
 
   /**
-   * Status computed and found unchanged (nothing written): e.g. the first reconcile of a healthy
-   * service after an operator restart, which must still show in the state metrics.
+   * The status the operator holds for the service after a reconcile, changed or not (the status
+   * page, and the state metrics: an operator restart over healthy services writes nothing).
    */
-  default void statusUnchanged(ProcService service, ProcServiceStatus status) {
+  default void current(ProcService service, ProcServiceStatus status) {
   }
 
   /** The operator is restarting targets (processes or pods) for a reason. */

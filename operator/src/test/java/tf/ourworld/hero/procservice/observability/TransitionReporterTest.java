@@ -36,7 +36,7 @@ class TransitionReporterTest {
     service.setMetadata(new ObjectMetaBuilder().withNamespace("hero").withName("hero-foundry").build());
     ProcServiceStatus running = new ProcServiceStatus();
     running.setState(ServiceState.Running);
-    reporter.statusUnchanged(service, running);
+    reporter.current(service, running);
     assertThat(PrometheusText.parse(metrics.scrape())
         .value("procservice_state", "namespace", "hero", "name", "hero-foundry", "state", "Running")).contains(1.0);
   }
