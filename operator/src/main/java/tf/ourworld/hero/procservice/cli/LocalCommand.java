@@ -100,6 +100,17 @@ public class LocalCommand implements Callable<Integer> {
           + " stopGracePeriodSeconds applies up to this (default: " + MAX_STOP_GRACE_SECONDS + ").")
   Integer maxStopGrace;
 
+  /**
+   * Default of --probe-concurrency under local: one host's services, where the pool's threads (one
+   * per concurrent probe, started as probes are scheduled) are most of the idle threads and memory;
+   * `run` keeps {@link OperatorConfig#DEFAULT_PROBE_CONCURRENCY}.
+   */
+  static final int LOCAL_PROBE_CONCURRENCY = 8;
+
+  @Option(names = "--probe-concurrency", paramLabel = "N",
+      description = "Probes run at the same time at most (default: " + LOCAL_PROBE_CONCURRENCY + ").")
+  Integer probeConcurrency;
+
   @Option(names = "--ephemeral", description = "Keep the API's objects in memory only: gone when local stops.")
   boolean ephemeral;
 
@@ -384,7 +395,8 @@ public class LocalCommand implements Callable<Integer> {
   OperatorConfig localConfig(List<String> allow, List<String> env, Path state, int metricsPort, String format) {
     OperatorConfig d = OperatorConfig.defaults();
     return new OperatorConfig(d.namespaces(), d.labelSelector(), true, allow, state,
-        d.socketRoots(), metricsPort, false, d.leaseName(), d.leaseNamespace(), d.probeConcurrency(), d.reconcileThreads(),
+        d.socketRoots(), metricsPort, false, d.leaseName(), d.leaseNamespace(),
+        probeConcurrency != null ? probeConcurrency : LOCAL_PROBE_CONCURRENCY, d.reconcileThreads(),
         format, d.stableResetAfter(), env);
   }
 

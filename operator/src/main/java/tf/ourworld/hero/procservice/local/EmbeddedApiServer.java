@@ -48,6 +48,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
   private final ApiStore store;
   private final ApiResourceRegistry registry;
   private final TableConverter tables;
+  private final ApiRequestCounter requests = new ApiRequestCounter();
   private volatile ApiHandler handler;
 
   private final ObjectDatabase database;
@@ -170,6 +171,11 @@ public final class EmbeddedApiServer implements AutoCloseable {
     return new KubernetesClientBuilder().withConfig(clientConfig()).build();
   }
 
+  /** {@code /metrics}: the requests answered so far, as kube-apiserver's {@code apiserver_request_total}. */
+  String metricsText() {
+    return requests.prometheusText();
+  }
+
   /** Open watches (for tests). */
   int openWatches() {
     return hub.openWatches();
@@ -196,10 +202,16 @@ public final class EmbeddedApiServer implements AutoCloseable {
     String uri = req.uri();
     ResourcePath rp = ResourcePath.parse(uri);
     if (rp != null && rp.plural() != null && rp.isWatch() && req.method() == io.vertx.core.http.HttpMethod.GET) {
+      requests.count("GET", rp, 200);
       watch(req, rp);
       return;
     }
     String method = req.method().name();
+    if (rp == null && method.equals("GET") && (uri.equals("/metrics") || uri.startsWith("/metrics?"))) {
+      req.response().setStatusCode(200).putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+          .end(requests.prometheusText());
+      return;
+    }
     String accept = req.getHeader("Accept");
     String contentType = req.getHeader("Content-Type");
     req.body().onComplete(body -> {
@@ -212,6 +224,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
           .onComplete(ar -> {
             ApiHandler.Reply reply = ar.succeeded() ? ar.result()
                 : ApiHandler.Reply.status(500, "InternalError", "embedded API: " + ar.cause());
+            requests.count(method, rp, reply.code());
             if (ar.failed()) {
               log.atWarn().setCause(ar.cause()).addKeyValue("method", method).addKeyValue("uri", uri)
                   .log("Embedded API request failed");

@@ -50,6 +50,14 @@ public final class TransitionReporter implements TransitionEvents {
   }
 
   @Override
+  public void current(ProcService service, ProcServiceStatus status) {
+    // An operator restart over healthy services writes nothing: the state gauges must still say so.
+    if (metrics != null && status != null && status.getState() != null) {
+      metrics.serviceState(namespace(service), name(service), status.getState());
+    }
+  }
+
+  @Override
   public void statusChanged(ProcService service, ProcServiceStatus before, ProcServiceStatus after,
       Findings findings) {
     try {

@@ -10,7 +10,10 @@ public interface TransitionEvents {
   /** Status changed from {@code before} (may be null) to {@code after}, computed from {@code findings}. */
   void statusChanged(ProcService service, ProcServiceStatus before, ProcServiceStatus after, Findings findings);
 
-  /** The status the operator holds for the service after a reconcile, changed or not (the status page). */
+  /**
+   * The status the operator holds for the service after a reconcile, changed or not (the status
+   * page, and the state metrics: an operator restart over healthy services writes nothing).
+   */
   default void current(ProcService service, ProcServiceStatus status) {
   }
 

@@ -148,4 +148,18 @@ class ApiPiecesTest {
     hub.open(o -> true, sink, "", () -> List.of("{\"kind\":\"K\",\"metadata\":{\"name\":\"b\",\"resourceVersion\":\"7\"}}"));
     assertThat(seen).containsExactly("ADDED@7");
   }
+
+  @Test
+  void requestCounterNamesStatusWritesAsKubeApiserverDoes() {
+    ApiRequestCounter c = new ApiRequestCounter();
+    ResourcePath status = ResourcePath.parse("/apis/hero.ourworld.tf/v1alpha1/namespaces/ns/procservices/demo/status");
+    c.count("PATCH", status, 200);
+    c.count("PATCH", status, 200);
+    c.count("GET", ResourcePath.parse("/apis/hero.ourworld.tf/v1alpha1/procservices?watch=true"), 200);
+    c.count("GET", null, 200);
+    assertThat(c.prometheusText())
+        .contains("apiserver_request_total{verb=\"PATCH\",resource=\"procservices\",subresource=\"status\",code=\"200\"} 2\n")
+        .contains("apiserver_request_total{verb=\"WATCH\",resource=\"procservices\",subresource=\"\",code=\"200\"} 1\n")
+        .contains("apiserver_request_total{verb=\"GET\",resource=\"\",subresource=\"\",code=\"200\"} 1\n");
+  }
 }

@@ -161,6 +161,19 @@ class EmbeddedApiServerIT {
   }
 
   @Test
+  void metricsCountStatusWritesAsKubeApiserverDoes() throws Exception {
+    kubectl.run("apply", "-f", dir.resolve("demo.yaml").toString());
+    patchStatus("demo", "{\"status\":{\"state\":\"Running\"}}");
+    patchStatus("demo", "{\"status\":{\"state\":\"Degraded\"}}");
+    java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(api.url() + "/metrics")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).contains(
+        "apiserver_request_total{verb=\"PATCH\",resource=\"procservices\",subresource=\"status\",code=\"200\"} 2\n");
+  }
+
+  @Test
   void statusSubresourceIgnoresSpecAndTheMainResourceIgnoresStatus() throws Exception {
     kubectl.run("apply", "-f", dir.resolve("demo.yaml").toString());
     patchStatus("demo", "{\"spec\":{\"suspend\":true},\"status\":{\"state\":\"Running\"}}");
