@@ -13,6 +13,8 @@ import io.fabric8.generator.annotation.ValidationRule;
 /** A handler probe: exactly one action, kubelet's timing fields and defaults. */
 @ValidationRule(value = "[has(self.httpGet), has(self.tcpSocket), has(self.openRpc), has(self.exec)].filter(x, x).size() == 1",
     message = "exactly one of httpGet, tcpSocket, openRpc, exec must be set", reason = "FieldValueInvalid")
+@ValidationRule(value = "!has(self.expect) || !has(self.expect.cel) || has(self.httpGet) || has(self.openRpc)",
+    message = "expect.cel only applies to httpGet and openRpc probes", reason = "FieldValueInvalid")
 public class ProbeSpec {
   /** kubelet's defaults, here only: the CRD, SpecDefaults and the docs take them from here. */
   public static final int DEFAULT_INITIAL_DELAY_SECONDS = 0;

@@ -75,7 +75,7 @@ public final class ProbeChecks {
         }
         byte[] request = HttpExchange.request("GET", endpoint.authority(), path, a.getHttpHeaders(), null, null);
         return new HttpGetCheck(endpoint, tls, path, request, StatusCodes.parse(expect.getStatusCodes()),
-            regex(expect), maxBodyBytes(expect));
+            regex(expect), maxBodyBytes(expect), cel(expect, CelExpression.Vars.HTTP));
       }
       case "tcpSocket": {
         TcpSocketAction a = spec.getTcpSocket();
@@ -87,7 +87,8 @@ public final class ProbeChecks {
         String method = a.getMethod() == null || a.getMethod().isBlank() ? "rpc.discover" : a.getMethod();
         boolean raw = a.getTransport() == OpenRpcAction.Transport.Raw;
         return new OpenRpcCheck(endpoint, raw, path("openRpc", a.getPath()), method, a.getParams(),
-            a.getAcceptErrorCodes(), StatusCodes.parse(expect.getStatusCodes()), regex(expect), maxBodyBytes(expect));
+            a.getAcceptErrorCodes(), StatusCodes.parse(expect.getStatusCodes()), regex(expect), maxBodyBytes(expect),
+            cel(expect, CelExpression.Vars.OPEN_RPC));
       }
       case "exec": {
         ExecAction a = spec.getExec();
@@ -185,6 +186,18 @@ public final class ProbeChecks {
       return Pattern.compile(r);
     } catch (PatternSyntaxException e) {
       throw new IllegalArgumentException("expect.bodyRegex is not a valid regular expression: " + e.getDescription());
+    }
+  }
+
+  private static CelExpression cel(ExpectSpec expect, CelExpression.Vars vars) {
+    String c = expect.getCel();
+    if (c == null || c.isBlank()) {
+      return null;
+    }
+    try {
+      return CelExpression.compile(c, vars);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("expect.cel: " + e.getMessage());
     }
   }
 

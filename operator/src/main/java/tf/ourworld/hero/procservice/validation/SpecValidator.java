@@ -21,6 +21,7 @@ import tf.ourworld.hero.procservice.model.ProcessSpec;
 import tf.ourworld.hero.procservice.model.RestartLimitSpec;
 import tf.ourworld.hero.procservice.model.RuntimeKind;
 import tf.ourworld.hero.procservice.model.TcpSocketAction;
+import tf.ourworld.hero.procservice.probe.CelExpression;
 import tf.ourworld.hero.procservice.probe.StatusCodes;
 
 /**
@@ -265,6 +266,18 @@ public final class SpecValidator {
           Pattern.compile(expect.getBodyRegex());
         } catch (PatternSyntaxException e) {
           out.add(at + ".expect.bodyRegex: not a valid regular expression: " + e.getDescription());
+        }
+      }
+      if (expect.getCel() != null && !expect.getCel().isBlank()) {
+        if (expect.getCel().length() > ExpectSpec.MAX_CEL_LENGTH) {
+          out.add(at + ".expect.cel: at most " + ExpectSpec.MAX_CEL_LENGTH + " characters, got " + expect.getCel().length());
+        } else {
+          try {
+            CelExpression.compile(expect.getCel(),
+                "openRpc".equals(kind) ? CelExpression.Vars.OPEN_RPC : CelExpression.Vars.HTTP);
+          } catch (IllegalArgumentException e) {
+            out.add(at + ".expect.cel: " + e.getMessage());
+          }
         }
       }
       if (expect.getMaxBodyBytes() != null && (expect.getMaxBodyBytes() < 0 || expect.getMaxBodyBytes() > 1048576)) {

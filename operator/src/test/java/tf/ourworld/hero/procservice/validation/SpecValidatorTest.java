@@ -104,6 +104,26 @@ class SpecValidatorTest {
           e.setBodyRegex("(ok");
           s.getProbes().get(1).setExpect(e);
         }),
+        row("spec.probes[1].expect.cel: at 1:8: expected type 'bool' but found 'int'", s -> {
+          ExpectSpec e = new ExpectSpec();
+          e.setCel("status + 1");
+          s.getProbes().get(1).setExpect(e);
+        }),
+        row("spec.probes[1].expect.cel: at 1:1: undeclared reference to 'result'", s -> {
+          ExpectSpec e = new ExpectSpec();
+          e.setCel("result == null"); // result and error are openRpc's
+          s.getProbes().get(1).setExpect(e);
+        }),
+        row("spec.probes[0].expect.cel: at 1:3: mismatched input '<EOF>'", s -> {
+          ExpectSpec e = new ExpectSpec();
+          e.setCel("((");
+          s.getProbes().get(0).setExpect(e);
+        }),
+        row("spec.probes[1].expect.cel: at most 4096 characters, got 4097", s -> {
+          ExpectSpec e = new ExpectSpec();
+          e.setCel("true" + " ".repeat(4093));
+          s.getProbes().get(1).setExpect(e);
+        }),
         row("spec.probes[1].exec: exec probes are only allowed for runtime Process", s -> {
           s.setRuntime(RuntimeKind.Pod);
           s.getProcesses().forEach(p -> p.setImage("img"));
@@ -179,6 +199,18 @@ class SpecValidatorTest {
     change.accept(s);
     List<String> problems = validator.messages(SpecDefaults.apply(s));
     assertThat(problems).anySatisfy(p -> assertThat(p).startsWith(expected));
+  }
+
+  @Test
+  void aTypeCheckedCelExpressionIsValid() {
+    ProcServiceSpec s = valid();
+    ExpectSpec rpc = new ExpectSpec();
+    rpc.setCel("result.openrpc.startsWith('1.') && error == null");
+    s.getProbes().get(0).setExpect(rpc);
+    ExpectSpec web = new ExpectSpec();
+    web.setCel("json.status == \"ok\" && json.db.latencyMs < 200 && headers['content-type'] != ''");
+    s.getProbes().get(1).setExpect(web);
+    assertThat(validator.messages(SpecDefaults.apply(s))).isEmpty();
   }
 
   @Test
