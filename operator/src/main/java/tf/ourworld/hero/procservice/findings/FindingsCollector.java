@@ -90,8 +90,10 @@ public final class FindingsCollector {
   }
 
   static String describeProbe(UnitRules rules, ProbeKey key, ProbeState st) {
-    String text = "probe " + key.probe() + " failed " + st.consecutiveFailures() + " times: "
-        + (st.lastError() == null ? "unknown error" : st.lastError());
+    String text = st.flapping() != null && st.lastError() != null
+        ? "probe " + key.probe() + " " + st.lastError() // flapping: 4 failures in 60s; last: ...
+        : "probe " + key.probe() + " failed " + st.consecutiveFailures() + " times: "
+            + (st.lastError() == null ? "unknown error" : st.lastError());
     return key.unit() == null ? text : rules.unitNoun() + " " + key.unit() + ": " + text;
   }
 }

@@ -15,6 +15,8 @@ import io.fabric8.generator.annotation.ValidationRule;
     message = "exactly one of httpGet, tcpSocket, openRpc, exec must be set", reason = "FieldValueInvalid")
 @ValidationRule(value = "!has(self.expect) || !has(self.expect.cel) || has(self.httpGet) || has(self.openRpc)",
     message = "expect.cel only applies to httpGet and openRpc probes", reason = "FieldValueInvalid")
+@ValidationRule(value = "!has(self.failureWindow) || self.failureWindow.failures <= self.failureWindow.seconds / self.periodSeconds + 1",
+    message = "failureWindow.failures cannot fail within failureWindow.seconds at periodSeconds", reason = "FieldValueInvalid")
 public class ProbeSpec {
   /** kubelet's defaults, here only: the CRD, SpecDefaults and the docs take them from here. */
   public static final int DEFAULT_INITIAL_DELAY_SECONDS = 0;
@@ -80,6 +82,10 @@ public class ProbeSpec {
   @Min(1)
   @Max(Bounds.THRESHOLD)
   private Integer successThreshold = DEFAULT_SUCCESS_THRESHOLD;
+
+  @JsonPropertyDescription("Flap detection: the probe also fails when at least failures runs failed within the last"
+      + " seconds, in a row or not. Either this or failureThreshold trips it.")
+  private FailureWindowSpec failureWindow;
 
   /** The kind of the one action that is set, or null when none or several are. */
   public String kind() {
@@ -158,6 +164,14 @@ public class ProbeSpec {
 
   public void setExpect(ExpectSpec expect) {
     this.expect = expect;
+  }
+
+  public FailureWindowSpec getFailureWindow() {
+    return failureWindow;
+  }
+
+  public void setFailureWindow(FailureWindowSpec failureWindow) {
+    this.failureWindow = failureWindow;
   }
 
   public Integer getInitialDelaySeconds() {

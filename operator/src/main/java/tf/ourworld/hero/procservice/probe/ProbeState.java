@@ -14,9 +14,16 @@ import java.util.Objects;
  * @param lastError error text of the latest failure, kept until the probe succeeds again
  * @param lastTransitionTime when result last changed
  * @param lastLatencyMillis latency of the latest run (not part of equality)
+ * @param flapping while the failure window (not failureThreshold) holds the probe failed, what it
+ *     says ({@code flapping: 4 failures in 60s}), else null; lastError then starts with it
  */
 public record ProbeState(ProbeKey key, ProbeResult result, int consecutiveFailures, String lastError,
-    Instant lastTransitionTime, long lastLatencyMillis) {
+    Instant lastTransitionTime, long lastLatencyMillis, String flapping) {
+
+  public ProbeState(ProbeKey key, ProbeResult result, int consecutiveFailures, String lastError,
+      Instant lastTransitionTime, long lastLatencyMillis) {
+    this(key, result, consecutiveFailures, lastError, lastTransitionTime, lastLatencyMillis, null);
+  }
 
   public static ProbeState unknown(ProbeKey key) {
     return new ProbeState(key, ProbeResult.Unknown, 0, null, null, 0);
@@ -34,11 +41,11 @@ public record ProbeState(ProbeKey key, ProbeResult result, int consecutiveFailur
   public boolean equals(Object o) {
     return o instanceof ProbeState s && key.equals(s.key) && result == s.result
         && consecutiveFailures == s.consecutiveFailures && Objects.equals(lastError, s.lastError)
-        && Objects.equals(lastTransitionTime, s.lastTransitionTime);
+        && Objects.equals(lastTransitionTime, s.lastTransitionTime) && Objects.equals(flapping, s.flapping);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(key, result, consecutiveFailures, lastError, lastTransitionTime);
+    return Objects.hash(key, result, consecutiveFailures, lastError, lastTransitionTime, flapping);
   }
 }

@@ -12,6 +12,7 @@ import tf.ourworld.hero.procservice.model.Bounds;
 import tf.ourworld.hero.procservice.model.HttpHeader;
 import tf.ourworld.hero.procservice.model.EnvVarSpec;
 import tf.ourworld.hero.procservice.model.ExpectSpec;
+import tf.ourworld.hero.procservice.model.FailureWindowSpec;
 import tf.ourworld.hero.procservice.model.HttpGetAction;
 import tf.ourworld.hero.procservice.model.OpenRpcAction;
 import tf.ourworld.hero.procservice.model.PortSpec;
@@ -282,6 +283,23 @@ public final class SpecValidator {
       }
       if (expect.getMaxBodyBytes() != null && (expect.getMaxBodyBytes() < 0 || expect.getMaxBodyBytes() > 1048576)) {
         out.add(at + ".expect.maxBodyBytes: must be between 0 and 1048576, got " + expect.getMaxBodyBytes());
+      }
+    }
+    FailureWindowSpec window = probe.getFailureWindow();
+    if (window != null) {
+      if (window.getFailures() == null) {
+        out.add(at + ".failureWindow.failures: required");
+      }
+      if (window.getSeconds() == null) {
+        out.add(at + ".failureWindow.seconds: required");
+      }
+      range(window.getFailures(), 1, Bounds.THRESHOLD, at + ".failureWindow.failures", out);
+      range(window.getSeconds(), 1, Bounds.DAY_SECONDS, at + ".failureWindow.seconds", out);
+      Integer period = probe.getPeriodSeconds();
+      if (window.getFailures() != null && window.getSeconds() != null && period != null && period > 0
+          && window.getSeconds() > 0 && window.getFailures() > window.getSeconds() / period + 1) {
+        out.add(at + ".failureWindow.failures: " + window.getFailures() + " runs cannot fail within "
+            + window.getSeconds() + "s at periodSeconds " + period + " (at most " + (window.getSeconds() / period + 1) + ")");
       }
     }
     range(probe.getInitialDelaySeconds(), 0, Bounds.DAY_SECONDS, at + ".initialDelaySeconds", out);

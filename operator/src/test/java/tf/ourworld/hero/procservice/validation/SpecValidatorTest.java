@@ -16,6 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import tf.ourworld.hero.procservice.model.EnvVarSpec;
 import tf.ourworld.hero.procservice.model.ExecAction;
 import tf.ourworld.hero.procservice.model.ExpectSpec;
+import tf.ourworld.hero.procservice.model.FailureWindowSpec;
 import tf.ourworld.hero.procservice.model.HttpGetAction;
 import tf.ourworld.hero.procservice.model.OpenRpcAction;
 import tf.ourworld.hero.procservice.model.PortSpec;
@@ -124,6 +125,12 @@ class SpecValidatorTest {
           e.setCel("true" + " ".repeat(4093));
           s.getProbes().get(1).setExpect(e);
         }),
+        row("spec.probes[1].failureWindow.failures: 8 runs cannot fail within 60s at periodSeconds 10 (at most 7)",
+            s -> s.getProbes().get(1).setFailureWindow(new FailureWindowSpec(8, 60))),
+        row("spec.probes[1].failureWindow.seconds: required",
+            s -> s.getProbes().get(1).setFailureWindow(new FailureWindowSpec(4, null))),
+        row("spec.probes[1].failureWindow.failures: must be between 1 and 10000, got 0",
+            s -> s.getProbes().get(1).setFailureWindow(new FailureWindowSpec(0, 60))),
         row("spec.probes[1].exec: exec probes are only allowed for runtime Process", s -> {
           s.setRuntime(RuntimeKind.Pod);
           s.getProcesses().forEach(p -> p.setImage("img"));
@@ -210,6 +217,7 @@ class SpecValidatorTest {
     ExpectSpec web = new ExpectSpec();
     web.setCel("json.status == \"ok\" && json.db.latencyMs < 200 && headers['content-type'] != ''");
     s.getProbes().get(1).setExpect(web);
+    s.getProbes().get(1).setFailureWindow(new FailureWindowSpec(7, 60));
     assertThat(validator.messages(SpecDefaults.apply(s))).isEmpty();
   }
 
