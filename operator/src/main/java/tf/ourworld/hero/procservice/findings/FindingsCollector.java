@@ -1,11 +1,14 @@
 package tf.ourworld.hero.procservice.findings;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import tf.ourworld.hero.procservice.model.ProbeSpec;
 import tf.ourworld.hero.procservice.model.ProcServiceSpec;
 import tf.ourworld.hero.procservice.model.ProcessSpec;
+import tf.ourworld.hero.procservice.model.RecoveryAction;
+import tf.ourworld.hero.procservice.model.RecoverySpec;
 import tf.ourworld.hero.procservice.model.RestartPolicy;
 import tf.ourworld.hero.procservice.probe.ProbeKey;
 import tf.ourworld.hero.procservice.probe.ProbeState;
@@ -47,21 +50,35 @@ public final class FindingsCollector {
           continue; // a unit that does not run has no probe instances yet
         }
         for (ProbeSpec p : spec.getProbes()) {
-          probes.add(finding(rules, ProbeKey.on(p.getName(), u.name()), p, states, List.of(u.name())));
+          probes.add(finding(spec, rules, ProbeKey.on(p.getName(), u.name()), p, states, List.of(u.name())));
         }
       }
     } else {
       for (ProbeSpec p : spec.getProbes()) {
-        probes.add(finding(rules, ProbeKey.of(p.getName()), p, states, ProbeTargets.of(p, spec.getProcesses())));
+        probes.add(finding(spec, rules, ProbeKey.of(p.getName()), p, states, ProbeTargets.of(p, spec.getProcesses())));
       }
     }
     return new Findings(rules, observation, units, probes);
   }
 
-  private static ProbeFinding finding(UnitRules rules, ProbeKey key, ProbeSpec spec, Map<ProbeKey, ProbeState> states,
-      List<String> targets) {
+  private static ProbeFinding finding(ProcServiceSpec service, UnitRules rules, ProbeKey key, ProbeSpec spec,
+      Map<ProbeKey, ProbeState> states, List<String> targets) {
     ProbeState st = states.getOrDefault(key, ProbeState.unknown(key));
-    return new ProbeFinding(key, spec, st, targets, st.failed() ? describeProbe(rules, key, st) : null);
+    return new ProbeFinding(key, spec, st, targets, st.failed() ? describeProbe(rules, key, st) : null,
+        escalatesAt(service, spec, st));
+  }
+
+  /**
+   * recovery.escalateAfterSeconds: a critical probe that failed at T restarts its process only at
+   * T + escalateAfterSeconds (its lastTransitionTime is when it failed, and a restart starts it over).
+   */
+  static Instant escalatesAt(ProcServiceSpec service, ProbeSpec spec, ProbeState st) {
+    RecoverySpec recovery = service.getRecovery();
+    if (recovery == null || recovery.getEscalateAfterSeconds() == null || !st.failed() || !spec.isCriticalProbe()
+        || st.lastTransitionTime() == null || RecoverySpec.effectiveAction(service) != RecoveryAction.Restart) {
+      return null;
+    }
+    return st.lastTransitionTime().plusSeconds(recovery.getEscalateAfterSeconds());
   }
 
   /** Exited, or stopped with a last exit to tell about. */

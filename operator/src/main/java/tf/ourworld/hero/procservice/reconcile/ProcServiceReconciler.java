@@ -109,6 +109,7 @@ public final class ProcServiceReconciler implements Reconciler<ProcService>, Cle
     boolean stopping = false;
 
     // decide and act
+    recovery.escalationDue().set(null); // act() sets it again while a deferred restart is pending
     if (!problems.isEmpty()) {
       probes.cancel(id); // an invalid spec touches no workload and is not retried
     } else if (Boolean.TRUE.equals(spec.getSuspend())) {
@@ -136,7 +137,7 @@ public final class ProcServiceReconciler implements Reconciler<ProcService>, Cle
         recoveryView(spec, recovery), stopping, null, emptyToNull(handled), now));
 
     UpdateControl<ProcService> control = UpdateControl.noUpdate();
-    Instant due = tracker.nextRestartTime();
+    Instant due = recovery.nextRestartTime();
     if (problems.isEmpty() && due != null) {
       control.rescheduleAfter(Math.max(50, Duration.between(clock.instant(), due).toMillis()));
     } else if (stopping) {
@@ -207,7 +208,8 @@ public final class ProcServiceReconciler implements Reconciler<ProcService>, Cle
       rt.restart(resource, Set.of());
       return;
     }
-    RecoveryNeeds needs = planner.needs(spec, findings, recovery.restartedIncarnations());
+    RecoveryNeeds needs = planner.needs(spec, findings, recovery.restartedIncarnations(), now);
+    recovery.escalationDue().set(needs.escalationDue());
     if (!needs.start().isEmpty()) {
       rt.start(resource, needs.start());
     }
@@ -255,7 +257,7 @@ public final class ProcServiceReconciler implements Reconciler<ProcService>, Cle
   private static RecoveryView recoveryView(ProcServiceSpec spec, RecoveryBook.Entry recovery) {
     RestartTracker t = recovery.tracker();
     RestartLimitSpec limit = spec.getRecovery().getRestartLimit();
-    return new RecoveryView(t.nextRestartTime(), t.limitExceeded(), limit.getMaxRestarts(), limit.getWindowSeconds(),
+    return new RecoveryView(recovery.nextRestartTime(), t.limitExceeded(), limit.getMaxRestarts(), limit.getWindowSeconds(),
         recovery.operatorRestarts().get());
   }
 

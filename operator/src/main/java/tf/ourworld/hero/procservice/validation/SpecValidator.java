@@ -19,6 +19,8 @@ import tf.ourworld.hero.procservice.model.PortSpec;
 import tf.ourworld.hero.procservice.model.ProbeSpec;
 import tf.ourworld.hero.procservice.model.ProcServiceSpec;
 import tf.ourworld.hero.procservice.model.ProcessSpec;
+import tf.ourworld.hero.procservice.model.RecoveryAction;
+import tf.ourworld.hero.procservice.model.RecoverySpec;
 import tf.ourworld.hero.procservice.model.RestartLimitSpec;
 import tf.ourworld.hero.procservice.model.RuntimeKind;
 import tf.ourworld.hero.procservice.model.TcpSocketAction;
@@ -94,6 +96,12 @@ public final class SpecValidator {
         if (b.getInitialSeconds() != null && b.getMaxSeconds() != null && b.getMaxSeconds() < b.getInitialSeconds()) {
           out.add("spec.recovery.backoff.maxSeconds: must be >= initialSeconds (" + b.getInitialSeconds() + ")");
         }
+      }
+      Integer escalate = spec.getRecovery().getEscalateAfterSeconds();
+      range(escalate, 1, Bounds.DAY_SECONDS, "spec.recovery.escalateAfterSeconds", out);
+      if (escalate != null && RecoverySpec.effectiveAction(spec) != RecoveryAction.Restart) {
+        out.add("spec.recovery.escalateAfterSeconds: only applies with recovery.action Restart (the action is "
+            + RecoverySpec.effectiveAction(spec) + ")");
       }
       RestartLimitSpec l = spec.getRecovery().getRestartLimit();
       if (l != null) {

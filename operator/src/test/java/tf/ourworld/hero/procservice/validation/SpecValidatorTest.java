@@ -16,6 +16,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import tf.ourworld.hero.procservice.model.EnvVarSpec;
 import tf.ourworld.hero.procservice.model.ExecAction;
 import tf.ourworld.hero.procservice.model.ExpectSpec;
+import tf.ourworld.hero.procservice.model.RecoveryAction;
+import tf.ourworld.hero.procservice.model.RecoverySpec;
 import tf.ourworld.hero.procservice.model.FailureWindowSpec;
 import tf.ourworld.hero.procservice.model.HttpGetAction;
 import tf.ourworld.hero.procservice.model.OpenRpcAction;
@@ -131,6 +133,17 @@ class SpecValidatorTest {
             s -> s.getProbes().get(1).setFailureWindow(new FailureWindowSpec(4, null))),
         row("spec.probes[1].failureWindow.failures: must be between 1 and 10000, got 0",
             s -> s.getProbes().get(1).setFailureWindow(new FailureWindowSpec(0, 60))),
+        row("spec.recovery.escalateAfterSeconds: only applies with recovery.action Restart (the action is Warn)", s -> {
+          RecoverySpec r = new RecoverySpec();
+          r.setAction(RecoveryAction.Warn);
+          r.setEscalateAfterSeconds(60);
+          s.setRecovery(r);
+        }),
+        row("spec.recovery.escalateAfterSeconds: must be between 1 and 86400, got 0", s -> {
+          RecoverySpec r = new RecoverySpec();
+          r.setEscalateAfterSeconds(0);
+          s.setRecovery(r);
+        }),
         row("spec.probes[1].exec: exec probes are only allowed for runtime Process", s -> {
           s.setRuntime(RuntimeKind.Pod);
           s.getProcesses().forEach(p -> p.setImage("img"));
