@@ -7,6 +7,7 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import tf.ourworld.hero.procservice.model.ExecAction;
 import tf.ourworld.hero.procservice.model.ExpectSpec;
+import tf.ourworld.hero.procservice.model.GrpcAction;
 import tf.ourworld.hero.procservice.model.HttpGetAction;
 import tf.ourworld.hero.procservice.model.OpenRpcAction;
 import tf.ourworld.hero.procservice.model.ProbeSpec;
@@ -55,7 +56,7 @@ public final class ProbeChecks {
   static ProbeCheck compile(ProbeSpec spec, ProbeTarget target) {
     String kind = spec.kind();
     if (kind == null) {
-      throw new IllegalArgumentException("exactly one of httpGet, tcpSocket, openRpc, exec must be set");
+      throw new IllegalArgumentException("exactly one of httpGet, tcpSocket, openRpc, grpc, exec must be set");
     }
     ExpectSpec expect = spec.getExpect() == null ? new ExpectSpec() : spec.getExpect();
     switch (kind) {
@@ -89,6 +90,10 @@ public final class ProbeChecks {
         return new OpenRpcCheck(endpoint, raw, path("openRpc", a.getPath()), method, a.getParams(),
             a.getAcceptErrorCodes(), StatusCodes.parse(expect.getStatusCodes()), regex(expect), maxBodyBytes(expect),
             cel(expect, CelExpression.Vars.OPEN_RPC));
+      }
+      case "grpc": {
+        GrpcAction a = spec.getGrpc();
+        return new GrpcCheck(endpoint("grpc", a.getUnixSocket(), a.getHost(), a.getPort(), target), a.getService());
       }
       case "exec": {
         ExecAction a = spec.getExec();

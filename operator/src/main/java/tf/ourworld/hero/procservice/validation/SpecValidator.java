@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import tf.ourworld.hero.procservice.model.BackoffSpec;
 import tf.ourworld.hero.procservice.model.Bounds;
+import tf.ourworld.hero.procservice.model.GrpcAction;
 import tf.ourworld.hero.procservice.model.HttpHeader;
 import tf.ourworld.hero.procservice.model.EnvVarSpec;
 import tf.ourworld.hero.procservice.model.ExpectSpec;
@@ -180,7 +181,7 @@ public final class SpecValidator {
     }
     String kind = probe.kind();
     if (kind == null) {
-      out.add(at + ": exactly one of httpGet, tcpSocket, openRpc, exec must be set");
+      out.add(at + ": exactly one of httpGet, tcpSocket, openRpc, grpc, exec must be set");
     } else {
       switch (kind) {
         case "httpGet" -> {
@@ -241,6 +242,16 @@ public final class SpecValidator {
           }
           if (r.getMethod() != null && r.getMethod().length() > 256) {
             out.add(at + ".openRpc.method: at most 256 characters, got " + r.getMethod().length());
+          }
+        }
+        case "grpc" -> {
+          GrpcAction g = probe.getGrpc();
+          endpoint(g.getPort(), g.getUnixSocket(), at + ".grpc", target, processes, out);
+          if (unsendable(g.getHost())) {
+            out.add(at + ".grpc.host: must not contain CR, LF or other control characters");
+          }
+          if (g.getService() != null && g.getService().length() > 256) {
+            out.add(at + ".grpc.service: at most 256 characters, got " + g.getService().length());
           }
         }
         case "exec" -> {

@@ -59,7 +59,7 @@ class CrdDriftTest {
             "probe names must be unique", "probe.process must name a process of spec.processes");
     JSONSchemaProps probe = spec.getProperties().get("probes").getItems().getSchema();
     assertThat(probe.getXKubernetesValidations()).extracting(r -> r.getMessage())
-        .containsExactly("exactly one of httpGet, tcpSocket, openRpc, exec must be set");
+        .containsExactly("exactly one of httpGet, tcpSocket, openRpc, grpc, exec must be set");
     assertThat(probe.getProperties().get("periodSeconds").getMinimum()).isEqualTo(1.0);
     assertThat(probe.getProperties().get("failureThreshold").getMinimum()).isEqualTo(1.0);
     assertThat(probe.getProperties().get("successThreshold").getMinimum()).isEqualTo(1.0);

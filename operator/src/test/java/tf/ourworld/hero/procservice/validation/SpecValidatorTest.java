@@ -66,9 +66,9 @@ class SpecValidatorTest {
 
   static Stream<Arguments> invalid() {
     return Stream.of(
-        row("spec.probes[1]: exactly one of httpGet, tcpSocket, openRpc, exec must be set",
+        row("spec.probes[1]: exactly one of httpGet, tcpSocket, openRpc, grpc, exec must be set",
             s -> s.getProbes().get(1).setTcpSocket(new TcpSocketAction())),
-        row("spec.probes[0]: exactly one of httpGet, tcpSocket, openRpc, exec must be set",
+        row("spec.probes[0]: exactly one of httpGet, tcpSocket, openRpc, grpc, exec must be set",
             s -> s.getProbes().get(0).setOpenRpc(null)),
         row("spec.processes[0].image: required for runtime Pod", s -> s.setRuntime(RuntimeKind.Pod)),
         row("spec.processes[1].command: required for runtime Process", s -> s.getProcesses().get(1).setCommand(List.of())),
