@@ -94,6 +94,12 @@ final class Endpoint {
     return verifiedSocketPath();
   }
 
+  /** The identity (inode) of the unix socket file, checked as by {@link #unixPath}. */
+  Object unixFileKey() throws IOException, ProbeFailure {
+    verifiedSocketPath();
+    return verifiedFileKey;
+  }
+
   /** The TCP address, resolved (for clients that connect by themselves). */
   InetSocketAddress resolved() throws ProbeFailure {
     InetSocketAddress a = address();

@@ -24,8 +24,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * grpc: {@code grpc.health.v1.Health/Check} as kubelet sends it, plaintext, over TCP or a unix
- * socket, one fresh connection per run (like every other probe kind: a run proves a new client
- * can get an answer). Passes on SERVING; every other outcome has its own text.
+ * socket. Passes on SERVING; every other outcome has its own text.
+ *
+ * <p>The check keeps its HTTP/2 connection between runs: building a channel and its connection
+ * costs about a millisecond of CPU, twenty times a whole httpGet probe, while a call on an open
+ * connection costs less than the httpGet. Any failed run drops the connection, so the next run
+ * starts from a fresh connect (and a server that came back is seen at once, not after gRPC's
+ * reconnect backoff); so does a unix socket file replaced by another.
  */
 final class GrpcCheck implements ProbeCheck {
   /** A health reply is a few bytes; anything large is not one. */
@@ -35,6 +40,10 @@ final class GrpcCheck implements ProbeCheck {
   private final Endpoint endpoint;
   private final String service;
   private final String target;
+  private final Object lock = new Object();
+  // guarded by lock: the connection kept between runs, and the socket file it was made to
+  private ManagedChannel channel;
+  private Object channelFile;
 
   GrpcCheck(Endpoint endpoint, String service) {
     this.endpoint = endpoint;
@@ -55,17 +64,18 @@ final class GrpcCheck implements ProbeCheck {
 
   @Override
   public void run(ProbeCall call) throws IOException, ProbeFailure {
-    ManagedChannel channel = channel();
-    call.register(channel::shutdownNow);
+    ManagedChannel ch = channel();
     HealthCheckResponse reply;
     try {
-      reply = HealthGrpc.newBlockingStub(channel)
+      reply = HealthGrpc.newBlockingStub(ch)
           .withDeadlineAfter(call.remainingNanos(), TimeUnit.NANOSECONDS)
           .check(HealthCheckRequest.newBuilder().setService(service).build());
     } catch (StatusRuntimeException e) {
+      drop(ch);
       throw new ProbeFailure(describe(e.getStatus(), call));
-    } finally {
-      channel.shutdownNow();
+    } catch (RuntimeException e) {
+      drop(ch);
+      throw e;
     }
     HealthCheckResponse.ServingStatus status = reply.getStatus();
     if (status != HealthCheckResponse.ServingStatus.SERVING) {
@@ -74,7 +84,42 @@ final class GrpcCheck implements ProbeCheck {
     }
   }
 
+  @Override
+  public void close() {
+    synchronized (lock) {
+      if (channel != null) {
+        channel.shutdownNow();
+        channel = null;
+      }
+    }
+  }
+
+  /** The kept connection, or a new one (also when the unix socket file is another one). */
   private ManagedChannel channel() throws IOException, ProbeFailure {
+    Object file = endpoint.isUnix() ? endpoint.unixFileKey() : null;
+    synchronized (lock) {
+      if (channel != null && !java.util.Objects.equals(file, channelFile)) {
+        channel.shutdownNow();
+        channel = null;
+      }
+      if (channel == null) {
+        channel = newChannel();
+        channelFile = file;
+      }
+      return channel;
+    }
+  }
+
+  private void drop(ManagedChannel ch) {
+    synchronized (lock) {
+      if (channel == ch) {
+        channel = null;
+      }
+    }
+    ch.shutdownNow();
+  }
+
+  private ManagedChannel newChannel() throws IOException, ProbeFailure {
     NettyChannelBuilder builder;
     if (endpoint.isUnix()) {
       if (!Loops.EPOLL) {

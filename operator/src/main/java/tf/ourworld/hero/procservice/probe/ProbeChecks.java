@@ -42,7 +42,11 @@ public final class ProbeChecks {
     } catch (IllegalArgumentException e) {
       return new ProbeOutcome(false, "invalid probe: " + e.getMessage(), 0);
     }
-    return new ProbeInvoker(SharedTimer.INSTANCE).invoke(check, timeoutSeconds(spec));
+    try {
+      return new ProbeInvoker(SharedTimer.INSTANCE).invoke(check, timeoutSeconds(spec));
+    } finally {
+      check.close();
+    }
   }
 
   static int timeoutSeconds(ProbeSpec spec) {

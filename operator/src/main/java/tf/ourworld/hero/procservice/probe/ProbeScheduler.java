@@ -353,7 +353,9 @@ public final class ProbeScheduler implements ProbeRunner {
     /** Guarded by this: the task neither waits in the pool's queue nor runs any more. */
     private void end() {
       cancelled = true;
-      live.remove(this);
+      if (live.remove(this) && check != null) {
+        check.close();
+      }
     }
   }
 }

@@ -98,6 +98,25 @@ class GrpcProbeTest {
   }
 
   @Test
+  void keepsItsConnectionAndSeesTheServerGoAndComeBack() throws Exception {
+    int port = tcpServer();
+    ProbeCheck check = ProbeChecks.compile(grpc(port, null, null), loopback());
+    ProbeInvoker invoker = new ProbeInvoker(new Watchdog("test-watchdog"));
+    try {
+      assertThat(invoker.invoke(check, 10).error()).isNull();
+      assertThat(invoker.invoke(check, 10).error()).isNull();
+      server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      assertThat(invoker.invoke(check, 10).error()).isIn("connection refused", "gRPC error UNAVAILABLE: Connection closed");
+      assertThat(invoker.invoke(check, 10).error()).isEqualTo("connection refused");
+      server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
+          .addService(health.getHealthService()).build().start();
+      assertThat(invoker.invoke(check, 10).error()).isNull();
+    } finally {
+      check.close();
+    }
+  }
+
+  @Test
   void theWholeServerNotServing() throws Exception {
     int port = tcpServer();
     health.setStatus("", ServingStatus.NOT_SERVING);
