@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Scenario 11 (issue 14): the round-2 probe fields through `local` and real kubectl.
+# - expect.cel over the openRpc and httpGet replies: Ready means both expressions held;
+# - recovery.escalateAfterSeconds: a poisoned rpc handler makes the service Degraded with a Warning
+#   Event and status.nextRestartTime, and the server is restarted only after the escalation time;
+# - an expect.cel that does not type-check is InvalidSpec naming the field, with CEL's message.
+source "$(dirname "$0")/lib.sh"
+EXAMPLE="$E2E_ROOT/examples/hero_foundry-probes.yaml"
+NAME=hero-foundry-probes
+ESCALATE=20
+
+start_local
+apply_example_and_wait_ready
+log "Ready: both expect.cel expressions hold"
+bound="$(failure_bound rpc)"
+
+log "poisoning the rpc handler: Degraded first, restart only ${ESCALATE}s after the probe failed"
+before="$(jp '{.status.restarts}')"
+pid="$(process_pid server)"
+start_transitions
+touch "$(runtime_dir)/server.poison"
+line="$(await_transition '^Degraded\|.*empty reply' "$bound")"
+log "saw: $line"
+degraded_at=$(date +%s)
+next="$(jp '{.status.nextRestartTime}')"
+[[ -n "$next" ]] || fail "no status.nextRestartTime while the restart is deferred"
+log "nextRestartTime: $next"
+[[ "$(process_pid server)" == "$pid" ]] || fail "server restarted at once despite escalateAfterSeconds"
+events="$(k get events --field-selector "involvedObject.name=$NAME" -o 'jsonpath={range .items[*]}{.type} {.reason}: {.message}{"\n"}{end}')"
+grep -q "^Warning ProbeFailed" <<<"$events" || fail "no Warning ProbeFailed Event: $events"
+# while the escalation time has not come, nothing is restarted
+while (( $(date +%s) < degraded_at + ESCALATE - 8 )); do
+  [[ "$(process_pid server)" == "$pid" ]] || fail "server restarted before escalateAfterSeconds"
+  sleep 1
+done
+wait_state Running "$(( ESCALATE + $(ready_bound) + bound ))"
+after="$(jp '{.status.restarts}')"
+(( after > before )) || fail "restarts did not increase ($before -> $after)"
+[[ "$(process_pid server)" != "$pid" ]] || fail "server was not restarted after escalateAfterSeconds"
+stop_transitions
+
+log "an expect.cel that does not type-check: InvalidSpec with CEL's message"
+sed -e 's/name: hero-foundry-probes/name: bad-cel/' \
+    -e "s/cel: \"result.openrpc.startsWith('1.') \&\& size(result.methods) > 0\"/cel: \"status + 1\"/" \
+    "$EXAMPLE" | k apply -f - >/dev/null || fail "kubectl apply of bad-cel failed"
+for _ in $(seq 1 60); do
+  [[ "$(jp '{.status.reason}' bad-cel 2>/dev/null)" == "InvalidSpec" ]] && break
+  sleep 0.5
+done
+msg="$(jp '{.status.message}' bad-cel)"
+log "bad-cel: $(jp '{.status.state} {.status.reason}' bad-cel): $msg"
+[[ "$(jp '{.status.state}' bad-cel)" == "Failed" ]] || fail "bad-cel is not Failed"
+grep -q "spec.probes\[0\].expect.cel: at 1:8: expected type 'bool' but found 'int'" <<<"$msg" \
+  || fail "bad-cel message does not name the field with CEL's message: $msg"
+stop_local
+log "PASS 11-probes-round2"
