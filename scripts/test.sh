@@ -6,6 +6,14 @@
 #   PROCSERVICE_SKIP_REAL_CLUSTER=1   skip the real-cluster stage (refused when CI=true)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# grpc probes are also tested against grpcio, a gRPC server the project did not write
+# (GrpcPythonInteropTest, skipped without it): Debian's python3-grpcio, installed when root
+if ! /usr/bin/python3 -c 'import grpc' >/dev/null 2>&1 && [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null; then
+  echo "test: installing python3-grpcio ..." >&2
+  { apt-get install -y -qq python3-grpcio >/dev/null 2>&1 \
+    || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq python3-grpcio >/dev/null 2>&1; }; } \
+    || echo "test: could not install python3-grpcio: GrpcPythonInteropTest will be skipped" >&2
+fi
 # the real-cluster ITs run in their own stage below, against a cluster started for them
 mvn -B verify -Dprocservice.realCluster.skip=true
 if [[ -x scripts/helm-check.sh ]]; then
