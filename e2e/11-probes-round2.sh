@@ -39,6 +39,18 @@ after="$(jp '{.status.restarts}')"
 [[ "$(process_pid server)" != "$pid" ]] || fail "server was not restarted after escalateAfterSeconds"
 stop_transitions
 
+log "failureWindow: the ui's /health fails every other request (ui.flaky): flapping, never 3 in a row"
+ui_pid="$(process_pid ui)"
+start_transitions
+touch "$(runtime_dir)/ui.flaky"
+line="$(await_transition '^Degraded\|.*probe ui flapping: 3 failures in 20s; last: GET unix:ui.sock/health: HTTP 503' \
+  "$(( 3 * 2 * 2 + SLACK ))")"
+log "saw: $line"
+[[ "$(process_pid ui)" == "$ui_pid" ]] || fail "ui restarted at once despite escalateAfterSeconds"
+wait_state Running "$(( ESCALATE + $(ready_bound) + bound ))"
+[[ "$(process_pid ui)" != "$ui_pid" ]] || fail "the flapping ui was not restarted after escalateAfterSeconds"
+stop_transitions
+
 log "an expect.cel that does not type-check: InvalidSpec with CEL's message"
 sed -e 's/name: hero-foundry-probes/name: bad-cel/' \
     -e "s/cel: \"result.openrpc.startsWith('1.') \&\& size(result.methods) > 0\"/cel: \"status + 1\"/" \

@@ -16,6 +16,8 @@ import java.util.Locale;
  * <p>To make it misbehave like the seed's incident 2, send {@code POST /debug/poison} to the socket
  * or create the file {@code <mode>.poison} next to it: from then on every connection is accepted and
  * closed without a byte (an "empty reply") while the socket keeps accepting. A restart cures it.
+ * The file {@code ui.flaky} makes the ui's /health fail every other request (503) instead; a
+ * restart of the ui removes it too.
  */
 public final class HeroFoundryDemo {
   private HeroFoundryDemo() {
@@ -26,7 +28,8 @@ public final class HeroFoundryDemo {
       System.err.println("usage: hero-foundry-demo server|ui [--socket NAME]");
       System.err.println("  server: JSON-RPC 2.0 (POST /, rpc.discover) and GET /health on rpc.sock");
       System.err.println("  ui:     GET /health and GET / on ui.sock");
-      System.err.println("  misbehave: POST /debug/poison, or create <mode>.poison beside the socket");
+      System.err.println("  misbehave: POST /debug/poison, or create <mode>.poison beside the socket;");
+      System.err.println("             ui.flaky: the ui's /health fails every other request");
       System.exit(2);
       return;
     }
@@ -40,8 +43,12 @@ public final class HeroFoundryDemo {
     Path poison = dir.resolve(mode + ".poison");
     // A restart must cure the service, as restarting the real one did.
     Files.deleteIfExists(poison);
+    Path flaky = dir.resolve("ui.flaky");
+    if (mode.equals("ui")) {
+      Files.deleteIfExists(flaky);
+    }
     DemoHttpServer server = new DemoHttpServer(dir, socketName, poison,
-        mode.equals("server") ? new RpcHandler() : new UiHandler());
+        mode.equals("server") ? new RpcHandler() : new UiHandler(flaky));
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "demo-shutdown"));
     System.out.printf(Locale.ROOT, "hero-foundry-demo %s listening on %s (pid %d)%n", mode,
         dir.resolve(socketName), ProcessHandle.current().pid());
