@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Scenario 11 (issue 14): the round-2 probe fields through `local` and real kubectl.
-# - expect.cel over the openRpc and httpGet replies: Ready means both expressions held;
+# - expect.cel over the openRpc and httpGet replies, and a grpc health probe: Ready means all held;
+# - failureWindow: a ui failing every other request is flapping;
+# - grpc: NOT_SERVING is Degraded with its text, then restarted;
 # - recovery.escalateAfterSeconds: a poisoned rpc handler makes the service Degraded with a Warning
 #   Event and status.nextRestartTime, and the server is restarted only after the escalation time;
 # - an expect.cel that does not type-check is InvalidSpec naming the field, with CEL's message.
@@ -11,7 +13,7 @@ ESCALATE=20
 
 start_local
 apply_example_and_wait_ready
-log "Ready: both expect.cel expressions hold"
+log "Ready: both expect.cel expressions and the grpc health check hold"
 bound="$(failure_bound rpc)"
 
 log "poisoning the rpc handler: Degraded first, restart only ${ESCALATE}s after the probe failed"
@@ -49,6 +51,17 @@ log "saw: $line"
 [[ "$(process_pid ui)" == "$ui_pid" ]] || fail "ui restarted at once despite escalateAfterSeconds"
 wait_state Running "$(( ESCALATE + $(ready_bound) + bound ))"
 [[ "$(process_pid ui)" != "$ui_pid" ]] || fail "the flapping ui was not restarted after escalateAfterSeconds"
+stop_transitions
+
+log "grpc: the api's health service turns NOT_SERVING"
+api_pid="$(process_pid api)"
+start_transitions
+touch "$(runtime_dir)/grpc.notserving"
+line="$(await_transition '^Degraded\|.*probe api failed 2 times: grpc unix:grpc.sock service hero.Foundry: gRPC health NOT_SERVING for service hero.Foundry' \
+  "$(failure_bound api)")"
+log "saw: $line"
+wait_state Running "$(( ESCALATE + $(ready_bound) + $(failure_bound api) ))"
+[[ "$(process_pid api)" != "$api_pid" ]] || fail "the NOT_SERVING api was not restarted"
 stop_transitions
 
 log "an expect.cel that does not type-check: InvalidSpec with CEL's message"
