@@ -21,8 +21,10 @@ before="$(jp '{.status.restarts}')"
 pid="$(process_pid server)"
 start_transitions
 touch "$(runtime_dir)/server.poison"
-line="$(await_transition '^Degraded\|.*empty reply' "$bound")"
-log "saw: $line"
+# Restarted as soon as the probe crosses its threshold: the Restarting Event says why.
+msg="$(await_event Restarting '^Restarting server: .*empty reply' "$bound")"
+log "saw: $msg"
+quoted_in_readme "$msg"
 wait_state Running "$(( $(ready_bound) + bound ))"
 after="$(jp '{.status.restarts}')"
 (( after > before )) || fail "restarts did not increase ($before -> $after)"
@@ -43,6 +45,7 @@ start_transitions
 touch "$(runtime_dir)/server.poison"
 line="$(await_transition '^Degraded\|.*empty reply' "$bound")"
 log "saw: $line"
+quoted_in_readme "${line##*|}"
 # Stay Degraded, without a restart, for two more failure windows.
 sleep_until=$(( $(date +%s) + 2 * bound - 2 * SLACK ))
 while (( $(date +%s) < sleep_until )); do

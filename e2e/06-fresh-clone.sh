@@ -12,19 +12,22 @@ trap cleanup EXIT
 git clone -q "$E2E_ROOT" "$WORK/clone" || fail "git clone failed"
 clone="$WORK/clone"
 [[ ! -e "$clone/.procservice" ]] || fail "the clone carries .procservice/: $(cd "$clone" && git ls-files .procservice | head -3)"
-# The jar of this build stands in for the clone's first build (newer than its sources: not rebuilt).
-mkdir -p "$clone/operator/target" && cp "$JAR" "$clone/operator/target/procservice-operator.jar"
+# The jar of this build stands in for the clone's first build (newer than its sources: not rebuilt);
+# E2E_BUILD_CLONE=1 lets ./procservice build it in the clone, as on a new machine (a minute or more).
+if [[ -z "${E2E_BUILD_CLONE:-}" ]]; then
+  mkdir -p "$clone/operator/target" && cp "$JAR" "$clone/operator/target/procservice-operator.jar"
+fi
 (
   cd "$clone"
   exec ./procservice local --port 0 --http-port 0 examples/hero_foundry.yaml >"$WORK/local.out" 2>"$WORK/local.err"
 ) &
 LOCAL_PID=$!
-for _ in $(seq 1 120); do
+for _ in $(seq 1 $(( ${E2E_BUILD_CLONE:+480} + 120 ))); do
   grep -q "Running; press Ctrl-C" "$WORK/local.out" 2>/dev/null && break
   kill -0 "$LOCAL_PID" 2>/dev/null || fail "local exited during start-up"
   sleep 0.5
 done
-grep -q "Running; press Ctrl-C" "$WORK/local.out" || fail "local did not start within 60s"
+grep -q "Running; press Ctrl-C" "$WORK/local.out" || fail "local did not start in time"
 cp "$clone/.procservice/kubeconfig" "$WORK/kubeconfig"
 k wait --for=condition=Ready "psvc/$NAME" --timeout="$(ready_bound)s" >/dev/null || fail "psvc/$NAME not Ready"
 [[ "$(jp '{.status.state} {.status.restarts}')" == "Running 0" ]] || fail "want Running with 0 restarts, got $(jp '{.status.state} {.status.restarts}')"

@@ -153,6 +153,14 @@ demo_pids() {
   done
 }
 
+# quoted_in_readme MESSAGE: the README's "Why" quotes the status message a seed incident shows;
+# fails when it quotes something else (its quotes must stay true).
+quoted_in_readme() {
+  local msg="$1"
+  grep -v '^$' "$E2E_ROOT/README.md" | tr '\n' ' ' | sed 's/  */ /g' | grep -qF "\`$msg\`" \
+    || fail "README.md does not quote the message as it is: \`$msg\`"
+}
+
 # Everything local and the operator printed or logged: the console, and the log file of local.
 all_logs() {
   cat "$WORK"/local*.out "$WORK"/local*.err "$WORK/state/operator.log" 2>/dev/null || true
@@ -188,6 +196,22 @@ await_transition() {
     sleep 0.5
   done
   fail "no transition matching /$regex/ within ${secs}s"
+}
+
+# await_event REASON REGEX SECONDS: waits until an Event of the service with that reason has a
+# message matching REGEX; prints the message.
+await_event() {
+  local reason="$1" regex="$2" secs="$3" i msgs
+  for i in $(seq 1 $((secs * 2))); do
+    msgs="$(k get events --field-selector "involvedObject.name=$NAME,reason=$reason" \
+      -o 'jsonpath={range .items[*]}{.message}{"\n"}{end}' 2>/dev/null || true)"
+    if grep -aEq "$regex" <<<"$msgs"; then
+      grep -aE "$regex" <<<"$msgs" | head -1
+      return 0
+    fi
+    sleep 0.5
+  done
+  fail "no $reason Event matching /$regex/ within ${secs}s"
 }
 
 # wait_state STATE SECONDS [NAME]

@@ -9,7 +9,7 @@ cd "$root"
 "$root/scripts/fetch-tools.sh" >&2 || { echo "e2e: cannot fetch kubectl (see scripts/fetch-tools.sh)" >&2; exit 1; }
 if [[ ! -f operator/target/procservice-operator.jar ]]; then
   echo "e2e: building the jar ..." >&2
-  mvn -B -q package -DskipTests || exit 1
+  mvn -B -q -Dstyle.color=never package -DskipTests || exit 1
 fi
 scenarios=()
 for f in e2e/[0-9][0-9]-*.sh; do

@@ -89,7 +89,10 @@ kwok_stages() {
     || die "cannot find the kwok module (cd tools/kwok && go mod download)"
   local f
   : >"$DIR/kwok-stages.yaml"
-  for f in "$dir"/kustomize/stage/node/fast/*.yaml "$dir"/kustomize/stage/pod/fast/*.yaml; do
+  # node heartbeats through Leases (kube-node-lease) renewed by kwok: without them the node lifecycle
+  # controller marks the nodes' pods NotReady ("NodeNotReady") a few seconds after they start
+  for f in "$dir"/kustomize/stage/node/fast/*.yaml "$dir"/kustomize/stage/node/heartbeat-with-lease/*.yaml \
+    "$dir"/kustomize/stage/pod/fast/*.yaml; do
     [[ $(basename "$f") == kustomization.yaml ]] && continue
     { cat "$f"; echo "---"; } >>"$DIR/kwok-stages.yaml"
   done
@@ -165,7 +168,9 @@ start_apiserver() {
     --service-account-key-file="$p/sa.pub" --service-account-signing-key-file="$p/sa.key" \
     --service-cluster-ip-range=10.96.0.0/16 \
     --allow-privileged=false --profiling=false \
-    --enable-admission-plugins=NodeRestriction --endpoint-reconciler-type=none
+    --enable-admission-plugins=NodeRestriction --endpoint-reconciler-type=none \
+    --audit-policy-file="$DIR/audit-policy.yaml" --audit-log-path="$DIR/logs/audit.log" \
+    --audit-log-format=json --audit-log-maxsize=200
 }
 
 apiserver_ready() {
@@ -215,6 +220,17 @@ up() {
   trap 'rc=$?; if ((rc != 0)); then say "up failed; stopping what started"; down_quiet; fi' EXIT
   certs
   kwok_stages
+  # Audit: every request of a ServiceAccount in procservice-system (the operator's identity in the
+  # tests), at Metadata level: which verbs it used and which it was refused (scripts/rbac-audit.sh).
+  cat >"$DIR/audit-policy.yaml" <<'EOF'
+apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: [RequestReceived]
+rules:
+- level: Metadata
+  userGroups: ["system:serviceaccounts:procservice-system"]
+- level: None
+EOF
   kubeconfig admin "$DIR/kubeconfig"
   kubeconfig kube-controller-manager "$DIR/kcm.kubeconfig"
   kubeconfig kube-scheduler "$DIR/scheduler.kubeconfig"
@@ -245,7 +261,7 @@ up() {
     --authentication-kubeconfig="$DIR/scheduler.kubeconfig" --authorization-kubeconfig="$DIR/scheduler.kubeconfig" \
     --bind-address=127.0.0.1 --secure-port="$SCHED_PORT" --cert-dir="$DIR/scheduler" --leader-elect=false
   start kwok "$BIN/kwok" --kubeconfig="$DIR/kwok.kubeconfig" --config="$DIR/kwok-stages.yaml" \
-    --manage-all-nodes=true --cidr="$POD_CIDR" --node-ip=127.0.0.1
+    --manage-all-nodes=true --cidr="$POD_CIDR" --node-ip=127.0.0.1 --node-lease-duration-seconds=40
   wait_for 60 kube-controller-manager "kube-controller-manager /healthz" healthz "$KCM_PORT"
   wait_for 60 kube-scheduler "kube-scheduler /healthz" healthz "$SCHED_PORT"
 

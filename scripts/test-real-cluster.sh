@@ -36,6 +36,10 @@ scripts/sa-kubeconfig.sh procservice-system procservice-operator "$CLUSTER_DIR/o
 step "e2e scenarios, operator in run mode as the deploy/ ServiceAccount" \
   env E2E_KUBECONFIG="$KUBECONFIG" E2E_OPERATOR_KUBECONFIG="$CLUSTER_DIR/operator.kubeconfig" e2e/run.sh
 
+step "RBAC both ways from the audit log: nothing denied, every grant of deploy/rbac.yaml used" scripts/rbac-audit.sh
+scripts/fetch-tools.sh >/dev/null   # helm
+step "install paths: kubectl apply -k deploy/, helm install, and their removal" e2e/install/run.sh
+
 say "stage took $((SECONDS - stage_start)) s"
 if ((${#failures[@]} > 0)); then
   say "FAILED: ${failures[*]}"

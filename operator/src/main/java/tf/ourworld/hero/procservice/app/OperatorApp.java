@@ -61,9 +61,14 @@ public final class OperatorApp implements AutoCloseable {
   private final List<AutoCloseable> closeables;
   private final HealthServer health;
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+  private final KubernetesClient client;
+  private final OperatorConfig config;
+  private final java.util.concurrent.atomic.AtomicBoolean reconcilingStopped = new java.util.concurrent.atomic.AtomicBoolean();
 
   private OperatorApp(Operator operator, RuntimeRegistry runtimes, ProbeRunner probes, List<AutoCloseable> closeables,
-      HealthServer health) {
+      HealthServer health, KubernetesClient client, OperatorConfig config) {
+    this.client = client;
+    this.config = config;
     this.operator = operator;
     this.runtimes = runtimes;
     this.probes = probes;
@@ -95,6 +100,7 @@ public final class OperatorApp implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private ProbeObserver probeObserver = ProbeObserver.NOOP;
     private java.net.InetAddress httpBind;
+    private boolean deferOrphanSweep;
 
     private Builder(KubernetesClient client, OperatorConfig config) {
       this.client = client;
@@ -150,6 +156,15 @@ public final class OperatorApp implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Do not stop orphaned processes at start: the caller creates its resources first and then
+     * calls {@link OperatorApp#stopOrphanedProcesses()} (local, whose API starts empty).
+     */
+    public Builder deferOrphanSweep() {
+      this.deferOrphanSweep = true;
+      return this;
+    }
+
     public Builder clock(Clock clock) {
       this.clock = clock;
       return this;
@@ -196,6 +211,7 @@ public final class OperatorApp implements AutoCloseable {
 
       Operator operator = new Operator(o -> {
         o.withKubernetesClient(client)
+            .withResourceCloner(new BindingAwareCloner(client))
             .withUseSSAToPatchPrimaryResource(false)
             .withCloseClientOnStop(false)
             .withConcurrentReconciliationThreads(config.reconcileThreads());
@@ -221,7 +237,9 @@ public final class OperatorApp implements AutoCloseable {
         }
       });
       operator.start();
-      stopOrphans(client, config, registry);
+      if (!deferOrphanSweep) {
+        stopOrphans(client, config, registry);
+      }
       List<AutoCloseable> closeables = new ArrayList<>(owned);
       HealthServer health = null;
       if (config.httpPort() >= 0 && metrics != null) {
@@ -232,8 +250,13 @@ public final class OperatorApp implements AutoCloseable {
       LOG.info("Operator started: namespaces={}, selector={}, processRuntime={}",
           config.namespaces().isEmpty() ? "all" : config.namespaces(), config.labelSelector(),
           config.processRuntimeEnabled());
-      return new OperatorApp(operator, registry, probes, closeables, health);
+      return new OperatorApp(operator, registry, probes, closeables, health, client, config);
     }
+  }
+
+  /** The address of /metrics, /healthz and /readyz, or null when they are off. */
+  public java.net.InetSocketAddress httpAddress() {
+    return health == null ? null : health.address();
   }
 
   /**
@@ -283,12 +306,7 @@ public final class OperatorApp implements AutoCloseable {
    * leaves nothing running. Returns how many processes were stopped.
    */
   public int closeStoppingProcesses(Duration maxGrace) {
-    try {
-      operator.stop();
-    } catch (RuntimeException e) {
-      LOG.warn("Stopping the operator failed: {}", e.toString());
-    }
-    probes.close();
+    stopReconcilingAndProbing();
     int stopped = 0;
     try {
       stopped = processRuntime().map(r -> r.stopAll(maxGrace)).orElse(0);
@@ -301,14 +319,17 @@ public final class OperatorApp implements AutoCloseable {
     return stopped;
   }
 
+  /** Stops processes earlier operators left for services that do not exist now (see {@link Builder#deferOrphanSweep()}). */
+  public void stopOrphanedProcesses() {
+    stopOrphans(client, config, runtimes);
+  }
+
   public Operator operator() {
     return operator;
   }
 
-  /** Stops reconciling and probing; local processes keep running, to be adopted by the next operator. */
-  @Override
-  public void close() {
-    if (closed.getAndSet(true)) {
+  private void stopReconcilingAndProbing() {
+    if (reconcilingStopped.getAndSet(true)) {
       return;
     }
     try {
@@ -317,6 +338,15 @@ public final class OperatorApp implements AutoCloseable {
       LOG.warn("Stopping the operator failed: {}", e.toString());
     }
     probes.close();
+  }
+
+  /** Stops reconciling and probing; local processes keep running, to be adopted by the next operator. */
+  @Override
+  public void close() {
+    if (closed.getAndSet(true)) {
+      return;
+    }
+    stopReconcilingAndProbing();
     runtimes.close();
     for (AutoCloseable c : closeables) {
       try {

@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -65,8 +64,8 @@ public class LocalCommand implements Callable<Integer> {
   static final String LOG_FILE = "operator.log";
 
   @Option(names = "--config", paramLabel = "FILE",
-      description = "Host settings (YAML: allowExec, port, httpPort, stateDir, kubeconfig, maxStopGraceSeconds,"
-          + " logFormat); flags win over it. SIGHUP re-reads allowExec and maxStopGraceSeconds.")
+      description = "Host settings (YAML: allowExec, allowEnv, port, httpPort, stateDir, kubeconfig,"
+          + " maxStopGraceSeconds, logFormat); flags win over it. SIGHUP re-reads allowExec and maxStopGraceSeconds.")
   Path config;
 
   @Option(names = "--port", paramLabel = "N",
@@ -132,6 +131,8 @@ public class LocalCommand implements Callable<Integer> {
   private List<String> fixedAllow = List.of();
   private volatile ProcessRuntime processRuntime;
   private volatile KubernetesClient client;
+  /** The running operator (tests look at it). */
+  volatile OperatorApp operatorApp;
 
   /** Stops a running {@link #call()} as SIGTERM does. */
   void stop() {
@@ -186,6 +187,21 @@ public class LocalCommand implements Callable<Integer> {
       err.println("error: cannot lock state dir " + state + ": " + e.getMessage());
       return 1;
     }
+    // ... and per kubeconfig: another state dir must not point the first one's kubectl elsewhere.
+    StateDirLock kubeconfigLock;
+    try {
+      kubeconfigLock = StateDirLock.acquireKubeconfig(kubeconfigFile);
+    } catch (StateDirLock.HeldException e) {
+      err.println("error: another procservice local already writes kubeconfig " + e.guarded() + " (" + e.owner() + ").");
+      err.println("  Use it, stop it first, or start this one with its own --kubeconfig FILE (and --state-dir DIR,"
+          + " --port 0).");
+      lock.close();
+      return 1;
+    } catch (IOException e) {
+      err.println("error: cannot lock kubeconfig " + kubeconfigFile + ": " + e.getMessage());
+      lock.close();
+      return 1;
+    }
     AutoCloseable logFile = verbose ? () -> { } : Logging.toFile(state.resolve(LOG_FILE), format);
     if (handleSignals) {
       installSignalHandlers();
@@ -201,10 +217,12 @@ public class LocalCommand implements Callable<Integer> {
     } catch (IllegalStateException e) {
       err.println("error: " + e.getMessage());
       closeQuietly(logFile, "log file");
+      kubeconfigLock.close();
       lock.close();
       return 1;
     }
     lock.apiUrl(api.url());
+    kubeconfigLock.apiUrl(api.url());
     AtomicBoolean closed = new AtomicBoolean();
     OperatorApp[] operator = new OperatorApp[1];
     ServiceTable[] table = new ServiceTable[1];
@@ -231,6 +249,7 @@ public class LocalCommand implements Callable<Integer> {
       }
       closeQuietly(client, "client");
       closeQuietly(api, "embedded API");
+      closeQuietly(kubeconfigLock, "kubeconfig lock");
       closeQuietly(lock, "state dir lock");
       closeQuietly(logFile, "log file");
     };
@@ -246,21 +265,29 @@ public class LocalCommand implements Callable<Integer> {
       out.println("Allowed executables: " + (allow.isEmpty() ? "(none)" : String.join(", ", allow)));
       out.flush();
 
-      OperatorConfig operatorConfig = localConfig(allow, state, metricsPort, format);
+      List<String> env = new ArrayList<>(allowEnv);
+      settings.allowEnv().stream().filter(e -> !env.contains(e)).forEach(env::add);
+      OperatorConfig operatorConfig = localConfig(allow, env, state, metricsPort, format);
       try {
         ProcessRuntime runtime = new ProcessRuntime(operatorConfig, Clock.systemUTC());
         runtime.allowList().howToAllow(howToAllow());
+        runtime.maxStopGrace(Duration.ofSeconds(grace[0]));
         processRuntime = runtime;
         // No kubelet here: a Pod would be stored but never run, so say so instead of Starting forever.
         operator[0] = OperatorApp.builder(client, operatorConfig)
             .runtime(new DisabledRuntime(RuntimeKind.Pod, POD_UNAVAILABLE))
             .runtime(runtime)
             .httpBind(InetAddress.getLoopbackAddress())
+            .deferOrphanSweep() // the API starts empty: the manifests come first, then what is left is orphaned
             .start();
       } catch (IllegalArgumentException e) {
         err.println("error: " + e.getMessage());
         return 2;
+      } catch (java.io.UncheckedIOException e) {
+        err.println("error: " + e.getMessage());
+        return 1;
       }
+      operatorApp = operator[0];
       if (operator[0].httpPort() > 0) {
         out.println("Metrics and health on http://127.0.0.1:" + operator[0].httpPort() + "/metrics, /healthz, /readyz");
       }
@@ -269,11 +296,13 @@ public class LocalCommand implements Callable<Integer> {
         table[0] = new ServiceTable(out, Clock.systemDefaultZone()).start(client);
       }
       apply(client, set);
+      operator[0].stopOrphanedProcesses();
       out.println("Running; press Ctrl-C to stop" + (config != null ? ", kill -HUP " + ProcessHandle.current().pid()
           + " to re-read " + config : "") + ".");
       out.flush();
       while (requests.take() == Request.RELOAD) {
         grace[0] = reloadSettings(grace[0]);
+        processRuntime.maxStopGrace(Duration.ofSeconds(grace[0]));
       }
       out.println("Stopping: every process started here is being stopped ...");
       out.flush();
@@ -332,7 +361,7 @@ public class LocalCommand implements Callable<Integer> {
     int newGrace = maxStopGrace != null ? maxStopGrace
         : java.util.Objects.requireNonNullElse(settings.maxStopGraceSeconds(), MAX_STOP_GRACE_SECONDS);
     out.println("Reloaded " + config + ": allowed executables: " + (allow.isEmpty() ? "(none)" : String.join(", ", allow))
-        + "; max stop grace " + newGrace + "s (port, httpPort, stateDir, kubeconfig and logFormat change at the next start)");
+        + "; max stop grace " + newGrace + "s (port, httpPort, stateDir, kubeconfig, allowEnv and logFormat change at the next start)");
     out.flush();
     return newGrace;
   }
@@ -351,11 +380,11 @@ public class LocalCommand implements Callable<Integer> {
     }
   }
 
-  OperatorConfig localConfig(List<String> allow, Path state, int metricsPort, String format) {
+  OperatorConfig localConfig(List<String> allow, List<String> env, Path state, int metricsPort, String format) {
     OperatorConfig d = OperatorConfig.defaults();
     return new OperatorConfig(d.namespaces(), d.labelSelector(), true, allow, state,
         d.socketRoots(), metricsPort, false, d.leaseName(), d.leaseNamespace(), d.probeConcurrency(), d.reconcileThreads(),
-        format, d.stableResetAfter(), allowEnv);
+        format, d.stableResetAfter(), env);
   }
 
   private void apply(KubernetesClient client, ManifestSet set) {
@@ -373,7 +402,17 @@ public class LocalCommand implements Callable<Integer> {
       String what = r.getKind() + " " + r.getMetadata().getName();
       try {
         // a namespaced object without a namespace lands in the client's namespace, "default"
-        client.resource(r).createOr(NonDeletingOperation::update);
+        GenericKubernetesResource stored = client.resource(r).get();
+        if (stored == null) {
+          client.resource(r).create();
+        } else {
+          // Over what is stored, as kubectl apply: the manifest's spec, labels and annotations; the
+          // server's bookkeeping (finalizers, owners) and the status stay.
+          r.getMetadata().setResourceVersion(stored.getMetadata().getResourceVersion());
+          r.getMetadata().setFinalizers(stored.getMetadata().getFinalizers());
+          r.getMetadata().setOwnerReferences(stored.getMetadata().getOwnerReferences());
+          client.resource(r).update();
+        }
         out.println("applied " + what + " (" + m.file() + ")");
       } catch (KubernetesClientException e) {
         String msg = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage()

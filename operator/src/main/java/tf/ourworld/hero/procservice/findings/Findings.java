@@ -1,5 +1,7 @@
 package tf.ourworld.hero.procservice.findings;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import tf.ourworld.hero.procservice.probe.ProbeKey;
@@ -61,6 +63,26 @@ public record Findings(UnitRules rules, RuntimeObservation observation, List<Uni
 
   public Optional<ProbeFinding> probe(ProbeKey key) {
     return probes.stream().filter(p -> p.key().equals(key)).findFirst();
+  }
+
+  /**
+   * When the last declared unit that was restarted has been up for {@code hold}: until then a
+   * restart has not held, and a service without probes is not yet Running again. Null when every
+   * unit that restarted has held (or none did).
+   */
+  public Instant heldAt(Instant now, Duration hold) {
+    Instant latest = null;
+    for (UnitFinding u : units) {
+      ProcessObservation o = u.unit();
+      boolean restarted = o.lastExit() != null || o.runtimeRestarts() > 0;
+      if (rules.declared() && restarted && o.phase() == ProcessObservation.Phase.Running && o.startTime() != null) {
+        Instant held = o.startTime().plus(hold);
+        if (held.isAfter(now) && (latest == null || held.isAfter(latest))) {
+          latest = held;
+        }
+      }
+    }
+    return latest;
   }
 
   public boolean nothingAlive() {

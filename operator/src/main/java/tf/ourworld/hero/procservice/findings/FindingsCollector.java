@@ -36,8 +36,9 @@ public final class FindingsCollector {
       for (ProcessSpec p : spec.getProcesses()) {
         ProcessObservation o = observation.process(p.getName()).orElse(ProcessObservation.notStarted(p.getName()));
         boolean down = isDown(o);
+        String log = observation.logs().get(p.getName());
         units.add(new UnitFinding(o, down, down && restartsAfter(p.getRestartPolicy(), o.lastExit()),
-            down ? describeDown(o) : null));
+            down ? describeDown(o) + (log != null ? " (log: " + log + ")" : "") : null));
       }
     } else {
       for (TrackedPod pod : observation.pods()) {
@@ -65,17 +66,17 @@ public final class FindingsCollector {
       Map<ProbeKey, ProbeState> states, List<String> targets) {
     ProbeState st = states.getOrDefault(key, ProbeState.unknown(key));
     return new ProbeFinding(key, spec, st, targets, st.failed() ? describeProbe(rules, key, st) : null,
-        escalatesAt(service, spec, st));
+        escalatesAt(service, rules, spec, st));
   }
 
   /**
    * recovery.escalateAfterSeconds: a critical probe that failed at T restarts its process only at
    * T + escalateAfterSeconds (its lastTransitionTime is when it failed, and a restart starts it over).
    */
-  static Instant escalatesAt(ProcServiceSpec service, ProbeSpec spec, ProbeState st) {
+  static Instant escalatesAt(ProcServiceSpec service, UnitRules rules, ProbeSpec spec, ProbeState st) {
     RecoverySpec recovery = service.getRecovery();
     if (recovery == null || recovery.getEscalateAfterSeconds() == null || !st.failed() || !spec.isCriticalProbe()
-        || st.lastTransitionTime() == null || RecoverySpec.effectiveAction(service) != RecoveryAction.Restart) {
+        || st.lastTransitionTime() == null || rules.action(recovery) != RecoveryAction.Restart) {
       return null;
     }
     return st.lastTransitionTime().plusSeconds(recovery.getEscalateAfterSeconds());

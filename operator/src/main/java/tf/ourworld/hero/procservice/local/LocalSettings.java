@@ -21,6 +21,8 @@ import java.util.Objects;
  * {@code maxStopGraceSeconds} are re-read on SIGHUP; the others take effect at the next start.
  *
  * @param allowExec executables (absolute paths or globs) the Process runtime may run
+ * @param allowEnv environment variable names or globs a process may set although the env policy
+ *     refuses them by default (as {@code --allow-env}); read at start only
  * @param port the embedded API's port on 127.0.0.1
  * @param httpPort the port of /metrics, /healthz and /readyz on 127.0.0.1
  * @param stateDir the state dir (runtime dirs, the API's store, the log, the lock)
@@ -28,17 +30,19 @@ import java.util.Objects;
  * @param maxStopGraceSeconds the longest a stop waits between SIGTERM and SIGKILL
  * @param logFormat text or json
  */
-public record LocalSettings(List<String> allowExec, Integer port, Integer httpPort, Path stateDir, Path kubeconfig,
+public record LocalSettings(List<String> allowExec, List<String> allowEnv, Integer port, Integer httpPort, Path stateDir, Path kubeconfig,
     Integer maxStopGraceSeconds, String logFormat) {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
 
   @JsonCreator
-  public LocalSettings(@JsonProperty("allowExec") List<String> allowExec, @JsonProperty("port") Integer port,
+  public LocalSettings(@JsonProperty("allowExec") List<String> allowExec,
+      @JsonProperty("allowEnv") List<String> allowEnv, @JsonProperty("port") Integer port,
       @JsonProperty("httpPort") Integer httpPort, @JsonProperty("stateDir") Path stateDir,
       @JsonProperty("kubeconfig") Path kubeconfig, @JsonProperty("maxStopGraceSeconds") Integer maxStopGraceSeconds,
       @JsonProperty("logFormat") String logFormat) {
     this.allowExec = allowExec == null ? List.of() : List.copyOf(allowExec);
+    this.allowEnv = allowEnv == null ? List.of() : List.copyOf(allowEnv);
     this.port = port;
     this.httpPort = httpPort;
     this.stateDir = stateDir;
@@ -49,7 +53,7 @@ public record LocalSettings(List<String> allowExec, Integer port, Integer httpPo
 
   /** No file: nothing set. */
   public static LocalSettings none() {
-    return new LocalSettings(null, null, null, null, null, null, null);
+    return new LocalSettings(null, null, null, null, null, null, null, null);
   }
 
   /**
@@ -72,7 +76,7 @@ public record LocalSettings(List<String> allowExec, Integer port, Integer httpPo
       com.fasterxml.jackson.databind.JsonNode tree = YAML.readTree(text);
       s = tree == null || tree.isMissingNode() || tree.isNull() ? none() : YAML.treeToValue(tree, LocalSettings.class);
     } catch (UnrecognizedPropertyException e) {
-      throw new IllegalArgumentException(file + ": unknown key '" + e.getPropertyName() + "' (known: allowExec, port,"
+      throw new IllegalArgumentException(file + ": unknown key '" + e.getPropertyName() + "' (known: allowExec, allowEnv, port,"
           + " httpPort, stateDir, kubeconfig, maxStopGraceSeconds, logFormat)");
     } catch (JsonMappingException e) {
       throw new IllegalArgumentException(file + ": " + e.getOriginalMessage()

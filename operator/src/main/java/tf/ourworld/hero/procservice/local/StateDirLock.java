@@ -27,7 +27,7 @@ public final class StateDirLock implements AutoCloseable {
     private final String owner;
 
     HeldException(Path stateDir, String owner) {
-      super("another procservice local is running on state dir " + stateDir + " (" + owner + ")");
+      super("another procservice local is running on " + stateDir + " (" + owner + ")");
       this.stateDir = stateDir;
       this.owner = owner;
     }
@@ -37,7 +37,8 @@ public final class StateDirLock implements AutoCloseable {
       return owner;
     }
 
-    public Path stateDir() {
+    /** The state dir or kubeconfig the other instance holds. */
+    public Path guarded() {
       return stateDir;
     }
   }
@@ -58,7 +59,21 @@ public final class StateDirLock implements AutoCloseable {
    */
   public static StateDirLock acquire(Path stateDir) throws IOException {
     Files.createDirectories(stateDir);
-    Path file = stateDir.resolve(FILE);
+    return acquireFile(stateDir.resolve(FILE), stateDir);
+  }
+
+  /**
+   * Takes the lock of the kubeconfig {@code kubeconfig} ({@code <kubeconfig>.procservice-local.lock}
+   * beside it; not {@code <kubeconfig>.lock}, which kubectl creates exclusively while it writes the
+   * file), so that two instances on different state dirs do not overwrite each other's kubeconfig.
+   */
+  public static StateDirLock acquireKubeconfig(Path kubeconfig) throws IOException {
+    Path abs = kubeconfig.toAbsolutePath().normalize();
+    Files.createDirectories(abs.getParent());
+    return acquireFile(abs.resolveSibling(abs.getFileName() + ".procservice-local.lock"), abs);
+  }
+
+  private static StateDirLock acquireFile(Path file, Path guarded) throws IOException {
     FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
         StandardOpenOption.WRITE);
     FileLock lock;
@@ -73,7 +88,7 @@ public final class StateDirLock implements AutoCloseable {
     if (lock == null) {
       String owner = describe(read(channel));
       channel.close();
-      throw new HeldException(stateDir, owner);
+      throw new HeldException(guarded, owner);
     }
     StateDirLock held = new StateDirLock(file, channel, lock);
     held.record("pid " + ProcessHandle.current().pid() + "\n");

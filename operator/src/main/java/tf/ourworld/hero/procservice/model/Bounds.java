@@ -13,8 +13,11 @@ public final class Bounds {
   public static final long WEEK_SECONDS = 604_800;
   /** Failure and success thresholds. */
   public static final long THRESHOLD = 10_000;
-  /** Restarts a window may allow. */
-  public static final long MAX_RESTARTS = 10_000;
+  /**
+   * Restarts a window may allow: each is kept in status.restartTimes so the limit survives operator
+   * restarts, and status stays small.
+   */
+  public static final long MAX_RESTARTS = 100;
   /** Linux's PID_MAX_LIMIT (2^22). */
   public static final long MAX_PID = 4_194_304;
   public static final long PORT = 65_535;

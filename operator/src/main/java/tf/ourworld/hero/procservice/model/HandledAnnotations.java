@@ -5,6 +5,26 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 /** The last annotation values acted on, so each new value acts exactly once. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class HandledAnnotations {
+  /** Values up to this long are kept as they are; longer ones by their digest. */
+  public static final int MAX_KEPT = 128;
+
+  /**
+   * What status keeps of an annotation value: the value itself, or {@code sha256:<hex>} of a long
+   * one, so a huge value is acted on once and never copied into status whole.
+   */
+  public static String token(String value) {
+    if (value == null || value.length() <= MAX_KEPT) {
+      return value;
+    }
+    try {
+      byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return "sha256:" + java.util.HexFormat.of().formatHex(d);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private String probeNow;
   private String resetFailed;
 

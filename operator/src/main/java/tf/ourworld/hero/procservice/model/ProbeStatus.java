@@ -3,6 +3,7 @@ package tf.ourworld.hero.procservice.model;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Max;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 /** Observed result of one probe. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -15,6 +16,16 @@ public class ProbeStatus {
   private Integer consecutiveFailures;
   private String lastTransitionTime;
   private String lastError;
+  @JsonPropertyDescription("The latest run made on request (hero.ourworld.tf/probe-now), with its own outcome.")
+  private RequestedRunStatus lastRequestedRun;
+
+  public RequestedRunStatus getLastRequestedRun() {
+    return lastRequestedRun;
+  }
+
+  public void setLastRequestedRun(RequestedRunStatus lastRequestedRun) {
+    this.lastRequestedRun = lastRequestedRun;
+  }
 
   public String getName() {
     return name;

@@ -120,4 +120,19 @@ public class ProcServiceSpec {
   public void setStopGracePeriodSeconds(Integer stopGracePeriodSeconds) {
     this.stopGracePeriodSeconds = stopGracePeriodSeconds;
   }
+
+  /**
+   * Set only on the stand-in for a spec the model could not bind (ProcServiceDeserializer): which
+   * field and why. Never serialized; carried across clones by the operator's resource cloner.
+   */
+  @com.fasterxml.jackson.annotation.JsonIgnore
+  private transient String bindingProblem;
+
+  public String bindingProblem() {
+    return bindingProblem;
+  }
+
+  public void setBindingProblem(String problem) {
+    this.bindingProblem = problem;
+  }
 }

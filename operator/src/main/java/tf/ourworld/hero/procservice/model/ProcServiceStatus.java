@@ -2,6 +2,7 @@ package tf.ourworld.hero.procservice.model;
 
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Size;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -37,6 +38,11 @@ public class ProcServiceStatus {
 
   @JsonPropertyDescription("When the next restart is due, while backing off.")
   private String nextRestartTime;
+
+  @JsonPropertyDescription("When the operator restarted something within the restart window, oldest first: the"
+      + " restart limit and backoff count these, also across operator restarts.")
+  @Size(max = Bounds.MAX_RESTARTS)
+  private List<String> restartTimes;
 
   @JsonPropertyDescription("One entry per process (Pod, Process).")
   private List<ProcessStatus> processes;
@@ -107,6 +113,14 @@ public class ProcServiceStatus {
 
   public void setRestarts(Integer restarts) {
     this.restarts = restarts;
+  }
+
+  public List<String> getRestartTimes() {
+    return restartTimes;
+  }
+
+  public void setRestartTimes(List<String> restartTimes) {
+    this.restartTimes = restartTimes;
   }
 
   public String getNextRestartTime() {

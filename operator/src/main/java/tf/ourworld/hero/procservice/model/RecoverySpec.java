@@ -9,7 +9,7 @@ public class RecoverySpec {
   @JsonPropertyDescription("Restart (default for Pod and Process) or Warn (default for Track).")
   private RecoveryAction action;
 
-  @JsonPropertyDescription("Delay before each restart: doubling from initialSeconds to maxSeconds, +-10% jitter.")
+  @JsonPropertyDescription("Delay before each restart after the first (which is immediate): doubling from initialSeconds to maxSeconds, +-10% jitter.")
   private BackoffSpec backoff;
 
   @JsonPropertyDescription("At most maxRestarts restarts within windowSeconds; then state Failed until reset.")
@@ -21,15 +21,6 @@ public class RecoverySpec {
   @Min(1)
   @Max(Bounds.DAY_SECONDS)
   private Integer escalateAfterSeconds;
-
-  /** The action, with the runtime's default applied. */
-  public static RecoveryAction effectiveAction(ProcServiceSpec spec) {
-    RecoverySpec r = spec.getRecovery();
-    if (r != null && r.getAction() != null) {
-      return r.getAction();
-    }
-    return spec.getRuntime() == RuntimeKind.Track ? RecoveryAction.Warn : RecoveryAction.Restart;
-  }
 
   public Integer getEscalateAfterSeconds() {
     return escalateAfterSeconds;

@@ -75,6 +75,11 @@ public final class HealthServer implements AutoCloseable {
   }
 
   /** The port actually bound, or -1 when disabled. */
+  /** The address it listens on, or null when disabled. */
+  public java.net.InetSocketAddress address() {
+    return server == null ? null : server.getAddress();
+  }
+
   public int port() {
     return server == null ? -1 : server.getAddress().getPort();
   }

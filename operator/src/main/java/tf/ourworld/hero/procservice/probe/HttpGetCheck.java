@@ -72,10 +72,20 @@ final class HttpGetCheck implements ProbeCheck {
   static void requireBodyMatch(Pattern regex, String body, ProbeCall call) throws ProbeFailure {
     try {
       if (!regex.matcher(new DeadlineCharSequence(body, call)).find()) {
-        throw new ProbeFailure("body did not match /" + regex.pattern() + "/");
+        throw new ProbeFailure("body did not match /" + shown(regex.pattern()) + "/");
       }
     } catch (DeadlineCharSequence.Expired e) {
       throw new ProbeFailure(call.timeoutText());
+    } catch (StackOverflowError e) {
+      // Java's regex engine recurses per repetition: a nested pattern over a long body can exhaust
+      // the stack. A failure of this probe, never an Error escaping the prober.
+      throw new ProbeFailure("bodyRegex /" + shown(regex.pattern()) + "/ is too complex for a body of "
+          + body.length() + " characters: simplify it or lower expect.maxBodyBytes");
     }
+  }
+
+  /** The pattern comes from the resource: quoted bounded, it ends up in status. */
+  private static String shown(String pattern) {
+    return pattern.length() <= 64 ? pattern : pattern.substring(0, 64) + "...";
   }
 }

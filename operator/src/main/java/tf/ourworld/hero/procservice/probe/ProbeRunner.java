@@ -17,11 +17,23 @@ public interface ProbeRunner extends AutoCloseable {
    */
   void plan(ResourceID service, List<PlannedProbe> probes);
 
+  /**
+   * The same, and a probe that gets a new task starts from the state given for its key instead of
+   * Unknown (an operator restart taking up the results its status shows): no initial delay, and its
+   * next run counts from there.
+   */
+  default void plan(ResourceID service, List<PlannedProbe> probes, Map<ProbeKey, ProbeState> carried) {
+    plan(service, probes);
+  }
+
   /** Cancels every probe of a service and forgets its states. */
   void cancel(ResourceID service);
 
-  /** Runs every probe of the service at once (the probe-now annotation). */
-  void runNow(ResourceID service);
+  /**
+   * Runs every probe of the service at once (the probe-now annotation); each probe's state then
+   * tells which {@code request} its next completed run answered ({@link ProbeState#requested()}).
+   */
+  void runNow(ResourceID service, String request);
 
   /** Current states by probe key; probes planned but not yet run are Unknown. */
   Map<ProbeKey, ProbeState> states(ResourceID service);

@@ -30,6 +30,12 @@ import tf.ourworld.hero.procservice.model.ProbeSpec;
 public final class ProbeScheduler implements ProbeRunner {
   private static final Logger LOG = LoggerFactory.getLogger("tf.ourworld.hero.procservice.probe");
   private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * After a process (re)starts, a probe first tries every 250 ms until it passes, for at most one
+   * period, without counting those failures (the handler may still be opening its socket): a
+   * repaired service is seen Running as soon as it answers, not a period later.
+   */
+  static final long WARMUP_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
   private final ScheduledThreadPoolExecutor pool;
   private final Watchdog watchdog;
@@ -71,7 +77,12 @@ public final class ProbeScheduler implements ProbeRunner {
   }
 
   @Override
-  public synchronized void plan(ResourceID service, List<PlannedProbe> probes) {
+  public void plan(ResourceID service, List<PlannedProbe> probes) {
+    plan(service, probes, Map.of());
+  }
+
+  @Override
+  public synchronized void plan(ResourceID service, List<PlannedProbe> probes, Map<ProbeKey, ProbeState> carried) {
     Map<ProbeKey, Task> current = services.getOrDefault(service, Map.of());
     Map<ProbeKey, Task> next = new LinkedHashMap<>();
     for (PlannedProbe probe : probes) {
@@ -85,6 +96,10 @@ public final class ProbeScheduler implements ProbeRunner {
         next.put(probe.key(), kept);
       } else {
         Task task = new Task(service, probe, specJson);
+        ProbeState from = carried.get(probe.key());
+        if (from != null) {
+          task.resume(from);
+        }
         next.put(probe.key(), task);
         task.start();
       }
@@ -115,10 +130,10 @@ public final class ProbeScheduler implements ProbeRunner {
   }
 
   @Override
-  public void runNow(ResourceID service) {
+  public void runNow(ResourceID service, String request) {
     Map<ProbeKey, Task> tasks = services.get(service);
     if (tasks != null) {
-      tasks.values().forEach(Task::runNow);
+      tasks.values().forEach(t -> t.runNow(request));
     }
   }
 
@@ -192,6 +207,9 @@ public final class ProbeScheduler implements ProbeRunner {
     long seq;
     boolean running;
     boolean cancelled;
+    boolean resumed;
+    String pendingRequest;
+    long warmupEndsNanos;
 
     Task(ResourceID service, PlannedProbe planned, String specJson) {
       this.service = service;
@@ -228,11 +246,21 @@ public final class ProbeScheduler implements ProbeRunner {
       return tracker.state();
     }
 
+    /** Starts from a state an earlier operator reported: the process is the same, its initial delay is over. */
+    synchronized void resume(ProbeState from) {
+      tracker.resume(from);
+      resumed = true;
+    }
+
     synchronized void start() {
       live.add(this);
-      // Jitter within the period so thousands of probes planned together do not fire together.
-      long jitter = ThreadLocalRandom.current().nextLong(periodNanos);
-      scheduleAt(System.nanoTime() + initialDelayNanos + jitter);
+      // Jitter so thousands of probes planned together do not fire together: within the period for
+      // probes taken up after an operator restart, within the warm-up retry for a fresh process.
+      long now = System.nanoTime();
+      long first = now + (resumed ? 0 : initialDelayNanos);
+      warmupEndsNanos = resumed ? now : first + periodNanos;
+      scheduleAt(first + ThreadLocalRandom.current().nextLong(resumed ? periodNanos
+          : Math.min(periodNanos, WARMUP_RETRY_NANOS)));
     }
 
     /** Guarded by this. */
@@ -257,8 +285,9 @@ public final class ProbeScheduler implements ProbeRunner {
       run(plannedNanos); // already on a pool thread
     }
 
-    void runNow() {
+    void runNow(String request) {
       synchronized (this) {
+        pendingRequest = request; // answered by the next run to complete, also one in progress
         if (cancelled || running) {
           return; // a run in progress gives a fresh verdict anyway
         }
@@ -289,7 +318,8 @@ public final class ProbeScheduler implements ProbeRunner {
           : new ProbeOutcome(false, invalid, 0);
       long latencyMs = TimeUnit.NANOSECONDS.toMillis(outcome.latencyNanos());
       ProbeState previous;
-      ProbeState current;
+      ProbeState current = null;
+      boolean warmedUp = true;
       synchronized (this) {
         if (cancelled) {
           running = false;
@@ -297,10 +327,31 @@ public final class ProbeScheduler implements ProbeRunner {
           return;
         }
         previous = tracker.state();
-        current = tracker.record(outcome.success(),
-            outcome.success() ? null : target + ": " + outcome.error(), latencyMs, clock.instant());
+        long now = System.nanoTime();
+        if (!outcome.success() && previous.result() == ProbeResult.Unknown && previous.consecutiveFailures() == 0
+            && pendingRequest == null && now - warmupEndsNanos < 0) {
+          // warming up: not counted, tried again shortly (see WARMUP_RETRY_NANOS)
+          running = false;
+          if (!cancelled) {
+            scheduleAt(Math.min(now + WARMUP_RETRY_NANOS, warmupEndsNanos));
+          } else {
+            end();
+          }
+          LOG.debug("probe {} of {} not answering yet: {}", key, service, outcome.error());
+          warmedUp = false;
+        } else {
+          String error = outcome.success() ? null : target + ": " + outcome.error();
+          current = tracker.record(outcome.success(), error, latencyMs, clock.instant());
+          if (pendingRequest != null) {
+            current = tracker.answered(pendingRequest, outcome.success(), error, latencyMs, clock.instant());
+            pendingRequest = null;
+          }
+        }
       }
       observer.onResult(service, key.toString(), kind, outcome.success(), outcome.latencyNanos());
+      if (!warmedUp) {
+        return;
+      }
       if (!outcome.success()) {
         LOG.atWarn().setMessage("probe failed")
             .addKeyValue("event", "probe_failed")

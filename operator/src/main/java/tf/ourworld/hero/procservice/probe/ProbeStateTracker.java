@@ -42,6 +42,17 @@ final class ProbeStateTracker {
     return state;
   }
 
+  /** Continues from a state reported earlier (same key): its result, failures and error stand until the next run. */
+  void resume(ProbeState from) {
+    // a failure the window held (status keeps only its text) is still the window's
+    String flapping = from.flapping() != null ? from.flapping()
+        : flappingText != null && from.result() == ProbeResult.Failure && from.lastError() != null
+            && from.lastError().startsWith(flappingText + ";") ? flappingText : null;
+    state = new ProbeState(state.key(), from.result(), Math.min(from.consecutiveFailures(), failureThreshold),
+        from.lastError(), from.lastTransitionTime(), 0, null, flapping);
+    consecutiveSuccesses = from.result() == ProbeResult.Success ? successThreshold : 0;
+  }
+
   /** Applies one outcome and returns the new state. */
   ProbeState record(boolean success, String error, long latencyMillis, Instant now) {
     ProbeState s = state;
@@ -86,7 +97,16 @@ final class ProbeStateTracker {
         transition = now;
       }
     }
-    state = new ProbeState(s.key(), result, failures, lastError, transition, latencyMillis, flapping);
+    state = new ProbeState(s.key(), result, failures, lastError, transition, latencyMillis, s.requested(), flapping);
+    return state;
+  }
+
+  /** Records that the latest run answered a request (probe-now), with its own outcome. */
+  ProbeState answered(String request, boolean success, String error, long latencyMillis, Instant now) {
+    ProbeState s = state;
+    state = new ProbeState(s.key(), s.result(), s.consecutiveFailures(), s.lastError(), s.lastTransitionTime(),
+        s.lastLatencyMillis(), new ProbeState.RequestedRun(request, now, success, success ? null : error, latencyMillis),
+        s.flapping());
     return state;
   }
 

@@ -29,13 +29,17 @@ import tf.ourworld.hero.procservice.model.ProcServiceStatus;
 import tf.ourworld.hero.procservice.model.Reason;
 import tf.ourworld.hero.procservice.model.RestartLimitSpec;
 import tf.ourworld.hero.procservice.model.ServiceState;
+import tf.ourworld.hero.procservice.probe.ProbeKey;
 import tf.ourworld.hero.procservice.probe.ProbeRunner;
+import tf.ourworld.hero.procservice.probe.ProbeState;
 import tf.ourworld.hero.procservice.recovery.RecoveryBook;
 import tf.ourworld.hero.procservice.recovery.RecoveryNeeds;
 import tf.ourworld.hero.procservice.recovery.RecoveryPlanner;
 import tf.ourworld.hero.procservice.recovery.RestartTracker;
+import tf.ourworld.hero.procservice.runtime.RuntimeObservation;
 import tf.ourworld.hero.procservice.runtime.UnitRules;
 import tf.ourworld.hero.procservice.runtime.WorkloadRuntime;
+import tf.ourworld.hero.procservice.status.CarriedProbeStates;
 import tf.ourworld.hero.procservice.status.StatusCalculator;
 import tf.ourworld.hero.procservice.status.StatusInputs;
 import tf.ourworld.hero.procservice.status.StatusInputs.RecoveryView;
@@ -89,22 +93,20 @@ public final class ProcServiceReconciler implements Reconciler<ProcService>, Cle
     ResourceID id = ResourceID.fromResource(resource);
     ProcServiceSpec spec = SpecDefaults.apply(resource.getSpec());
     ProcServiceStatus previous = resource.getStatus();
-    RecoveryBook.Entry recovery = recoveryBook.of(id);
+    Optional<WorkloadRuntime> runtime = runtimes.get(spec.getRuntime());
+    UnitRules rules = runtime.map(WorkloadRuntime::unitRules).orElse(UnitRules.DECLARED_PROCESSES);
+    RecoveryBook.Entry recovery = recoveryBook.of(id, previous, rules.operatorCountsRestarts());
     RestartTracker tracker = recovery.tracker();
     HandledAnnotations handled = handledAnnotations(previous);
 
     // observe
-    String reset = annotation(resource, ProcService.ANNOTATION_RESET_FAILED);
+    String reset = HandledAnnotations.token(annotation(resource, ProcService.ANNOTATION_RESET_FAILED));
     if (reset != null && !reset.equals(handled.getResetFailed())) {
       tracker.reset();
       recovery.restartedIncarnations().clear();
       handled.setResetFailed(reset);
       LOG.info("Reset-failed requested for {}/{}: restart window cleared", id.getNamespace().orElse(""), id.getName());
-    } else if (previous != null && previous.getState() == ServiceState.Failed
-        && Reason.of(previous.getReason()) == Reason.RestartLimitExceeded && !tracker.limitExceeded()) {
-      tracker.markLimitExceeded(); // Failed survives an operator restart until reset
     }
-    Optional<WorkloadRuntime> runtime = runtimes.get(spec.getRuntime());
     List<SpecProblem> problems = problems(spec, resource, runtime);
     boolean stopping = false;
 
@@ -121,27 +123,34 @@ public final class ProcServiceReconciler implements Reconciler<ProcService>, Cle
       if (!tracker.limitExceeded()) {
         act(resource, spec, rt, findings(spec, rt, resource, id), recovery, now);
       }
-      probes.plan(id, rt.plannedProbes(resource, rt.observe(resource)));
+      RuntimeObservation after = rt.observe(resource);
+      // A restarted operator takes up the probe results its status shows for units that are still the same.
+      Map<ProbeKey, ProbeState> carried = probes.states(id).isEmpty()
+          ? CarriedProbeStates.from(spec, rules, previous, after) : Map.of();
+      probes.plan(id, rt.plannedProbes(resource, after), carried);
     }
-    String probeNow = annotation(resource, ProcService.ANNOTATION_PROBE_NOW);
+    String probeNow = HandledAnnotations.token(annotation(resource, ProcService.ANNOTATION_PROBE_NOW));
     if (probeNow != null && !probeNow.equals(handled.getProbeNow())) {
       handled.setProbeNow(probeNow);
       if (problems.isEmpty()) {
-        probes.runNow(id);
+        probes.runNow(id, probeNow);
       }
     }
 
     // status
     Findings findings = problems.isEmpty() ? findings(spec, runtime.get(), resource, id) : unitsOnly(runtime, resource);
     report(resource, new StatusInputs(spec, generation(resource), previous, problems, findings,
-        recoveryView(spec, recovery), stopping, null, emptyToNull(handled), now));
+        recoveryView(spec, recovery), stopping, findings.observation().error(), emptyToNull(handled), now));
 
     UpdateControl<ProcService> control = UpdateControl.noUpdate();
     Instant due = recovery.nextRestartTime();
+    Instant held = findings.heldAt(now, StatusCalculator.RESTART_HOLD);
     if (problems.isEmpty() && due != null) {
       control.rescheduleAfter(Math.max(50, Duration.between(clock.instant(), due).toMillis()));
     } else if (stopping) {
       control.rescheduleAfter(STOP_POLL.toMillis());
+    } else if (problems.isEmpty() && held != null) {
+      control.rescheduleAfter(Math.max(50, Duration.between(clock.instant(), held).toMillis()));
     }
     return control;
   }
@@ -258,7 +267,7 @@ public final class ProcServiceReconciler implements Reconciler<ProcService>, Cle
     RestartTracker t = recovery.tracker();
     RestartLimitSpec limit = spec.getRecovery().getRestartLimit();
     return new RecoveryView(recovery.nextRestartTime(), t.limitExceeded(), limit.getMaxRestarts(), limit.getWindowSeconds(),
-        recovery.operatorRestarts().get());
+        recovery.operatorRestarts().get(), t.windowTimes());
   }
 
   @Override

@@ -8,8 +8,12 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import tf.ourworld.hero.procservice.model.ProcServiceStatus;
+import tf.ourworld.hero.procservice.model.Reason;
+import tf.ourworld.hero.procservice.model.ServiceState;
+import tf.ourworld.hero.procservice.status.Timestamps;
 
-/** The restart bookkeeping of every service, in memory; status carries what must survive a restart. */
+/** The restart bookkeeping of every service, in memory, restored from status when the operator restarts. */
 public final class RecoveryBook {
   private final Map<ResourceID, Entry> entries = new ConcurrentHashMap<>();
   private final Duration stablePeriod;
@@ -44,6 +48,29 @@ public final class RecoveryBook {
   public Entry of(ResourceID id) {
     return entries.computeIfAbsent(id, k -> new Entry(new RestartTracker(random::nextDouble, stablePeriod),
         new ConcurrentHashMap<>(), new AtomicInteger()));
+  }
+
+  /**
+   * The entry of a service; the first time this operator sees it, restored from what its status
+   * says (restarts in the window, a pending restart, Failed by the limit, the operator's own restart
+   * count), so an operator restart neither forgets nor repeats restarts.
+   */
+  public Entry of(ResourceID id, ProcServiceStatus status, boolean operatorCountsRestarts) {
+    return entries.computeIfAbsent(id, k -> {
+      Entry e = new Entry(new RestartTracker(random::nextDouble, stablePeriod), new ConcurrentHashMap<>(),
+          new AtomicInteger());
+      if (status != null) {
+        e.tracker().restore(Timestamps.parseAll(status.getRestartTimes()), Timestamps.parse(status.getNextRestartTime()));
+        if (status.getState() == ServiceState.Failed
+            && Reason.of(status.getReason()) == Reason.RestartLimitExceeded) {
+          e.tracker().markLimitExceeded();
+        }
+        if (operatorCountsRestarts && status.getRestarts() != null) {
+          e.operatorRestarts().set(status.getRestarts());
+        }
+      }
+      return e;
+    });
   }
 
   public void forget(ResourceID id) {

@@ -12,7 +12,6 @@ import tf.ourworld.hero.procservice.findings.ProbeFinding;
 import tf.ourworld.hero.procservice.findings.UnitFinding;
 import tf.ourworld.hero.procservice.model.ProcServiceSpec;
 import tf.ourworld.hero.procservice.model.RecoveryAction;
-import tf.ourworld.hero.procservice.model.RecoverySpec;
 import tf.ourworld.hero.procservice.runtime.ProcessObservation.Phase;
 
 /**
@@ -48,7 +47,7 @@ public final class RecoveryPlanner {
         why.add(u.description());
       }
     }
-    if (RecoverySpec.effectiveAction(spec) != RecoveryAction.Restart) {
+    if (findings.rules().action(spec.getRecovery()) != RecoveryAction.Restart) {
       return new RecoveryNeeds(start, restart, why);
     }
     boolean oneAtATime = findings.rules().restartOneUnitAtATime();

@@ -4,13 +4,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.function.DoubleSupplier;
 import tf.ourworld.hero.procservice.model.BackoffSpec;
 import tf.ourworld.hero.procservice.model.RecoverySpec;
 import tf.ourworld.hero.procservice.model.RestartLimitSpec;
 
 /**
- * Restart bookkeeping of one service, shared by every runtime: doubling backoff with jitter, the
+ * Restart bookkeeping of one service, shared by every runtime: the first restart at once, then a
+ * doubling backoff with jitter, the
  * restart limit within a sliding window, and the reset after a stable period. Time is passed in,
  * so it is tested without waiting.
  */
@@ -65,9 +67,39 @@ public final class RestartTracker {
       consecutive = 0;
     }
     if (pendingDue == null) {
-      pendingDue = now.plus(delay(recovery.getBackoff(), consecutive));
+      // The first restart after a stable period is immediate: a crash or a dead handler is repaired
+      // at once; the backoff (and the limit) bound what follows when the restart did not help.
+      pendingDue = consecutive == 0 ? now : now.plus(delay(recovery.getBackoff(), consecutive - 1));
     }
     return now.isBefore(pendingDue) ? new Decision.Wait(pendingDue) : new Decision.Now();
+  }
+
+  /**
+   * Takes up what an earlier operator recorded in status: the restarts within the window (oldest
+   * first) and a pending restart's due time. The backoff continues from the restarts that followed
+   * each other within the stable period, so neither the limit nor the backoff restarts from zero
+   * when the operator does.
+   */
+  public void restore(List<Instant> restarts, Instant due) {
+    window.clear();
+    window.addAll(restarts);
+    consecutive = 0;
+    Instant next = null;
+    for (int i = restarts.size() - 1; i >= 0; i--) {
+      Instant t = restarts.get(i);
+      if (next != null && Duration.between(t, next).compareTo(stablePeriod) > 0) {
+        break;
+      }
+      consecutive++;
+      next = t;
+    }
+    lastRestart = restarts.isEmpty() ? null : restarts.get(restarts.size() - 1);
+    pendingDue = due;
+  }
+
+  /** The restarts within the window, oldest first, as status keeps them. */
+  public List<Instant> windowTimes() {
+    return List.copyOf(window);
   }
 
   /** Records a restart made at {@code now}. */

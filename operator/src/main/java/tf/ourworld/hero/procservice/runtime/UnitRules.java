@@ -1,5 +1,8 @@
 package tf.ourworld.hero.procservice.runtime;
 
+import tf.ourworld.hero.procservice.model.RecoveryAction;
+import tf.ourworld.hero.procservice.model.RecoverySpec;
+
 /**
  * The rules in which runtimes differ, stated once per runtime instead of as checks of the runtime
  * kind: what a unit is (a process or container the spec declares, or a pod someone else made),
@@ -15,13 +18,21 @@ package tf.ourworld.hero.procservice.runtime;
  * @param operatorCountsRestarts the runtime keeps no restart count of its own (Track: a deleted pod
  *     is replaced by a new one), so the operator counts the restarts it makes
  * @param unitNoun what a unit is called in messages: "process" or "pod"
+ * @param defaultAction the recovery action when the spec names none: Restart for what the operator
+ *     runs, Warn for someone else's pods (restarting those is opt-in)
  */
 public record UnitRules(boolean declared, boolean probePerUnit, boolean restartOneUnitAtATime,
-    boolean operatorCountsRestarts, String unitNoun) {
+    boolean operatorCountsRestarts, String unitNoun, RecoveryAction defaultAction) {
 
   /** Pod and Process: the spec's processes, one instance of each probe. */
-  public static final UnitRules DECLARED_PROCESSES = new UnitRules(true, false, false, false, "process");
+  public static final UnitRules DECLARED_PROCESSES =
+      new UnitRules(true, false, false, false, "process", RecoveryAction.Restart);
 
   /** Track: selected pods, each probe on each running pod, one pod restarted at a time. */
-  public static final UnitRules TRACKED_PODS = new UnitRules(false, true, true, true, "pod");
+  public static final UnitRules TRACKED_PODS = new UnitRules(false, true, true, true, "pod", RecoveryAction.Warn);
+
+  /** The action for a spec: its own, or this runtime's default. */
+  public RecoveryAction action(RecoverySpec recovery) {
+    return recovery != null && recovery.getAction() != null ? recovery.getAction() : defaultAction;
+  }
 }

@@ -1,6 +1,8 @@
 package tf.ourworld.hero.procservice.status;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -16,6 +18,7 @@ import tf.ourworld.hero.procservice.model.ProcServiceStatus;
 import tf.ourworld.hero.procservice.model.ProcessSpec;
 import tf.ourworld.hero.procservice.model.ProcessStatus;
 import tf.ourworld.hero.procservice.model.Reason;
+import tf.ourworld.hero.procservice.model.RequestedRunStatus;
 import tf.ourworld.hero.procservice.model.ServiceState;
 import tf.ourworld.hero.procservice.model.TrackedPodStatus;
 import tf.ourworld.hero.procservice.probe.ProbeKey;
@@ -33,6 +36,13 @@ import tf.ourworld.hero.procservice.validation.SpecProblem;
  * nothing is written.
  */
 public final class StatusCalculator {
+
+  /**
+   * How long a restarted process of a service without probes must stay up before the service is
+   * Running again (and Recovered is said): without a probe, staying up is the only sign a restart
+   * held, so a crash loop never looks recovered.
+   */
+  public static final Duration RESTART_HOLD = Duration.ofSeconds(10);
 
   /** The verdict of the chain: state, reason, message, and whether Ready holds. */
   record Verdict(ServiceState state, Reason reason, String message, boolean ready, boolean reconciling) {
@@ -57,6 +67,7 @@ public final class StatusCalculator {
     s.setRestarts(f.runtimeRestarts() + in.recovery().operatorRestarts());
     s.setNextRestartTime(in.problems().isEmpty() && !in.recovery().limitExceeded()
         ? Timestamps.format(in.recovery().nextRestartTime()) : null);
+    s.setRestartTimes(Timestamps.formatAll(in.recovery().restartTimes()));
 
     Verdict v = verdict(in);
     String reason = v.reason().name();
@@ -92,9 +103,13 @@ public final class StatusCalculator {
       return new Verdict(ServiceState.Failed, p.reason(), p.message(), false, false);
     }
     if (in.recovery().limitExceeded()) {
+      List<String> last = new ArrayList<>();
+      in.findings().down().forEach(u -> last.add(u.description()));
+      in.findings().failing(true).forEach(p -> last.add(p.description()));
       return new Verdict(ServiceState.Failed, Reason.RestartLimitExceeded,
           "Restarted " + in.recovery().windowRestarts() + " times within " + in.recovery().windowSeconds()
-              + "s; giving up until the annotation hero.ourworld.tf/reset-failed is set to a new value",
+              + "s; giving up until the annotation hero.ourworld.tf/reset-failed is set to a new value"
+              + (last.isEmpty() ? "" : "; last: " + join(last)),
           false, false);
     }
     if (Boolean.TRUE.equals(in.spec().getSuspend())) {
@@ -149,6 +164,11 @@ public final class StatusCalculator {
         .filter(u -> u.phase() == Phase.Starting || u.phase() == Phase.NotStarted).toList() : List.of();
     if (!starting.isEmpty()) {
       return new Verdict(ServiceState.Starting, Reason.Starting, "Starting " + names(starting), false, true);
+    }
+    Instant held = in.spec().getProbes().isEmpty() ? f.heldAt(in.now(), RESTART_HOLD) : null;
+    if (held != null) {
+      return new Verdict(ServiceState.Starting, Reason.Restarting, "Restarted; Running once every process has been up "
+          + RESTART_HOLD.toSeconds() + "s (no probes declared)", false, true);
     }
     List<ProbeFinding> failedOther = f.failing(false);
     if (!failedOther.isEmpty()) {
@@ -256,6 +276,15 @@ public final class StatusCalculator {
     ps.setConsecutiveFailures(st.consecutiveFailures());
     ps.setLastTransitionTime(Timestamps.format(st.lastTransitionTime()));
     ps.setLastError(st.lastError());
+    if (st.requested() != null) {
+      RequestedRunStatus r = new RequestedRunStatus();
+      r.setRequest(st.requested().request());
+      r.setTime(Timestamps.format(st.requested().time()));
+      r.setResult(st.requested().success() ? ProbeResult.Success.name() : ProbeResult.Failure.name());
+      r.setError(st.requested().error());
+      r.setLatencyMs(st.requested().latencyMillis());
+      ps.setLastRequestedRun(r);
+    }
     return ps;
   }
 

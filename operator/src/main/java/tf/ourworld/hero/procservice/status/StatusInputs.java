@@ -46,9 +46,19 @@ public record StatusInputs(
    * @param windowRestarts restarts counted in the window when the limit was reached
    * @param windowSeconds the window
    * @param operatorRestarts restarts the operator made that the runtime does not count (Track pod deletions)
+   * @param restartTimes the restarts within the window, oldest first
    */
   public record RecoveryView(Instant nextRestartTime, boolean limitExceeded, int windowRestarts, int windowSeconds,
-      int operatorRestarts) {
+      int operatorRestarts, List<Instant> restartTimes) {
+    public RecoveryView {
+      restartTimes = List.copyOf(restartTimes);
+    }
+
+    public RecoveryView(Instant nextRestartTime, boolean limitExceeded, int windowRestarts, int windowSeconds,
+        int operatorRestarts) {
+      this(nextRestartTime, limitExceeded, windowRestarts, windowSeconds, operatorRestarts, List.of());
+    }
+
     public static RecoveryView none() {
       return new RecoveryView(null, false, 0, 0, 0);
     }

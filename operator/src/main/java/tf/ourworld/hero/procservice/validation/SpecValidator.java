@@ -21,11 +21,11 @@ import tf.ourworld.hero.procservice.model.ProbeSpec;
 import tf.ourworld.hero.procservice.model.ProcServiceSpec;
 import tf.ourworld.hero.procservice.model.ProcessSpec;
 import tf.ourworld.hero.procservice.model.RecoveryAction;
-import tf.ourworld.hero.procservice.model.RecoverySpec;
 import tf.ourworld.hero.procservice.model.RestartLimitSpec;
 import tf.ourworld.hero.procservice.model.RuntimeKind;
 import tf.ourworld.hero.procservice.model.TcpSocketAction;
 import tf.ourworld.hero.procservice.probe.CelExpression;
+import tf.ourworld.hero.procservice.runtime.UnitRules;
 import tf.ourworld.hero.procservice.probe.StatusCodes;
 
 /**
@@ -51,6 +51,10 @@ public final class SpecValidator {
     List<String> out = new ArrayList<>();
     if (spec == null) {
       out.add("spec: required");
+      return out;
+    }
+    if (spec.bindingProblem() != null) {
+      out.add(spec.bindingProblem()); // nothing else of this spec could be read
       return out;
     }
     RuntimeKind runtime = spec.getRuntime() == null ? RuntimeKind.Pod : spec.getRuntime();
@@ -100,9 +104,11 @@ public final class SpecValidator {
       }
       Integer escalate = spec.getRecovery().getEscalateAfterSeconds();
       range(escalate, 1, Bounds.DAY_SECONDS, "spec.recovery.escalateAfterSeconds", out);
-      if (escalate != null && RecoverySpec.effectiveAction(spec) != RecoveryAction.Restart) {
+      RecoveryAction action = (runtime == RuntimeKind.Track ? UnitRules.TRACKED_PODS : UnitRules.DECLARED_PROCESSES)
+          .action(spec.getRecovery());
+      if (escalate != null && action != RecoveryAction.Restart) {
         out.add("spec.recovery.escalateAfterSeconds: only applies with recovery.action Restart (the action is "
-            + RecoverySpec.effectiveAction(spec) + ")");
+            + action + ")");
       }
       RestartLimitSpec l = spec.getRecovery().getRestartLimit();
       if (l != null) {

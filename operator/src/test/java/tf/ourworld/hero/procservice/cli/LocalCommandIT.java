@@ -180,6 +180,13 @@ class LocalCommandIT {
           .contains("--state-dir").contains("--kubeconfig");
       assertThat(second.out()).doesNotContain("Kubeconfig written");
       assertThat(Files.readString(dir.resolve("kubeconfig"))).isEqualTo(kubeconfigBefore);
+      // another state dir, the same kubeconfig: refused too
+      Local third = new Local(dir.resolve("kubeconfig"), "--port", "0", "--http-port", "0", "--kubeconfig",
+          dir.resolve("kubeconfig").toString(), "--state-dir", dir.resolve("other-state").toString());
+      assertThat(third.exit.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1);
+      assertThat(third.err()).contains("another procservice local already writes kubeconfig " + dir.resolve("kubeconfig"))
+          .contains("--kubeconfig FILE");
+      assertThat(Files.readString(dir.resolve("kubeconfig"))).isEqualTo(kubeconfigBefore);
       ProcService still = awaitService(client, "sleeper", ps -> true);
       assertThat(still.getStatus().getState()).isEqualTo(ServiceState.Running);
       assertThat(still.getStatus().getProcesses().get(0).getPid()).isEqualTo(pid);
@@ -210,6 +217,9 @@ class LocalCommandIT {
           && p.getStatus().getProcesses().get(0).getPid() != null
           && ProcessHandle.of(p.getStatus().getProcesses().get(0).getPid()).isPresent());
       assertThat(ps.getMetadata().getUid()).isEqualTo(uid);
+      // the manifest was applied over the stored object: the operator's finalizer stayed
+      assertThat(ps.getMetadata().getFinalizers()).contains(ProcService.FINALIZER);
+      assertThat(ps.getMetadata().getGeneration()).isEqualTo(1L);
       assertThat(ps.getStatus().getRestarts()).isZero();
       assertThat(ps.getStatus().getProcesses().get(0).getLastExit()).isNull();
       assertThat(client.v1().events().inNamespace("default").list().getItems())
@@ -233,20 +243,88 @@ class LocalCommandIT {
 
       Files.writeString(config, "allowExec: [" + sleepPath + "]\n");
       local.command.reload();
-      awaitService(client, "sleeper", ps -> state(ps, ServiceState.Running));
+      long pid = awaitService(client, "sleeper", ps -> state(ps, ServiceState.Running)
+          && ps.getStatus().getProcesses().get(0).getPid() != null).getStatus().getProcesses().get(0).getPid();
       assertThat(local.out()).contains("Reloaded " + config);
+
+      // Narrowing stops nothing that runs: the service is refused (Failed), its process goes on.
+      Files.writeString(config, "allowExec: []\n");
+      local.command.reload();
+      awaitService(client, "sleeper", ps -> state(ps, ServiceState.Failed)
+          && "CommandNotAllowed".equals(ps.getStatus().getReason()));
+      assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).contains(true);
     }
+    assertThat(sleepers()).isEmpty();
   }
 
   @Test
   void aServiceWithoutRuntimeIsToldThatPodNeedsAClusterNotToAddAnImage() throws Exception {
-    try (Local local = new Local(dir.resolve("kubeconfig"), args()).awaitRunning(); KubernetesClient client = local.client()) {
+    try (Local local = new Local(dir.resolve("kubeconfig"), args("--ephemeral")).awaitRunning();
+         KubernetesClient client = local.client()) {
+      assertThat(local.out()).contains("--ephemeral: objects in memory");
+      assertThat(dir.resolve("state/api.db")).doesNotExist();
       client.resource(io.fabric8.kubernetes.client.utils.Serialization.unmarshal(SLEEPER.replace("  runtime: Process\n", ""),
           ProcService.class)).create();
       ProcService ps = awaitService(client, "sleeper", p -> state(p, ServiceState.Failed));
       assertThat(ps.getStatus().getReason()).isEqualTo("RuntimeUnavailable");
       assertThat(ps.getStatus().getMessage()).startsWith("runtime Pod (the default when spec.runtime is not set) needs a cluster")
           .contains("set spec.runtime: Process").doesNotContain("image");
+    }
+  }
+
+  @Test
+  void aProcessThatIgnoresSigtermIsKilledAfterTheCappedGraceWhenLocalStops() throws Exception {
+    Files.writeString(dir.resolve("stubborn.yaml"), """
+        apiVersion: hero.ourworld.tf/v1alpha1
+        kind: ProcService
+        metadata: {name: stubborn}
+        spec:
+          runtime: Process
+          stopGracePeriodSeconds: 3600
+          processes:
+          - name: main
+            command: [sh, -c, "trap '' TERM; while true; do sleep 1; done"]
+        """);
+    Local local = new Local(dir.resolve("kubeconfig"), args("--max-stop-grace", "1", dir.resolve("stubborn.yaml").toString()));
+    try (local; KubernetesClient client = local.awaitRunning().client()) {
+      awaitService(client, "stubborn", ps -> state(ps, ServiceState.Running));
+      // an hour of grace from the spec; the cap of 1 s is what lets this stop finish within the wait
+      assertThat(local.stop()).isZero();
+    }
+    assertThat(local.err()).contains("stopped 1 process");
+    assertThat(Files.readString(dir.resolve("state/default/stubborn/state.json"))).contains("\"phase\" : \"NotStarted\"");
+  }
+
+  @Test
+  void aDamagedStoreStopsTheStartWithAClearErrorAndIsLeftAsItIs() throws Exception {
+    Path store = dir.resolve("state/api.db");
+    Files.createDirectories(store.getParent());
+    byte[] garbage = "not a database ".repeat(500).getBytes(StandardCharsets.UTF_8);
+    Files.write(store, garbage);
+    Local local = new Local(dir.resolve("kubeconfig"), args());
+    try (local) {
+      assertThat(local.exit.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1);
+    }
+    assertThat(local.err()).contains("error: The embedded API's store " + store + " cannot be used")
+        .contains("--ephemeral");
+    assertThat(Files.readAllBytes(store)).isEqualTo(garbage);
+    assertThat(dir.resolve("kubeconfig")).doesNotExist();
+  }
+
+  @Test
+  void metricsAndHealthListenOnLoopbackOnlyAtThePortPrinted() throws Exception {
+    try (Local local = new Local(dir.resolve("kubeconfig"), args()).awaitRunning()) {
+      java.util.regex.Matcher m = java.util.regex.Pattern
+          .compile("Metrics and health on http://127\\.0\\.0\\.1:(\\d+)/metrics").matcher(local.out());
+      assertThat(m.find()).as(local.out()).isTrue();
+      int port = Integer.parseInt(m.group(1));
+      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+      await().atMost(Duration.ofSeconds(60)).until(() -> http.send(java.net.http.HttpRequest
+          .newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/healthz")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+      // bound to the loopback address, like the API: nothing off this host can reach it
+      assertThat(local.command.operatorApp.httpAddress().getAddress().isLoopbackAddress()).isTrue();
+      assertThat(local.command.operatorApp.httpAddress().getPort()).isEqualTo(port);
     }
   }
 

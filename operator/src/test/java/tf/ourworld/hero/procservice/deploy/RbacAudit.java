@@ -24,9 +24,13 @@ public final class RbacAudit {
    * {@code verb resource[.group]} as {@link RbacRules.Grant} prints them without the scope.
    */
   public static final Map<String, String> NOT_EXERCISED = Map.of(
-      "get leases.coordination.k8s.io", "leader election (--leader-election), not run against the mock server",
+      "get leases.coordination.k8s.io", "leader election (--leader-election), not run against the mock server"
+          + " (LeaderElectionRealClusterIT runs it on a real one)",
       "create leases.coordination.k8s.io", "leader election creates the Lease on first start",
-      "update leases.coordination.k8s.io", "leader election renews the Lease",
+      "update leases.coordination.k8s.io", "never sent, but JOSDK checks it with a SelfSubjectAccessReview before"
+          + " electing and refuses to start without it (LeaderElectionRealClusterIT)",
+      "patch leases.coordination.k8s.io", "leader election renews and takes over the Lease with a PATCH (fabric8"
+          + " ResourceLock.update); exercised by LeaderElectionRealClusterIT on a real API server",
       "get customresourcedefinitions.apiextensions.k8s.io", "the SDK may check the CRD is installed at start-up",
       "update procservices/finalizers.hero.ourworld.tf",
       "checked by admission (OwnerReferencesPermissionEnforcement) when a Pod names its ProcService as"

@@ -48,9 +48,9 @@ class RbacAuditTest {
   @Test
   void theLeaseRoleOnlyCoversTheOperatorsNamespace() {
     RbacRules rules = RbacRules.load(rbac);
-    assertThat(rules.allows(new ApiRequest("PUT", "/apis/coordination.k8s.io/v1/namespaces/procservice-system/leases/lock")
+    assertThat(rules.allows(new ApiRequest("PATCH", "/apis/coordination.k8s.io/v1/namespaces/procservice-system/leases/lock")
         .access().orElseThrow())).isTrue();
-    assertThat(rules.allows(new ApiRequest("PUT", "/apis/coordination.k8s.io/v1/namespaces/hero/leases/lock")
+    assertThat(rules.allows(new ApiRequest("PATCH", "/apis/coordination.k8s.io/v1/namespaces/hero/leases/lock")
         .access().orElseThrow())).isFalse();
   }
 

@@ -44,6 +44,20 @@ class ReferenceDocTest {
     }
   }
 
+  @Test
+  void everyLocalFlagAndConfigKeyIsDocumented() throws IOException {
+    String doc = Files.readString(root().resolve("docs/local.md"), StandardCharsets.UTF_8);
+    for (OptionSpec o : new CommandLine(new tf.ourworld.hero.procservice.cli.LocalCommand()).getCommandSpec().options()) {
+      if (o.usageHelp() || o.versionHelp()) {
+        continue;
+      }
+      assertThat(doc).as("docs/local.md documents " + o.longestName()).contains("`" + o.longestName());
+    }
+    for (java.lang.reflect.RecordComponent c : tf.ourworld.hero.procservice.local.LocalSettings.class.getRecordComponents()) {
+      assertThat(doc).as("docs/local.md documents the config key " + c.getName()).contains(c.getName() + ":");
+    }
+  }
+
   static String generate() {
     JSONSchemaProps root = CrdDefinition.load().getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema();
     StringBuilder sb = new StringBuilder();

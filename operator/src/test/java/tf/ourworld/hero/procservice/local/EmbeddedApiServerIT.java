@@ -77,6 +77,13 @@ class EmbeddedApiServerIT {
     assertThat(kubectl.run("get", "ns", "default").out()).contains("Active");
     assertThat(kubectl.run("explain", "psvc.spec.probes.periodSeconds").out())
         .contains("KIND:       ProcService").contains("periodSeconds <integer>").contains("Seconds between probes");
+    // the root, spec and status are described, not <empty>
+    assertThat(kubectl.run("explain", "psvc").out()).doesNotContain("<empty>")
+        .contains("A service the operator keeps actually working");
+    assertThat(kubectl.run("explain", "psvc.spec").out()).doesNotContain("<empty>")
+        .contains("What should run and how to tell that it works");
+    assertThat(kubectl.run("explain", "psvc.status").out()).doesNotContain("<empty>")
+        .contains("What the operator observed");
   }
 
   @Test

@@ -91,9 +91,19 @@ class LocalPiecesTest {
     List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
     assertThat(lines).hasSize(5);
     assertThat(lines.get(0)).startsWith("TIME").contains("STATE").contains("RESTARTS");
-    assertThat(lines.get(1)).contains("default/demo").contains("Pending");
-    assertThat(lines.get(2)).matches("10:11:12\\s+default/demo\\s+Running\\s+2/2\\s+0\\s+AllProbesPassing\\s+fine");
+    assertThat(lines.get(1)).contains("default/demo").contains("\u25cc Pending");
+    assertThat(lines.get(2)).matches("10:11:12\\s+default/demo\\s+\u25cf Running\\s+2/2\\s+0\\s+AllProbesPassing\\s+fine");
     assertThat(lines.get(3)).contains("Running").contains(" 1 ");
     assertThat(lines.get(4)).contains("Deleted");
+  }
+
+  @Test
+  void theTableShowsTheSeedSupervisorsGlyphs() {
+    assertThat(ServiceTable.glyph(ServiceState.Running)).isEqualTo("\u25cf");
+    assertThat(ServiceTable.glyph(ServiceState.Degraded)).isEqualTo("\u25d0");
+    assertThat(ServiceTable.glyph(ServiceState.Stopped)).isEqualTo("\u25cb");
+    assertThat(ServiceTable.glyph(ServiceState.Failed)).isEqualTo("\u2715");
+    assertThat(ServiceTable.glyph(ServiceState.Starting)).isEqualTo("\u25cc");
+    assertThat(ServiceTable.glyph(null)).isEqualTo("\u25cc");
   }
 }

@@ -17,6 +17,7 @@ class LocalSettingsTest {
   void readsEveryKey() throws Exception {
     Path f = Files.writeString(dir.resolve("local.yaml"), """
         allowExec: [/usr/bin/sleep, "/opt/hero/bin/*"]
+        allowEnv: [PYTHONPATH]
         port: 17080
         httpPort: 0
         stateDir: /tmp/s
@@ -26,6 +27,7 @@ class LocalSettingsTest {
         """);
     LocalSettings s = LocalSettings.read(f);
     assertThat(s.allowExec()).containsExactly("/usr/bin/sleep", "/opt/hero/bin/*");
+    assertThat(s.allowEnv()).containsExactly("PYTHONPATH");
     assertThat(s.port()).isEqualTo(17080);
     assertThat(s.httpPort()).isZero();
     assertThat(s.stateDir()).isEqualTo(Path.of("/tmp/s"));

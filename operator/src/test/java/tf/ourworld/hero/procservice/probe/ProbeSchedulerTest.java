@@ -208,10 +208,41 @@ class ProbeSchedulerTest {
     TestServer s = server(r -> Reply.http(200, ""));
     ProbeSpec spec = timing(httpGet(s.port(), "/"), 3600, 1, 3, 1); // first run jittered within an hour
     scheduler.plan(SVC, List.of(planned(spec, "a")));
-    scheduler.runNow(SVC);
+    scheduler.runNow(SVC, "r1");
     await().atMost(Duration.ofSeconds(10)).until(() -> state("web").passing());
     assertThat(runs("web")).isEqualTo(1);
-    scheduler.runNow(new ResourceID("unknown", "x")); // no probes: nothing happens
+    scheduler.runNow(new ResourceID("unknown", "x"), "r1"); // no probes: nothing happens
+  }
+
+  /** A fresh process's handler that is not answering yet is retried without counting, until it passes. */
+  @Test
+  void aProbeWarmsUpAfterAStartWithoutCountingFailures() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger seen = new java.util.concurrent.atomic.AtomicInteger();
+    TestServer s = server(r -> seen.incrementAndGet() <= 2 ? Reply.http(503, "") : Reply.http(200, ""));
+    ProbeSpec spec = timing(httpGet(s.port(), "/"), 60, 1, 1, 1); // a failure would fail it at once
+    scheduler.plan(SVC, List.of(planned(spec, "a")));
+    await().atMost(Duration.ofSeconds(30)).until(() -> state("web").passing());
+    assertThat(seen.get()).isGreaterThanOrEqualTo(3);
+    assertThat(changesOf("web")).allSatisfy(st -> assertThat(st.consecutiveFailures()).isZero());
+  }
+
+  /** A run on request is visible as such: which request it answered and its own outcome, once per request. */
+  @Test
+  void aRunOnRequestTellsWhichRequestItAnswered() throws Exception {
+    TestServer s = server(r -> Reply.http(503, ""));
+    ProbeSpec spec = timing(httpGet(s.port(), "/"), 3600, 1, 3, 1);
+    scheduler.plan(SVC, List.of(planned(spec, "a")));
+    scheduler.runNow(SVC, "r1");
+    await().atMost(Duration.ofSeconds(10)).until(() -> state("web").requested() != null);
+    ProbeState.RequestedRun first = state("web").requested();
+    assertThat(first.request()).isEqualTo("r1");
+    assertThat(first.success()).isFalse();
+    assertThat(first.error()).contains("HTTP 503");
+    assertThat(state("web").result()).as("one failure of three: not yet failed").isEqualTo(ProbeResult.Unknown);
+    scheduler.runNow(SVC, "r2");
+    await().atMost(Duration.ofSeconds(10)).until(() -> "r2".equals(state("web").requested().request()));
+    assertThat(changesOf("web")).extracting(st -> st.requested() == null ? null : st.requested().request())
+        .containsSubsequence("r1", "r2");
   }
 
   @Test
@@ -247,7 +278,7 @@ class ProbeSchedulerTest {
   void anInvalidProbeFailsWithItsReason() {
     ProbeSpec spec = timing(Specs.httpGetUnix("../escape.sock", "/"), 1, 1, 1, 1);
     scheduler.plan(SVC, List.of(new PlannedProbe(ProbeKey.of("web"), spec, Specs.inDir(java.nio.file.Path.of("/tmp")), "a")));
-    scheduler.runNow(SVC);
+    scheduler.runNow(SVC, "r1");
     await().atMost(Duration.ofSeconds(10)).until(() -> state("web").failed());
     assertThat(state("web").lastError()).startsWith("web: invalid probe: httpGet.unixSocket");
   }

@@ -161,7 +161,7 @@ class ApiSemanticsRealClusterIT {
   }
 
   @Test
-  void theOperatorsInformersSurviveAnApiServerRestart() throws Exception {
+  void theOperatorsInformersSurviveAnApiServerRestartAndA410() throws Exception {
     target = new SwitchableHttpTarget();
     OperatorConfig config = RealCluster.watching(OperatorConfig.defaults().withHttpPort(-1).withStateDir(stateDir)
         .withProcessRuntime(true, List.of(Path.of("/bin/sleep").toRealPath().toString())), ns);
@@ -169,7 +169,17 @@ class ApiSemanticsRealClusterIT {
     client.resource(service("survivor", target.port())).create();
     await("survivor Running").atMost(Duration.ofSeconds(60)).until(() -> state("survivor") == ServiceState.Running);
 
+    String before = client.resources(ProcService.class).inNamespace(ns).list().getMetadata().getResourceVersion();
+    // keep the global revision moving, so the restarted server's watch cache starts after `before`
+    client.resource(service("bystander", target.port())).create();
+
     RealCluster.restartApiServer();
+
+    // a watch from before the restart is now answered 410 Gone: the informers had to relist
+    String watch = RealCluster.run(Duration.ofSeconds(30), List.of(RealCluster.kubectl().toString(),
+        "--kubeconfig", RealCluster.kubeconfig().toString(), "get", "--raw",
+        "/apis/hero.ourworld.tf/v1alpha1/namespaces/" + ns + "/procservices?watch=1&timeoutSeconds=2&resourceVersion=" + before));
+    assertThat(watch).contains("\"type\":\"ERROR\"").contains("\"code\":410");
 
     // a change made after the restart reaches the operator through its re-established watch
     target.emptyReplies(true);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -12,14 +11,10 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,9 +50,7 @@ class PodRuntimeRealClusterIT {
   KubernetesClient operatorClient;
   OperatorApp app;
   ForbiddenLog forbidden;
-  /** One handler per pod IP; healthy unless switched off. */
-  final Map<String, HttpServer> servers = new ConcurrentHashMap<>();
-  final Map<String, AtomicBoolean> healthy = new ConcurrentHashMap<>();
+  final PodHandlers handlers = new PodHandlers(PORT);
 
   @BeforeAll
   static void setUp() {
@@ -86,12 +79,13 @@ class PodRuntimeRealClusterIT {
   @AfterEach
   void stop() {
     if (app != null) {
+      RealCluster.deleteProcServices(admin, ns);
       app.close();
     }
     if (operatorClient != null) {
       operatorClient.close();
     }
-    servers.values().forEach(s -> s.stop(0));
+    handlers.close();
     try (ForbiddenLog f = forbidden) {
       f.assertNone();
     }
@@ -144,24 +138,8 @@ class PodRuntimeRealClusterIT {
             .findFirst().orElse(null), p -> p != null);
   }
 
-  /** Serves /health on the pod's IP and container port, as the container would. */
   void serve(Pod pod) throws IOException {
-    String ip = pod.getStatus().getPodIP();
-    assertThat(ip).startsWith("127.1.");
-    AtomicBoolean ok = healthy.computeIfAbsent(ip, k -> new AtomicBoolean(true));
-    ok.set(true);
-    if (servers.containsKey(ip)) {
-      return;
-    }
-    HttpServer server = HttpServer.create(new InetSocketAddress(ip, PORT), 0);
-    server.createContext("/health", ex -> {
-      byte[] body = (ok.get() ? "ok" : "broken").getBytes(StandardCharsets.UTF_8);
-      ex.sendResponseHeaders(ok.get() ? 200 : 500, body.length);
-      ex.getResponseBody().write(body);
-      ex.close();
-    });
-    server.start();
-    servers.put(ip, server);
+    handlers.serve(pod);
   }
 
   ServiceState state(String name) {
@@ -185,7 +163,7 @@ class PodRuntimeRealClusterIT {
     awaitState("web", ServiceState.Running);
 
     // the handler breaks: Degraded, then the pod is replaced (restart = delete + create) and probed again
-    healthy.get(first.getStatus().getPodIP()).set(false);
+    handlers.breakHandler(first);
     awaitState("web", ServiceState.Degraded);
     Pod second = runningPod("web", first.getMetadata().getUid());
     serve(second);
@@ -198,6 +176,25 @@ class PodRuntimeRealClusterIT {
     Pod third = runningPod("web", second.getMetadata().getUid());
     serve(third);
     awaitState("web", ServiceState.Running);
+
+    // a template change (new image) replaces the pod
+    admin.resources(ProcService.class).inNamespace(ns).withName("web").edit(p -> {
+      p.getSpec().getProcesses().get(0).setImage("example.org/web:1.1");
+      return p;
+    });
+    Pod fourth = runningPod("web", third.getMetadata().getUid());
+    assertThat(fourth.getSpec().getContainers().get(0).getImage()).isEqualTo("example.org/web:1.1");
+    serve(fourth);
+    awaitState("web", ServiceState.Running);
+
+    // an operator restart adopts the pod: the same one, never a second
+    app.close();
+    app = OperatorApp.start(operatorClient, RealCluster.watching(
+        OperatorConfig.defaults().withHttpPort(-1).withStateDir(stateDir), ns));
+    await("the same single pod, Running, across the operator restart").during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+        .until(() -> pods("web").size() == 1 && pods("web").get(0).getMetadata().getUid().equals(fourth.getMetadata().getUid())
+            && state("web") == ServiceState.Running);
 
     // suspend: no pod, Stopped
     admin.resources(ProcService.class).inNamespace(ns).withName("web").edit(p -> {

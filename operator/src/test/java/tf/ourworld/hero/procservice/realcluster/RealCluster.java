@@ -89,10 +89,25 @@ public final class RealCluster {
         .tokenRequest(new io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder().withNewSpec()
             .withExpirationSeconds(7200L).endSpec().build());
     Config admincfg = config(kubeconfig());
-    Config c = new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl(admincfg.getMasterUrl())
+    // From Config.empty(): a plain ConfigBuilder auto-configures from $KUBECONFIG and would add the
+    // admin's client certificate, which the API server then prefers over the token.
+    Config c = new io.fabric8.kubernetes.client.ConfigBuilder(Config.empty()).withMasterUrl(admincfg.getMasterUrl())
         .withCaCertFile(admincfg.getCaCertFile()).withCaCertData(admincfg.getCaCertData())
         .withOauthToken(token.getStatus().getToken()).withNamespace("procservice-system").build();
-    return new KubernetesClientBuilder().withConfig(c).build();
+    KubernetesClient client = new KubernetesClientBuilder().withConfig(c).build();
+    // really the ServiceAccount: it may not list namespaces, the admin may
+    try {
+      client.namespaces().list();
+      client.close();
+      throw new IllegalStateException("the operator's client is not the ServiceAccount: it may list namespaces");
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      if (e.getCode() != 403 || !String.valueOf(e.getMessage())
+          .contains("system:serviceaccount:procservice-system:procservice-operator")) {
+        client.close();
+        throw new IllegalStateException("the operator's client is not the ServiceAccount: " + e.getMessage(), e);
+      }
+    }
+    return client;
   }
 
   /** Installs (server-side apply) the generated CRD and waits until it is Established. */
@@ -123,6 +138,17 @@ public final class RealCluster {
     return new OperatorConfig(java.util.Set.of(namespaces), c.labelSelector(), c.processRuntimeEnabled(), c.allowExec(),
         c.stateDir(), c.socketRoots(), c.httpPort(), c.leaderElection(), c.leaseName(), c.leaseNamespace(),
         c.probeConcurrency(), c.reconcileThreads(), c.logFormat(), c.stableResetAfter());
+  }
+
+  /**
+   * Deletes every ProcService of the namespace and waits until they are gone: call it while the
+   * operator still runs, so that it removes its finalizer (else the namespace can never be deleted).
+   */
+  public static void deleteProcServices(KubernetesClient client, String namespace) {
+    client.resources(ProcService.class).inNamespace(namespace).delete();
+    await("ProcServices of " + namespace + " deleted (finalizer removed by the operator)").atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> client.resources(ProcService.class).inNamespace(namespace).list().getItems().isEmpty());
   }
 
   /** Creates a namespace with a unique name (prefix-xxxxxx) and the given labels. */

@@ -44,13 +44,14 @@ class ProcessOperatorIT {
   KubernetesClient client;
   OperatorApp app;
   SwitchableHttpTarget target;
+  OperatorConfig config;
 
   @BeforeEach
   void start() throws Exception {
     api = new MockApi();
     client = api.client();
     target = new SwitchableHttpTarget();
-    OperatorConfig config = OperatorConfig.defaults().withHttpPort(-1).withStateDir(stateDir)
+    config = OperatorConfig.defaults().withHttpPort(-1).withStateDir(stateDir)
         .withProcessRuntime(true, List.of(Path.of("/bin/sleep").toRealPath().toString()));
     app = OperatorApp.start(api.operatorClient(), config);
   }
@@ -133,6 +134,88 @@ class ProcessOperatorIT {
       return p;
     });
     await().atMost(Duration.ofSeconds(30)).until(() -> state("broken") == ServiceState.Running);
+  }
+
+  /**
+   * An operator restart over a healthy, adopted process changes nothing: no status write (it stays
+   * Running, Ready stays True) while the new operator probes, and no restart.
+   */
+  @Test
+  void anOperatorRestartOverAHealthyServiceWritesNoStatus() throws Exception {
+    client.resource(service("steady", RecoveryAction.Restart)).create();
+    await().atMost(Duration.ofSeconds(30)).until(() -> state("steady") == ServiceState.Running);
+    ProcService before = get("steady");
+    app.close();
+
+    int requestsBefore = api.operatorRequests().size();
+    int probedBefore = target.requests.get();
+    app = OperatorApp.start(api.operatorClient(), config);
+    // the new operator has probed the handler twice: it has seen the service and acted on what it found
+    await().atMost(Duration.ofSeconds(30)).until(() -> target.requests.get() >= probedBefore + 2);
+
+    List<MockApi.Request> writes = api.operatorRequests().subList(requestsBefore, api.operatorRequests().size())
+        .stream().filter(r -> r.path().endsWith("/status") && !r.method().equals("GET")).toList();
+    assertThat(writes).isEmpty();
+    ProcService after = get("steady");
+    assertThat(after.getMetadata().getResourceVersion()).isEqualTo(before.getMetadata().getResourceVersion());
+    assertThat(after.getStatus().getProcesses().get(0).getPid()).isEqualTo(before.getStatus().getProcesses().get(0).getPid());
+  }
+
+  /** probe-now is seen: each probe shows the run that answered the request, with its own outcome. */
+  @Test
+  void probeNowShowsTheRunThatAnsweredIt() {
+    client.resource(service("asked", RecoveryAction.Warn)).create();
+    await().atMost(Duration.ofSeconds(30)).until(() -> state("asked") == ServiceState.Running);
+    client.resources(ProcService.class).inNamespace(NS).withName("asked").edit(p -> {
+      p.getMetadata().setAnnotations(java.util.Map.of(ProcService.ANNOTATION_PROBE_NOW, "ask-1"));
+      return p;
+    });
+    await().atMost(Duration.ofSeconds(30)).until(() -> {
+      var run = get("asked").getStatus().getProbes().get(0).getLastRequestedRun();
+      return run != null && "ask-1".equals(run.getRequest());
+    });
+    var run = get("asked").getStatus().getProbes().get(0).getLastRequestedRun();
+    assertThat(run.getResult()).isEqualTo("Success");
+    assertThat(run.getTime()).isNotNull();
+    assertThat(get("asked").getStatus().getHandled().getProbeNow()).isEqualTo("ask-1");
+  }
+
+  /** A crash loop is told truthfully: never Recovered, and the limit message keeps the exit and the log. */
+  @Test
+  void aCrashLoopNeverLooksRecoveredAndTheLimitNamesTheExitAndTheLog() {
+    ProcService looping = ProcServiceFixture.named("looping").in(NS).stopGrace(1)
+        .process("server", "sleep", "--no-such-option").backoff(1, 1).restartLimit(3, 600).build();
+    client.resource(looping).create();
+    await().atMost(Duration.ofSeconds(60)).until(() -> state("looping") == ServiceState.Failed);
+    ProcService failed = get("looping");
+    assertThat(failed.getStatus().getReason()).isEqualTo("RestartLimitExceeded");
+    assertThat(failed.getStatus().getMessage()).contains("last: process server exited with code 1")
+        .contains("(log: " + stateDir.toAbsolutePath());
+    assertThat(failed.getStatus().getRestartTimes()).hasSize(3);
+    assertThat(client.v1().events().inNamespace(NS).list().getItems())
+        .noneMatch(e -> "Recovered".equals(e.getReason()) && e.getInvolvedObject().getName().equals("looping"));
+  }
+
+  /** A state file that cannot be written shows in status (RuntimeError), nothing forks blind, and it clears. */
+  @Test
+  void aStateFileThatCannotBeWrittenIsARuntimeErrorUntilItCan() throws Exception {
+    client.resource(service("unwritable", RecoveryAction.Restart)).create();
+    await().atMost(Duration.ofSeconds(30)).until(() -> state("unwritable") == ServiceState.Running);
+    long pid = get("unwritable").getStatus().getProcesses().get(0).getPid();
+    // a non-empty directory where the state file's temp file goes: even root cannot write it
+    Path blocker = stateDir.resolve(NS).resolve("unwritable").resolve("state.json.tmp");
+    java.nio.file.Files.createDirectories(blocker.resolve("x"));
+    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> "RuntimeError".equals(get("unwritable").getStatus().getReason()));
+    assertThat(get("unwritable").getStatus().getMessage()).startsWith("Runtime error: cannot write ")
+        .contains("state.json");
+    assertThat(get("unwritable").getStatus().getState()).isEqualTo(ServiceState.Degraded);
+
+    java.nio.file.Files.delete(blocker.resolve("x"));
+    java.nio.file.Files.delete(blocker);
+    await().atMost(Duration.ofSeconds(60)).until(() -> state("unwritable") == ServiceState.Running);
+    assertThat(get("unwritable").getStatus().getProcesses().get(0).getPid()).isNotEqualTo(pid);
   }
 
   @Test

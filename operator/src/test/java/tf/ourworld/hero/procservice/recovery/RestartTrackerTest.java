@@ -33,6 +33,10 @@ class RestartTrackerTest {
     RestartTracker t = new RestartTracker(() -> 0.5, Duration.ofHours(1)); // 0.5 = no jitter
     RecoverySpec r = recovery(1, 8, 100, 3600);
     Instant now = T0;
+    // the first restart is immediate
+    assertThat(t.needRestart(r, now)).isInstanceOf(RestartTracker.Decision.Now.class);
+    t.recordRestart(now);
+    now = now.plusSeconds(1);
     List<Long> delays = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
       RestartTracker.Decision d = t.needRestart(r, now);
@@ -62,6 +66,8 @@ class RestartTrackerTest {
   void dueTimeStaysFixedWhileWaiting() {
     RestartTracker t = new RestartTracker(() -> 0.3, Duration.ofHours(1));
     RecoverySpec r = recovery(5, 300, 5, 600);
+    t.needRestart(r, T0);
+    t.recordRestart(T0);
     Instant due = ((RestartTracker.Decision.Wait) t.needRestart(r, T0)).until();
     assertThat(((RestartTracker.Decision.Wait) t.needRestart(r, T0.plusSeconds(1))).until()).isEqualTo(due);
   }
@@ -102,13 +108,38 @@ class RestartTrackerTest {
     RestartTracker t = new RestartTracker(() -> 0.5, Duration.ofMinutes(10));
     RecoverySpec r = recovery(1, 300, 100, 60);
     Instant now = T0;
+    t.needRestart(r, now);
+    t.recordRestart(now);
     for (int i = 0; i < 4; i++) {
       Instant due = ((RestartTracker.Decision.Wait) t.needRestart(r, now)).until();
       t.recordRestart(due);
       now = due;
     }
     Instant later = now.plus(Duration.ofMinutes(11));
+    // stable for longer than the period: immediate again, then the initial delay
+    assertThat(t.needRestart(r, later)).isInstanceOf(RestartTracker.Decision.Now.class);
+    t.recordRestart(later);
     Instant due = ((RestartTracker.Decision.Wait) t.needRestart(r, later)).until();
     assertThat(Duration.between(later, due)).isEqualTo(Duration.ofSeconds(1));
+  }
+
+  /** What status kept survives an operator restart: the window counts old restarts, the due time holds. */
+  @Test
+  void restoredBookkeepingKeepsTheWindowTheBackoffAndTheDueTime() {
+    RecoverySpec r = recovery(10, 300, 3, 600);
+    RestartTracker t = new RestartTracker(() -> 0.5, java.time.Duration.ofMinutes(10));
+    Instant due = T0.plusSeconds(100);
+    t.restore(java.util.List.of(T0, T0.plusSeconds(20)), due);
+    assertThat(t.windowTimes()).containsExactly(T0, T0.plusSeconds(20));
+    assertThat(t.needRestart(r, T0.plusSeconds(80))).isEqualTo(new RestartTracker.Decision.Wait(due));
+    assertThat(t.needRestart(r, due)).isInstanceOf(RestartTracker.Decision.Now.class);
+    t.recordRestart(due);
+    // the third restart within the window was the last one allowed
+    assertThat(t.needRestart(r, due.plusSeconds(1))).isInstanceOf(RestartTracker.Decision.LimitExceeded.class);
+    // two restarts 20 s apart: the next backoff is the second step, initial * 2
+    RestartTracker fresh = new RestartTracker(() -> 0.5, java.time.Duration.ofMinutes(10));
+    fresh.restore(java.util.List.of(T0, T0.plusSeconds(20)), null);
+    assertThat(((RestartTracker.Decision.Wait) fresh.needRestart(r, T0.plusSeconds(30))).until())
+        .isEqualTo(T0.plusSeconds(30 + 20));
   }
 }

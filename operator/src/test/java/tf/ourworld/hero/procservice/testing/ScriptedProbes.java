@@ -51,7 +51,7 @@ public final class ScriptedProbes implements ProbeRunner {
   }
 
   @Override
-  public void runNow(ResourceID service) {
+  public void runNow(ResourceID service, String request) {
     runNowCalls++;
   }
 

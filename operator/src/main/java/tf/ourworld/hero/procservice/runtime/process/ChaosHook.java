@@ -5,10 +5,13 @@ import org.slf4j.LoggerFactory;
 /**
  * For chaos tests only: with the system property {@code procservice.chaos.halt-at} set to
  * {@code intent-recorded} or {@code forked}, the JVM halts (no shutdown hooks, as after kill -9)
- * at that moment of the next fork. Unset (always, in production) it does nothing.
+ * with status {@link #HALT_STATUS} at that moment of the next fork. Unset (always, in production)
+ * it does nothing.
  */
 final class ChaosHook {
   static final String PROPERTY = "procservice.chaos.halt-at";
+  /** Tells a halt at the hook from a SIGKILL (137). */
+  static final int HALT_STATUS = 86;
 
   private ChaosHook() {
   }
@@ -21,7 +24,7 @@ final class ChaosHook {
     return moment -> {
       if (moment.equals(at)) {
         LoggerFactory.getLogger(ChaosHook.class).warn("Chaos: halting at {}", moment);
-        Runtime.getRuntime().halt(137);
+        Runtime.getRuntime().halt(HALT_STATUS);
       }
     };
   }

@@ -54,6 +54,7 @@ public final class ProcessRuntime implements WorkloadRuntime {
   /** Services checked since they were last forgotten: a reload of the allow-list reconciles them again. */
   private final Set<ResourceID> known = ConcurrentHashMap.newKeySet();
   private volatile Consumer<ResourceID> trigger = id -> { };
+  private volatile java.time.Duration maxStopGrace;
 
   public ProcessRuntime(OperatorConfig config, Clock clock) {
     this(config, clock, LogLimits.defaults(), new ExecAllowList(config.allowExec()));
@@ -184,7 +185,13 @@ public final class ProcessRuntime implements WorkloadRuntime {
       return RuntimeObservation.ofProcesses(ServiceSupervisor.processesOf(service).stream()
           .map(p -> ProcessObservation.notStarted(p.getName())).toList());
     }
-    return RuntimeObservation.ofProcesses(supervisor(service).observe(service));
+    Path dir = runtimeDir(service);
+    Map<String, String> logs = new java.util.HashMap<>();
+    ServiceSupervisor.processesOf(service).forEach(p -> logs.put(p.getName(), dirs.logFile(dir, p.getName()).toString()));
+    ServiceSupervisor supervisor = supervisor(service);
+    String stateError = supervisor.stateError();
+    return RuntimeObservation.ofProcesses(supervisor.observe(service)).withLogs(logs)
+        .withError(stateError == null ? null : "Runtime error: " + stateError);
   }
 
   @Override
@@ -341,7 +348,20 @@ public final class ProcessRuntime implements WorkloadRuntime {
   }
 
   private ServiceSupervisor supervisor(ProcService service) {
-    return services.computeIfAbsent(ResourceID.fromResource(service), id -> new ServiceSupervisor(id, context));
+    return services.computeIfAbsent(ResourceID.fromResource(service), id -> {
+      ServiceSupervisor s = new ServiceSupervisor(id, context);
+      s.capGrace(maxStopGrace);
+      return s;
+    });
+  }
+
+  /**
+   * No stop waits longer than {@code max} between SIGTERM and SIGKILL, whatever a service's
+   * stopGracePeriodSeconds says ({@code local --max-stop-grace}); null: the spec alone decides.
+   */
+  public void maxStopGrace(java.time.Duration max) {
+    this.maxStopGrace = max;
+    services.values().forEach(s -> s.capGrace(max));
   }
 
   private void rotateLogs() {

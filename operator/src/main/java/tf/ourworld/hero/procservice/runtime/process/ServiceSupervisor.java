@@ -58,9 +58,10 @@ final class ServiceSupervisor {
   private final Map<String, ManagedProcess> processes = new LinkedHashMap<>();
   /** Stops that clean up after a process that ended by itself but left children behind. */
   private final List<StopTask> cleanups = new ArrayList<>();
+  private volatile String stateError;
   /** The newest spec seen: a restart started after the grace uses it. */
   private ProcService latest;
-  /** Set by {@link #shutdown}: no stop waits longer than this. */
+  /** Set by {@link #capGrace} and {@link #shutdown}: no stop waits longer than this. */
   private Duration graceCap;
 
   ServiceSupervisor(ResourceID id, Context ctx) {
@@ -178,7 +179,7 @@ final class ServiceSupervisor {
    * same restart count. Runs {@code done} once nothing is left; returns how many it stops.
    */
   synchronized int shutdown(Duration maxGrace, Runnable done) {
-    graceCap = maxGrace;
+    capGrace(graceCap == null || maxGrace.compareTo(graceCap) < 0 ? maxGrace : graceCap);
     List<ManagedProcess> live = processes.values().stream().filter(mp -> mp.running() || mp.stopTask != null)
         .toList();
     if (live.isEmpty()) {
@@ -201,6 +202,11 @@ final class ServiceSupervisor {
       }
     }
     return live.size();
+  }
+
+  /** No stop started from now on waits longer than {@code max} (null: no cap). */
+  synchronized void capGrace(Duration max) {
+    graceCap = max;
   }
 
   /** True when nothing runs and nothing is being stopped. */
@@ -628,11 +634,19 @@ final class ServiceSupervisor {
     StateFile.write(ctx.dirs().stateFile(serviceDir), StateFile.of(records));
   }
 
+  /** Why the last state write failed, or null when it worked: reported in status as RuntimeError. */
+  String stateError() {
+    return stateError;
+  }
+
   private void persist() {
     try {
       write();
+      stateError = null;
     } catch (IOException e) {
-      // Without the file a restarted operator cannot adopt: loud, but keep supervising.
+      // Without the file a restarted operator cannot adopt: loud, in status too, but keep supervising.
+      stateError = "cannot write " + ctx.dirs().stateFile(serviceDir) + ": " + e.getMessage()
+          + " (a restarted operator could not adopt these processes)";
       log.atError().setMessage("Could not write state file").addKeyValue("event", "state_write_failed")
           .addKeyValue("service", id).setCause(e).log();
     }

@@ -190,7 +190,8 @@ class ProcessRuntimeTest {
     ProcessObservation second = observed(rt, s, "main");
     assertThat(second.runtimeRestarts()).isEqualTo(1);
     assertThat(second.lastExit().signal()).isEqualTo("SIGTERM");
-    assertThat(triggered).contains(id(s));
+    // the runtime says so after it has started the new incarnation: wait for it
+    await().atMost(LONG).until(() -> triggered.contains(id(s)));
     assertThat(ProcessHandle.of(first.pid()).map(ProcessHandle::isAlive)).isNotEqualTo(java.util.Optional.of(true));
 
     // After it exits, start() starts it again and counts that too.
