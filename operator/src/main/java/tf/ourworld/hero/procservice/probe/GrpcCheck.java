@@ -28,9 +28,11 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The check keeps its HTTP/2 connection between runs: building a channel and its connection
  * costs about a millisecond of CPU, twenty times a whole httpGet probe, while a call on an open
- * connection costs less than the httpGet. Any failed run drops the connection, so the next run
+ * connection costs less than the httpGet. A failed call drops the connection, so the next run
  * starts from a fresh connect (and a server that came back is seen at once, not after gRPC's
- * reconnect backoff); so does a unix socket file replaced by another.
+ * reconnect backoff); so does a unix socket file replaced by another. A kept connection that is
+ * UNAVAILABLE (its server restarted or closed it) is retried once at once on a fresh one, so the
+ * verdict is always what a new client would get.
  */
 final class GrpcCheck implements ProbeCheck {
   /** A health reply is a few bytes; anything large is not one. */
@@ -64,23 +66,36 @@ final class GrpcCheck implements ProbeCheck {
 
   @Override
   public void run(ProbeCall call) throws IOException, ProbeFailure {
-    ManagedChannel ch = channel();
     HealthCheckResponse reply;
     try {
-      reply = HealthGrpc.newBlockingStub(ch)
-          .withDeadlineAfter(call.remainingNanos(), TimeUnit.NANOSECONDS)
-          .check(HealthCheckRequest.newBuilder().setService(service).build());
+      reply = call(channel(), call);
     } catch (StatusRuntimeException e) {
-      drop(ch);
-      throw new ProbeFailure(describe(e.getStatus(), call));
-    } catch (RuntimeException e) {
-      drop(ch);
-      throw e;
+      if (e.getStatus().getCode() != Status.Code.UNAVAILABLE || call.expired()) {
+        throw new ProbeFailure(describe(e.getStatus(), call));
+      }
+      // the kept connection went away (the server restarted, or closed it): ask as a new client
+      try {
+        reply = call(channel(), call);
+      } catch (StatusRuntimeException again) {
+        throw new ProbeFailure(describe(again.getStatus(), call));
+      }
     }
     HealthCheckResponse.ServingStatus status = reply.getStatus();
     if (status != HealthCheckResponse.ServingStatus.SERVING) {
       throw new ProbeFailure("gRPC health " + (status == HealthCheckResponse.ServingStatus.UNRECOGNIZED
           ? "status " + reply.getStatusValue() : status.name()) + (service.isEmpty() ? "" : " for service " + service));
+    }
+  }
+
+  /** One Check on the channel; a failed call drops the channel, so the next one connects anew. */
+  private HealthCheckResponse call(ManagedChannel ch, ProbeCall call) {
+    try {
+      return HealthGrpc.newBlockingStub(ch)
+          .withDeadlineAfter(call.remainingNanos(), TimeUnit.NANOSECONDS)
+          .check(HealthCheckRequest.newBuilder().setService(service).build());
+    } catch (RuntimeException e) {
+      drop(ch);
+      throw e;
     }
   }
 
