@@ -199,12 +199,13 @@ final class GrpcCheck implements ProbeCheck {
     return sb.toString().trim();
   }
 
-  /** One small event loop for every gRPC probe (the calls block their own pool thread). */
+  /** A small event loop group (up to 4 threads) shared by every gRPC probe; the calls block their own pool thread. */
   private static final class Loops {
     static final boolean EPOLL = Epoll.isAvailable();
+    static final int THREADS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
     static final EventLoopGroup GROUP = EPOLL
-        ? new EpollEventLoopGroup(1, new DefaultThreadFactory("probe-grpc", true))
-        : new NioEventLoopGroup(1, new DefaultThreadFactory("probe-grpc", true));
+        ? new EpollEventLoopGroup(THREADS, new DefaultThreadFactory("probe-grpc", true))
+        : new NioEventLoopGroup(THREADS, new DefaultThreadFactory("probe-grpc", true));
     private static final java.util.concurrent.atomic.AtomicBoolean WARM = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
