@@ -26,6 +26,8 @@ import tf.ourworld.hero.procservice.observability.HealthServer;
 import tf.ourworld.hero.procservice.observability.OperatorHealth;
 import tf.ourworld.hero.procservice.observability.OperatorMetrics;
 import tf.ourworld.hero.procservice.observability.ReconcileMetrics;
+import tf.ourworld.hero.procservice.observability.StatusBoard;
+import tf.ourworld.hero.procservice.observability.StatusPage;
 import tf.ourworld.hero.procservice.observability.TransitionReporter;
 import tf.ourworld.hero.procservice.probe.ProbeListener;
 import tf.ourworld.hero.procservice.probe.ProbeObserver;
@@ -185,10 +187,23 @@ public final class OperatorApp implements AutoCloseable {
         }
         events = new TransitionReporter(recorder, metrics);
       }
+      StatusBoard board = new StatusBoard(clock);
+      events = board.after(events);
       // A runtime's or the probe scheduler's "something changed for this service" becomes a reconcile at once.
       SimpleInboundEventSource<ProcService> runtimeChanges = new SimpleInboundEventSource<>("runtime-changes");
       SimpleInboundEventSource<ProcService> probeChanges = new SimpleInboundEventSource<>("probe-changes");
-      ProbeListener listener = (id, before, after) -> probeChanges.propagateEvent(id);
+      ProbeListener listener = new ProbeListener() {
+        @Override
+        public void onChange(ResourceID id, tf.ourworld.hero.procservice.probe.ProbeState before,
+            tf.ourworld.hero.procservice.probe.ProbeState after) {
+          probeChanges.propagateEvent(id);
+        }
+
+        @Override
+        public void onRunNowDone(ResourceID id) {
+          probeChanges.propagateEvent(id);
+        }
+      };
       ProbeRunner probes = Defaults.probeRunner(probeRunnerFactory, config, clock, probeObserver).apply(listener);
 
       RuntimeRegistry registry = new RuntimeRegistry();
@@ -244,7 +259,8 @@ public final class OperatorApp implements AutoCloseable {
       HealthServer health = null;
       if (config.httpPort() >= 0 && metrics != null) {
         Operator op = operator;
-        health = HealthServer.start(httpBind, config.httpPort(), metrics, OperatorHealth.of(op, probes::alive));
+        health = HealthServer.start(httpBind, config.httpPort(), metrics, OperatorHealth.of(op, probes::alive),
+            new StatusPage(board));
         closeables.add(health);
       }
       LOG.info("Operator started: namespaces={}, selector={}, processRuntime={}",

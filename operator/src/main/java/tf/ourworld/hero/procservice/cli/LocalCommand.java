@@ -290,6 +290,7 @@ public class LocalCommand implements Callable<Integer> {
       operatorApp = operator[0];
       if (operator[0].httpPort() > 0) {
         out.println("Metrics and health on http://127.0.0.1:" + operator[0].httpPort() + "/metrics, /healthz, /readyz");
+        out.println("Status page on http://127.0.0.1:" + operator[0].httpPort() + "/");
       }
       out.println(verbose ? "Logging to the console" : "Log: " + state.resolve(LOG_FILE) + " (--verbose for the console)");
       if (!quiet) {

@@ -25,6 +25,20 @@ final class Logging {
     LogFormat.apply(format == null ? "json" : format);
   }
 
+  /** The client commands print their own lines (until the result is closed): the libraries' log lines would only clutter them. */
+  static AutoCloseable quiet() {
+    if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) {
+      return () -> { };
+    }
+    Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ch.qos.logback.core.Appender<ILoggingEvent> console = root.getAppender("STDOUT");
+    if (console == null) {
+      return () -> { };
+    }
+    root.detachAppender(console); // every logger ends at the root's console appender
+    return () -> root.addAppender(console);
+  }
+
   /**
    * Sends every log line to {@code file} instead of the console (rolling over at
    * {@value #MAX_FILE_SIZE}, keeping {@code file.1} .. {@code file.3}): {@code local}'s console is

@@ -95,7 +95,7 @@ public final class ServiceTable implements AutoCloseable {
   }
 
   /** The seed supervisor's glyphs: ● running, ◐ degraded, ○ stopped, ✕ failed; ◌ on the way (pending, starting). */
-  static String glyph(ServiceState state) {
+  public static String glyph(ServiceState state) {
     if (state == null) {
       return "\u25cc";
     }

@@ -41,6 +41,11 @@ public class ProcService extends CustomResource<ProcServiceSpec, ProcServiceStat
   public static final String ANNOTATION_PROBE_NOW = GROUP + "/probe-now";
   /** Any new value leaves Failed and clears the restart window. */
   public static final String ANNOTATION_RESET_FAILED = GROUP + "/reset-failed";
+  /**
+   * Any new value restarts processes at once, outside backoff (counted and evented): the value is
+   * {@code TOKEN} (every process) or {@code TOKEN;NAME,NAME} (those processes).
+   */
+  public static final String ANNOTATION_RESTART = GROUP + "/restart";
   public static final String LABEL_MANAGED_BY = "app.kubernetes.io/managed-by";
   public static final String LABEL_PROCSERVICE = GROUP + "/procservice";
   public static final String MANAGER_NAME = "procservice-operator";

@@ -53,7 +53,8 @@ public class ProcServiceStatus {
   @JsonPropertyDescription("Tracked pods and their probe results (Track).")
   private List<TrackedPodStatus> pods;
 
-  @JsonPropertyDescription("Annotation values the operator has acted on (probe-now, reset-failed).")
+  @JsonPropertyDescription("Annotation values the operator has acted on (probe-now, reset-failed, restart); probeNowDone: the"
+      + " probe-now value whose probe runs have ended, their results in this status.")
   private HandledAnnotations handled;
 
   @JsonPropertyDescription("Ready, Degraded, Reconciling and Stalled (metav1.Condition).")

@@ -46,6 +46,12 @@ public final class HealthServer implements AutoCloseable {
    * @param port the port; 0 picks a free one, -1 serves nothing and returns a disabled server
    */
   public static HealthServer start(InetAddress bindAddress, int port, OperatorMetrics metrics, OperatorHealth health) {
+    return start(bindAddress, port, metrics, health, null);
+  }
+
+  /** As above, and the read-only status page at {@code /} (and {@code /status}) when {@code page} is not null. */
+  public static HealthServer start(InetAddress bindAddress, int port, OperatorMetrics metrics, OperatorHealth health,
+      StatusPage page) {
     if (port < 0) {
       return new HealthServer(null, null);
     }
@@ -67,7 +73,16 @@ public final class HealthServer implements AutoCloseable {
     server.createContext("/metrics", ex -> respond(ex, 200, PROMETHEUS_CONTENT_TYPE, metrics.scrape()));
     server.createContext("/healthz", ex -> check(ex, "alive", health::alive));
     server.createContext("/readyz", ex -> check(ex, "ready", health::ready));
-    server.createContext("/", ex -> respond(ex, 404, "text/plain; charset=utf-8", "Not found: try /metrics, /healthz or /readyz\n"));
+    server.createContext("/", ex -> {
+      String path = ex.getRequestURI().getPath();
+      if (page != null && ("/".equals(path) || "/status".equals(path))) {
+        String query = ex.getRequestURI().getQuery();
+        respond(ex, 200, "text/html; charset=utf-8", "part=main".equals(query) ? page.main() : page.page());
+        return;
+      }
+      respond(ex, 404, "text/plain; charset=utf-8", "Not found: try " + (page != null ? "/, " : "")
+          + "/metrics, /healthz or /readyz\n");
+    });
     server.start();
     log.atInfo().addKeyValue("port", server.getAddress().getPort())
         .log("Serving /metrics, /healthz and /readyz on port {}", server.getAddress().getPort());

@@ -6,4 +6,8 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 @FunctionalInterface
 public interface ProbeListener {
   void onChange(ResourceID service, ProbeState previous, ProbeState current);
+
+  /** Every probe of a run asked for by {@link ProbeRunner#runNow(ResourceID, String)} has ended. */
+  default void onRunNowDone(ResourceID service) {
+  }
 }

@@ -35,6 +35,15 @@ public interface ProbeRunner extends AutoCloseable {
    */
   void runNow(ResourceID service, String request);
 
+  /**
+   * The {@code request} of the latest {@link #runNow} whose runs have all ended (each probe's run
+   * answered it, or the probe was cancelled; at once when the service has no probe planned), or null.
+   * The listener hears {@link ProbeListener#onRunNowDone} then.
+   */
+  default String runNowDone(ResourceID service) {
+    return null;
+  }
+
   /** Current states by probe key; probes planned but not yet run are Unknown. */
   Map<ProbeKey, ProbeState> states(ResourceID service);
 

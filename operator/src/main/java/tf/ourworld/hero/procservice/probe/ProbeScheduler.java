@@ -45,6 +45,8 @@ public final class ProbeScheduler implements ProbeRunner {
   private final ProbeObserver observer;
   private final Map<ResourceID, Map<ProbeKey, Task>> services = new ConcurrentHashMap<>();
   private final Set<Task> live = ConcurrentHashMap.newKeySet();
+  /** The latest runNow request of each service whose runs have all ended. */
+  private final Map<ResourceID, String> runNowDone = new ConcurrentHashMap<>();
 
   /**
    * @param concurrency probes that may run at once ({@link OperatorConfig#probeConcurrency()})
@@ -124,17 +126,37 @@ public final class ProbeScheduler implements ProbeRunner {
   @Override
   public synchronized void cancel(ResourceID service) {
     Map<ProbeKey, Task> tasks = services.remove(service);
+    runNowDone.remove(service);
     if (tasks != null) {
       tasks.values().forEach(Task::cancel);
     }
   }
 
+  /** Runs every probe now; once each of those runs (or one in flight) has ended, {@link #runNowDone} says so. */
   @Override
   public void runNow(ResourceID service, String request) {
     Map<ProbeKey, Task> tasks = services.get(service);
-    if (tasks != null) {
-      tasks.values().forEach(t -> t.runNow(request));
-    }
+    List<Task> all = tasks == null ? List.of() : List.copyOf(tasks.values());
+    // one more than the tasks: done is not announced before every task has been asked
+    AtomicInteger left = new AtomicInteger(all.size() + 1);
+    Runnable oneDone = () -> {
+      if (left.decrementAndGet() == 0) {
+        runNowDone.put(service, request);
+        try {
+          listener.onRunNowDone(service);
+        } catch (RuntimeException e) {
+          LOG.atError().setMessage("probe listener failed").setCause(e)
+              .addKeyValue("namespace", service.getNamespace().orElse("")).addKeyValue("name", service.getName()).log();
+        }
+      }
+    };
+    all.forEach(t -> t.runNow(request, oneDone));
+    oneDone.run();
+  }
+
+  @Override
+  public String runNowDone(ResourceID service) {
+    return runNowDone.get(service);
   }
 
   @Override
@@ -209,6 +231,8 @@ public final class ProbeScheduler implements ProbeRunner {
     boolean cancelled;
     boolean resumed;
     String pendingRequest;
+    /** Told when pendingRequest is answered, or the task ends. */
+    List<Runnable> whenAnswered = new ArrayList<>();
     long warmupEndsNanos;
 
     Task(ResourceID service, PlannedProbe planned, String specJson) {
@@ -285,31 +309,54 @@ public final class ProbeScheduler implements ProbeRunner {
       run(plannedNanos); // already on a pool thread
     }
 
-    void runNow(String request) {
+    /** Runs now for {@code request}; {@code whenDone} hears once a run answered it, or the task ended. */
+    void runNow(String request, Runnable whenDone) {
+      boolean start = false;
       synchronized (this) {
-        pendingRequest = request; // answered by the next run to complete, also one in progress
-        if (cancelled || running) {
-          return; // a run in progress gives a fresh verdict anyway
+        if (!cancelled) {
+          whenAnswered.add(whenDone);
+          whenDone = null;
+          pendingRequest = request; // answered by the next run to complete, also one in progress
+          if (!running) { // a run in progress gives a fresh verdict anyway
+            if (future != null) {
+              future.cancel(false);
+              future = null;
+            }
+            seq++;
+            running = true;
+            start = true;
+          }
         }
-        if (future != null) {
-          future.cancel(false);
-          future = null;
-        }
-        seq++;
-        running = true;
       }
-      dispatch(System.nanoTime());
+      if (whenDone != null) {
+        whenDone.run(); // cancelled: nothing will run
+      } else if (start) {
+        dispatch(System.nanoTime());
+      }
     }
 
     private void dispatch(long plannedNanos) {
       try {
         pool.execute(() -> run(plannedNanos));
       } catch (RejectedExecutionException e) {
+        List<Runnable> due;
         synchronized (this) {
           running = false;
           end();
+          due = takeWaiters();
         }
+        due.forEach(Runnable::run);
       }
+    }
+
+    /** Guarded by this. */
+    private List<Runnable> takeWaiters() {
+      if (whenAnswered.isEmpty()) {
+        return List.of();
+      }
+      List<Runnable> due = whenAnswered;
+      whenAnswered = new ArrayList<>();
+      return due;
     }
 
     private void run(long plannedNanos) {
@@ -320,12 +367,21 @@ public final class ProbeScheduler implements ProbeRunner {
       ProbeState previous;
       ProbeState current = null;
       boolean warmedUp = true;
+      List<Runnable> answered = List.of();
+      boolean ended = false;
       synchronized (this) {
         if (cancelled) {
           running = false;
           end();
-          return;
+          answered = takeWaiters();
+          ended = true;
         }
+      }
+      if (ended) {
+        answered.forEach(Runnable::run);
+        return;
+      }
+      synchronized (this) {
         previous = tracker.state();
         long now = System.nanoTime();
         if (!outcome.success() && previous.result() == ProbeResult.Unknown && previous.consecutiveFailures() == 0
@@ -345,6 +401,7 @@ public final class ProbeScheduler implements ProbeRunner {
           if (pendingRequest != null) {
             current = tracker.answered(pendingRequest, outcome.success(), error, latencyMs, clock.instant());
             pendingRequest = null;
+            answered = takeWaiters();
           }
         }
       }
@@ -374,19 +431,32 @@ public final class ProbeScheduler implements ProbeRunner {
               .addKeyValue("name", service.getName()).addKeyValue("probe", key.toString()).log();
         }
       }
+      answered.forEach(Runnable::run);
+      boolean again = false;
+      List<Runnable> left = List.of();
       synchronized (this) {
         running = false;
         if (cancelled) {
           end();
-          return;
+          left = takeWaiters();
+        } else if (pendingRequest != null) {
+          // asked for while this run was past answering: run again now, not a period later
+          seq++;
+          running = true;
+          again = true;
+        } else {
+          // Next slot on the original grid; slots missed while a slow run was in flight are skipped.
+          long next = plannedNanos + periodNanos;
+          long now = System.nanoTime();
+          if (next < now) {
+            next += ((now - next) / periodNanos + 1) * periodNanos;
+          }
+          scheduleAt(next);
         }
-        // Next slot on the original grid; slots missed while a slow run was in flight are skipped.
-        long next = plannedNanos + periodNanos;
-        long now = System.nanoTime();
-        if (next < now) {
-          next += ((now - next) / periodNanos + 1) * periodNanos;
-        }
-        scheduleAt(next);
+      }
+      left.forEach(Runnable::run);
+      if (again) {
+        dispatch(System.nanoTime());
       }
     }
 
@@ -398,6 +468,8 @@ public final class ProbeScheduler implements ProbeRunner {
       }
       if (!running) {
         end();
+        List<Runnable> due = takeWaiters();
+        due.forEach(Runnable::run);
       }
     }
 

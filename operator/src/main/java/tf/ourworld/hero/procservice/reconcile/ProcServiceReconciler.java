@@ -35,6 +35,7 @@ import tf.ourworld.hero.procservice.probe.ProbeState;
 import tf.ourworld.hero.procservice.recovery.RecoveryBook;
 import tf.ourworld.hero.procservice.recovery.RecoveryNeeds;
 import tf.ourworld.hero.procservice.recovery.RecoveryPlanner;
+import tf.ourworld.hero.procservice.recovery.RestartRequest;
 import tf.ourworld.hero.procservice.recovery.RestartTracker;
 import tf.ourworld.hero.procservice.runtime.RuntimeObservation;
 import tf.ourworld.hero.procservice.runtime.UnitRules;
@@ -109,6 +110,7 @@ public final class ProcServiceReconciler implements Reconciler<ProcService>, Cle
     }
     List<SpecProblem> problems = problems(spec, resource, runtime);
     boolean stopping = false;
+    Findings acted = null;
 
     // decide and act
     recovery.escalationDue().set(null); // act() sets it again while a deferred restart is pending
@@ -120,8 +122,12 @@ public final class ProcServiceReconciler implements Reconciler<ProcService>, Cle
       stopping = !runtime.get().stop(resource);
     } else {
       WorkloadRuntime rt = runtime.get();
-      if (!tracker.limitExceeded()) {
-        act(resource, spec, rt, findings(spec, rt, resource, id), recovery, now);
+      if (!restartOnRequest(resource, spec, rt, recovery, handled) && !tracker.limitExceeded()) {
+        Findings before = findings(spec, rt, resource, id);
+        if (act(resource, spec, rt, before, recovery, now)) {
+          // a failure caused a restart: status shows that failure (and its Warning) now, the restart next
+          acted = before;
+        }
       }
       RuntimeObservation after = rt.observe(resource);
       // A restarted operator takes up the probe results its status shows for units that are still the same.
@@ -129,18 +135,17 @@ public final class ProcServiceReconciler implements Reconciler<ProcService>, Cle
           ? CarriedProbeStates.from(spec, rules, previous, after) : Map.of();
       probes.plan(id, rt.plannedProbes(resource, after), carried);
     }
-    String probeNow = HandledAnnotations.token(annotation(resource, ProcService.ANNOTATION_PROBE_NOW));
-    if (probeNow != null && !probeNow.equals(handled.getProbeNow())) {
-      handled.setProbeNow(probeNow);
-      if (problems.isEmpty()) {
-        probes.runNow(id, probeNow);
-      }
+    if (!problems.isEmpty() || Boolean.TRUE.equals(spec.getSuspend())) {
+      restartNotDone(resource, handled); // nothing runs to restart: a later resume must not act on it
     }
+    probeNow(resource, id, problems.isEmpty(), handled);
 
     // status
-    Findings findings = problems.isEmpty() ? findings(spec, runtime.get(), resource, id) : unitsOnly(runtime, resource);
+    Findings findings = acted != null ? acted
+        : problems.isEmpty() ? findings(spec, runtime.get(), resource, id) : unitsOnly(runtime, resource);
     report(resource, new StatusInputs(spec, generation(resource), previous, problems, findings,
-        recoveryView(spec, recovery), stopping, findings.observation().error(), emptyToNull(handled), now));
+        recoveryView(spec, recovery, acted != null), stopping, findings.observation().error(), emptyToNull(handled),
+        now));
 
     UpdateControl<ProcService> control = UpdateControl.noUpdate();
     Instant due = recovery.nextRestartTime();
@@ -206,16 +211,20 @@ public final class ProcServiceReconciler implements Reconciler<ProcService>, Cle
     if (writer.write(resource, status)) {
       events.statusChanged(resource, inputs.previous(), status, inputs.findings());
     }
+    events.current(resource, status);
   }
 
-  /** Starts what never ran, and restarts what needs it under backoff and the restart limit. */
-  private void act(ProcService resource, ProcServiceSpec spec, WorkloadRuntime rt, Findings findings,
+  /**
+   * Starts what never ran, and restarts what needs it under backoff and the restart limit. True when
+   * it restarted something because of a failure.
+   */
+  private boolean act(ProcService resource, ProcServiceSpec spec, WorkloadRuntime rt, Findings findings,
       RecoveryBook.Entry recovery, Instant now) {
     if (rt.needsReplacement(resource, findings.observation())) {
       // the template changed (a spec change, not a failure): replace at once, outside backoff and limit
       events.restarting(resource, "all processes", "the spec changed");
       rt.restart(resource, Set.of());
-      return;
+      return false;
     }
     RecoveryNeeds needs = planner.needs(spec, findings, recovery.restartedIncarnations(), now);
     recovery.escalationDue().set(needs.escalationDue());
@@ -225,7 +234,7 @@ public final class ProcServiceReconciler implements Reconciler<ProcService>, Cle
     RestartTracker tracker = recovery.tracker();
     if (!needs.restartNeeded()) {
       tracker.clearPending();
-      return;
+      return false;
     }
     RestartTracker.Decision decision = tracker.needRestart(spec.getRecovery(), now);
     if (decision instanceof RestartTracker.Decision.Now) {
@@ -240,6 +249,72 @@ public final class ProcServiceReconciler implements Reconciler<ProcService>, Cle
       if (findings.rules().operatorCountsRestarts()) {
         recovery.operatorRestarts().incrementAndGet();
       }
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * The probe-now annotation: a new value runs every probe at once; once those runs ended,
+   * status.handled.probeNowDone says so (with their results), so a client can wait for them.
+   */
+  private void probeNow(ProcService resource, ResourceID id, boolean probing, HandledAnnotations handled) {
+    String probeNow = HandledAnnotations.token(annotation(resource, ProcService.ANNOTATION_PROBE_NOW));
+    if (probeNow != null && !probeNow.equals(handled.getProbeNow())) {
+      handled.setProbeNow(probeNow);
+      if (probing) {
+        probes.runNow(id, probeNow);
+      } else {
+        handled.setProbeNowDone(probeNow); // nothing to run: the status as it is answers
+      }
+    }
+    String done = probes.runNowDone(id);
+    if (done != null && done.equals(handled.getProbeNow())) {
+      handled.setProbeNowDone(done);
+    }
+  }
+
+  /**
+   * The restart annotation: a new value restarts the processes it names (all when none) at once,
+   * outside backoff and the restart window, counted and evented. Not while Failed: reset first.
+   * Returns true when it restarted (nothing else acts in this reconcile).
+   */
+  private boolean restartOnRequest(ProcService resource, ProcServiceSpec spec, WorkloadRuntime rt,
+      RecoveryBook.Entry recovery, HandledAnnotations handled) {
+    String raw = annotation(resource, ProcService.ANNOTATION_RESTART);
+    String value = HandledAnnotations.token(raw);
+    if (value == null || value.equals(handled.getRestart())) {
+      return false;
+    }
+    handled.setRestart(value);
+    if (recovery.tracker().limitExceeded()) {
+      LOG.info("Restart requested for {}/{} ignored: it is Failed, reset it first", resource.getMetadata().getNamespace(),
+          resource.getMetadata().getName());
+      return false;
+    }
+    Set<String> declared = new java.util.HashSet<>();
+    if (spec.getProcesses() != null) {
+      spec.getProcesses().forEach(p -> declared.add(p.getName()));
+    }
+    RestartRequest request = RestartRequest.parse(raw);
+    Set<String> targets = request.targets(declared);
+    if (!request.processes().isEmpty() && targets.isEmpty()) {
+      return false; // names none of its processes
+    }
+    events.restarting(resource, targets.isEmpty() ? "all processes" : String.join(", ", new java.util.TreeSet<>(targets)),
+        "a restart was requested");
+    rt.restart(resource, targets);
+    recovery.tracker().clearPending();
+    if (rt.unitRules().operatorCountsRestarts()) {
+      recovery.operatorRestarts().incrementAndGet();
+    }
+    return true;
+  }
+
+  private static void restartNotDone(ProcService resource, HandledAnnotations handled) {
+    String value = HandledAnnotations.token(annotation(resource, ProcService.ANNOTATION_RESTART));
+    if (value != null) {
+      handled.setRestart(value);
     }
   }
 
@@ -264,10 +339,14 @@ public final class ProcServiceReconciler implements Reconciler<ProcService>, Cle
   }
 
   private static RecoveryView recoveryView(ProcServiceSpec spec, RecoveryBook.Entry recovery) {
+    return recoveryView(spec, recovery, false);
+  }
+
+  private static RecoveryView recoveryView(ProcServiceSpec spec, RecoveryBook.Entry recovery, boolean restarting) {
     RestartTracker t = recovery.tracker();
     RestartLimitSpec limit = spec.getRecovery().getRestartLimit();
     return new RecoveryView(recovery.nextRestartTime(), t.limitExceeded(), limit.getMaxRestarts(), limit.getWindowSeconds(),
-        recovery.operatorRestarts().get(), t.windowTimes());
+        recovery.operatorRestarts().get(), t.windowTimes(), restarting);
   }
 
   @Override
@@ -293,12 +372,15 @@ public final class ProcServiceReconciler implements Reconciler<ProcService>, Cle
     if (previous != null && previous.getHandled() != null) {
       h.setProbeNow(previous.getHandled().getProbeNow());
       h.setResetFailed(previous.getHandled().getResetFailed());
+      h.setProbeNowDone(previous.getHandled().getProbeNowDone());
+      h.setRestart(previous.getHandled().getRestart());
     }
     return h;
   }
 
   private static HandledAnnotations emptyToNull(HandledAnnotations h) {
-    return h.getProbeNow() == null && h.getResetFailed() == null ? null : h;
+    return h.getProbeNow() == null && h.getResetFailed() == null && h.getProbeNowDone() == null
+        && h.getRestart() == null ? null : h;
   }
 
   private static String annotation(ProcService resource, String key) {

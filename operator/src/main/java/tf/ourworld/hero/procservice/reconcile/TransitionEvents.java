@@ -10,6 +10,10 @@ public interface TransitionEvents {
   /** Status changed from {@code before} (may be null) to {@code after}, computed from {@code findings}. */
   void statusChanged(ProcService service, ProcServiceStatus before, ProcServiceStatus after, Findings findings);
 
+  /** The status the operator holds for the service after a reconcile, changed or not (the status page). */
+  default void current(ProcService service, ProcServiceStatus status) {
+  }
+
   /** The operator is restarting targets (processes or pods) for a reason. */
   void restarting(ProcService service, String targets, String why);
 

@@ -155,7 +155,7 @@ public final class StatusCalculator {
     f.failing(true).forEach(p -> problems.add(p.description()));
     if (!problems.isEmpty()) {
       return new Verdict(ServiceState.Degraded, !down.isEmpty() ? Reason.ProcessExited : Reason.ProbeFailed,
-          join(problems), false, restartPending || !stopping.isEmpty());
+          join(problems), false, restartPending || !stopping.isEmpty() || in.recovery().restartInProgress());
     }
     if (!stopping.isEmpty()) {
       return new Verdict(ServiceState.Starting, Reason.Restarting, "Restarting " + names(stopping), false, true);

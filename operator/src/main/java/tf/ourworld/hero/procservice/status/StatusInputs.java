@@ -47,11 +47,18 @@ public record StatusInputs(
    * @param windowSeconds the window
    * @param operatorRestarts restarts the operator made that the runtime does not count (Track pod deletions)
    * @param restartTimes the restarts within the window, oldest first
+   * @param restartInProgress this reconcile restarted something because of a failure: status
+   *     shows that failure (Degraded, Reconciling) until the runtime reports the restart
    */
   public record RecoveryView(Instant nextRestartTime, boolean limitExceeded, int windowRestarts, int windowSeconds,
-      int operatorRestarts, List<Instant> restartTimes) {
+      int operatorRestarts, List<Instant> restartTimes, boolean restartInProgress) {
     public RecoveryView {
       restartTimes = List.copyOf(restartTimes);
+    }
+
+    public RecoveryView(Instant nextRestartTime, boolean limitExceeded, int windowRestarts, int windowSeconds,
+        int operatorRestarts, List<Instant> restartTimes) {
+      this(nextRestartTime, limitExceeded, windowRestarts, windowSeconds, operatorRestarts, restartTimes, false);
     }
 
     public RecoveryView(Instant nextRestartTime, boolean limitExceeded, int windowRestarts, int windowSeconds,

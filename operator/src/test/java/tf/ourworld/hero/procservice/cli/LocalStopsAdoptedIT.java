@@ -81,7 +81,8 @@ class LocalStopsAdoptedIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> {
           ProcService ps = client.resources(ProcService.class).inNamespace("team").withName("sleeper").get();
           return ps != null && ps.getStatus() != null && ps.getStatus().getState() == ServiceState.Running
-              && ps.getStatus().getProcesses().get(0).getPid() == leftover;
+              && ps.getStatus().getProcesses() != null && !ps.getStatus().getProcesses().isEmpty()
+              && Long.valueOf(leftover).equals(ps.getStatus().getProcesses().get(0).getPid());
         });
       }
     } finally {

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * Runs the project's own kubectl 1.31 (build/tools/bin, fetched by scripts/fetch-tools.sh), never
  * one from the system PATH. Tests are skipped, saying why, only when it cannot be fetched.
  */
-final class RealKubectl {
+public final class RealKubectl {
   private static Path binary;
 
   /** The output of one kubectl run. */
@@ -30,12 +30,12 @@ final class RealKubectl {
     this.kubeconfig = kubeconfig;
   }
 
-  static Path projectRoot() {
+  public static Path projectRoot() {
     return Path.of(System.getProperty("project.root", "..")).toAbsolutePath().normalize();
   }
 
   /** The kubectl binary, fetching it once if needed; aborts (skips) the test when that is impossible. */
-  static synchronized Path binary() throws IOException, InterruptedException {
+  public static synchronized Path binary() throws IOException, InterruptedException {
     if (binary != null) {
       return binary;
     }

@@ -246,6 +246,40 @@ class ProbeSchedulerTest {
   }
 
   @Test
+  void runNowWithATokenSaysOnceEveryRunHasEnded() throws Exception {
+    TestServer s = server(r -> Reply.http(503, ""));
+    List<ResourceID> done = new CopyOnWriteArrayList<>();
+    ProbeScheduler tokened = new ProbeScheduler(2, Clock.fixed(NOW, ZoneOffset.UTC), new ProbeListener() {
+      @Override
+      public void onChange(ResourceID service, ProbeState previous, ProbeState current) {
+      }
+
+      @Override
+      public void onRunNowDone(ResourceID service) {
+        done.add(service);
+      }
+    }, observer);
+    closeables.add(tokened::close);
+    ProbeSpec a = named(timing(httpGet(s.port(), "/a"), 3600, 1, 3, 1), "a"); // first runs jittered within an hour
+    ProbeSpec b = named(timing(httpGet(s.port(), "/b"), 3600, 1, 3, 1), "b");
+    tokened.plan(SVC, List.of(planned(a, "x"), planned(b, "x")));
+    assertThat(tokened.runNowDone(SVC)).isNull();
+
+    tokened.runNow(SVC, "t1");
+    await().atMost(Duration.ofSeconds(10)).until(() -> "t1".equals(tokened.runNowDone(SVC)));
+    assertThat(runs("a")).isEqualTo(1);
+    assertThat(runs("b")).isEqualTo(1);
+    assertThat(tokened.states(SVC).values()).allMatch(st -> st.consecutiveFailures() == 1);
+    assertThat(done).containsExactly(SVC);
+
+    ResourceID none = new ResourceID("nothing", "hero");
+    tokened.runNow(none, "t2"); // no probes planned: done at once
+    assertThat(tokened.runNowDone(none)).isEqualTo("t2");
+    tokened.cancel(SVC);
+    assertThat(tokened.runNowDone(SVC)).isNull();
+  }
+
+  @Test
   void everyFailedRunLogsOneProbeFailedLine() throws Exception {
     Logger logger = (Logger) LoggerFactory.getLogger("tf.ourworld.hero.procservice.probe");
     ListAppender<ILoggingEvent> appender = new ListAppender<>();

@@ -195,4 +195,26 @@ class ReconcilerIT {
         && "1".equals(get("now").getStatus().getHandled().getProbeNow()));
     assertThat(probes.get().runNowCalls).isEqualTo(1);
   }
+
+  @Test
+  void restartAnnotationRestartsOnceAtOnceAndIsRecorded() {
+    client.resource(service("manual", RuntimeKind.Process)).create();
+    await().atMost(Duration.ofSeconds(20)).until(() -> state("manual") != null);
+    int before = processes.restarts.get();
+    client.resources(ProcService.class).inNamespace(NS).withName("manual").edit(p -> {
+      p.getMetadata().setAnnotations(java.util.Map.of(ProcService.ANNOTATION_RESTART, "r1;server"));
+      return p;
+    });
+    await().atMost(Duration.ofSeconds(20)).until(() -> get("manual").getStatus().getHandled() != null
+        && "r1;server".equals(get("manual").getStatus().getHandled().getRestart()));
+    assertThat(processes.restarts.get()).isEqualTo(before + 1);
+
+    // a value naming none of its processes is recorded and restarts nothing
+    client.resources(ProcService.class).inNamespace(NS).withName("manual").edit(p -> {
+      p.getMetadata().setAnnotations(java.util.Map.of(ProcService.ANNOTATION_RESTART, "r2;nope"));
+      return p;
+    });
+    await().atMost(Duration.ofSeconds(20)).until(() -> "r2;nope".equals(get("manual").getStatus().getHandled().getRestart()));
+    assertThat(processes.restarts.get()).isEqualTo(before + 1);
+  }
 }

@@ -151,7 +151,7 @@ class PodRuntimeIT {
       assertThat(p.startTime()).isNotNull();
     });
     assertThat(runtime.needsReplacement(s, obs)).isFalse();
-    assertThat(triggered).contains(ResourceID.fromResource(s));
+    await().until(() -> triggered.contains(ResourceID.fromResource(s))); // sent asynchronously
   }
 
   @Test
@@ -190,7 +190,7 @@ class PodRuntimeIT {
     client.pods().inNamespace(NS).withName("foundry").delete();
 
     await().until(() -> runtime.observe(s).processes().stream().allMatch(p -> p.phase() == Phase.NotStarted));
-    assertThat(triggered).contains(ResourceID.fromResource(s));
+    await().until(() -> triggered.contains(ResourceID.fromResource(s))); // sent asynchronously
 
     runtime.start(s, Set.of("server"));
     awaitRunning(s);

@@ -21,7 +21,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -61,7 +60,8 @@ class ChaosIT {
   final Map<String, Integer> kills = new LinkedHashMap<>();
   final Map<String, Integer> maxCopies = new ConcurrentHashMap<>();
   final List<Long> recoveryMillis = new ArrayList<>();
-  final AtomicBoolean sampling = new AtomicBoolean(true);
+  final java.util.concurrent.ScheduledExecutorService scheduler =
+      java.util.concurrent.Executors.newScheduledThreadPool(2);
   int orphans;
   int lost;
   int serial;
@@ -76,14 +76,13 @@ class ChaosIT {
     Kubeconfig.write(kubeconfig, api.url());
     stateDir = tmp.resolve("state").toAbsolutePath();
     log = tmp.resolve("operator.log");
-    Thread sampler = new Thread(this::sample, "chaos-sampler");
-    sampler.setDaemon(true);
-    sampler.start();
+    scheduler.scheduleWithFixedDelay(this::sample, 0, 100, TimeUnit.MILLISECONDS);
   }
 
   @AfterEach
   void tearDown() throws Exception {
-    sampling.set(false);
+    scheduler.shutdownNow();
+    scheduler.awaitTermination(10, TimeUnit.SECONDS);
     if (operator != null) {
       operator.destroyForcibly().waitFor();
     }
@@ -185,10 +184,11 @@ class ChaosIT {
     }
   }
 
+  /** The chaos itself: SIGKILL scheduled at a random moment after the action; then wait for the exit. */
   private void killAfter(int millis, String mode) throws InterruptedException {
-    // The chaos itself: a kill at a random moment after the action, not a wait for a condition.
-    Thread.sleep(millis);
-    operator.destroyForcibly().waitFor();
+    Process victim = operator;
+    scheduler.schedule(victim::destroyForcibly, millis, TimeUnit.MILLISECONDS);
+    victim.waitFor();
     kills.merge(mode, 1, Integer::sum);
   }
 
@@ -254,20 +254,13 @@ class ChaosIT {
     return new RuntimeDirs(stateDir).root();
   }
 
-  /** Every 100 ms, how many live copies of each process there are: a duplicate shows however briefly it lived. */
+  /** Run every 100 ms: how many live copies of each process there are; a duplicate shows however briefly it lived. */
   private void sample() {
-    while (sampling.get()) {
-      Map<String, Integer> now = new HashMap<>();
-      for (TokenScan.Found f : leaders()) {
-        now.merge(f.runtimeDir().getFileName() + "/" + f.process(), 1, Integer::sum);
-      }
-      now.forEach((k, n) -> maxCopies.merge(k, n, Math::max));
-      try {
-        Thread.sleep(100); // a sampling period, not a wait for a condition
-      } catch (InterruptedException e) {
-        return;
-      }
+    Map<String, Integer> now = new HashMap<>();
+    for (TokenScan.Found f : leaders()) {
+      now.merge(f.runtimeDir().getFileName() + "/" + f.process(), 1, Integer::sum);
     }
+    now.forEach((k, n) -> maxCopies.merge(k, n, Math::max));
   }
 
   private List<String> services() {

@@ -190,9 +190,10 @@ class ProcessRuntimeTest {
     ProcessObservation second = observed(rt, s, "main");
     assertThat(second.runtimeRestarts()).isEqualTo(1);
     assertThat(second.lastExit().signal()).isEqualTo("SIGTERM");
-    // the runtime says so after it has started the new incarnation: wait for it
+    // The trigger is sent after the restart's lock is released: await it, never assume it.
     await().atMost(LONG).until(() -> triggered.contains(id(s)));
-    assertThat(ProcessHandle.of(first.pid()).map(ProcessHandle::isAlive)).isNotEqualTo(java.util.Optional.of(true));
+    assertThat(ProcStat.read(first.pid()).filter(ProcStat::alive)
+        .filter(st -> first.incarnation().equals(first.pid() + "/" + st.startTicks()))).isEmpty();
 
     // After it exits, start() starts it again and counts that too.
     ProcessHandle.of(second.pid()).orElseThrow().destroyForcibly();

@@ -157,7 +157,7 @@ class TrackRuntimeIT {
     await().until(() -> !podNames().contains("pod-b"));
     assertThat(podNames()).containsExactlyInAnyOrder("pod-a", "pod-c", "pod-x");
     await().until(() -> runtime.observe(s).pods().size() == 2);
-    assertThat(triggered).contains(ResourceID.fromResource(s));
+    await().until(() -> triggered.contains(ResourceID.fromResource(s))); // sent asynchronously
 
     runtime.restart(s, Set.of("pod-x"));   // not selected: never touched
     runtime.restart(s, Set.of());          // no names: nothing
