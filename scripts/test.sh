@@ -7,6 +7,14 @@
 #   PROCSERVICE_SKIP_REAL_CLUSTER=1   skip the real-cluster stage (refused when CI=true)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# grpc probes are also tested against grpcio, a gRPC server the project did not write
+# (GrpcPythonInteropTest, skipped without it): Debian's python3-grpcio, installed when root
+if ! /usr/bin/python3 -c 'import grpc' >/dev/null 2>&1 && [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null; then
+  echo "test: installing python3-grpcio ..." >&2
+  { apt-get install -y -qq python3-grpcio >/dev/null 2>&1 \
+    || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq python3-grpcio >/dev/null 2>&1; }; } \
+    || echo "test: could not install python3-grpcio: GrpcPythonInteropTest will be skipped" >&2
+fi
 # The status page's browser test (cli/StatusPageBrowserIT) loads the page in headless Chromium,
 # Debian's package: installed here when missing (it skips without it, and fails when CI=true).
 if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then

@@ -1,11 +1,14 @@
 package tf.ourworld.hero.procservice.findings;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import tf.ourworld.hero.procservice.model.ProbeSpec;
 import tf.ourworld.hero.procservice.model.ProcServiceSpec;
 import tf.ourworld.hero.procservice.model.ProcessSpec;
+import tf.ourworld.hero.procservice.model.RecoveryAction;
+import tf.ourworld.hero.procservice.model.RecoverySpec;
 import tf.ourworld.hero.procservice.model.RestartPolicy;
 import tf.ourworld.hero.procservice.probe.ProbeKey;
 import tf.ourworld.hero.procservice.probe.ProbeState;
@@ -48,21 +51,35 @@ public final class FindingsCollector {
           continue; // a unit that does not run has no probe instances yet
         }
         for (ProbeSpec p : spec.getProbes()) {
-          probes.add(finding(rules, ProbeKey.on(p.getName(), u.name()), p, states, List.of(u.name())));
+          probes.add(finding(spec, rules, ProbeKey.on(p.getName(), u.name()), p, states, List.of(u.name())));
         }
       }
     } else {
       for (ProbeSpec p : spec.getProbes()) {
-        probes.add(finding(rules, ProbeKey.of(p.getName()), p, states, ProbeTargets.of(p, spec.getProcesses())));
+        probes.add(finding(spec, rules, ProbeKey.of(p.getName()), p, states, ProbeTargets.of(p, spec.getProcesses())));
       }
     }
     return new Findings(rules, observation, units, probes);
   }
 
-  private static ProbeFinding finding(UnitRules rules, ProbeKey key, ProbeSpec spec, Map<ProbeKey, ProbeState> states,
-      List<String> targets) {
+  private static ProbeFinding finding(ProcServiceSpec service, UnitRules rules, ProbeKey key, ProbeSpec spec,
+      Map<ProbeKey, ProbeState> states, List<String> targets) {
     ProbeState st = states.getOrDefault(key, ProbeState.unknown(key));
-    return new ProbeFinding(key, spec, st, targets, st.failed() ? describeProbe(rules, key, st) : null);
+    return new ProbeFinding(key, spec, st, targets, st.failed() ? describeProbe(rules, key, st) : null,
+        escalatesAt(service, rules, spec, st));
+  }
+
+  /**
+   * recovery.escalateAfterSeconds: a critical probe that failed at T restarts its process only at
+   * T + escalateAfterSeconds (its lastTransitionTime is when it failed, and a restart starts it over).
+   */
+  static Instant escalatesAt(ProcServiceSpec service, UnitRules rules, ProbeSpec spec, ProbeState st) {
+    RecoverySpec recovery = service.getRecovery();
+    if (recovery == null || recovery.getEscalateAfterSeconds() == null || !st.failed() || !spec.isCriticalProbe()
+        || st.lastTransitionTime() == null || rules.action(recovery) != RecoveryAction.Restart) {
+      return null;
+    }
+    return st.lastTransitionTime().plusSeconds(recovery.getEscalateAfterSeconds());
   }
 
   /** Exited, or stopped with a last exit to tell about. */
@@ -91,8 +108,10 @@ public final class FindingsCollector {
   }
 
   static String describeProbe(UnitRules rules, ProbeKey key, ProbeState st) {
-    String text = "probe " + key.probe() + " failed " + st.consecutiveFailures() + " times: "
-        + (st.lastError() == null ? "unknown error" : st.lastError());
+    String text = st.flapping() != null && st.lastError() != null
+        ? "probe " + key.probe() + " " + st.lastError() // flapping: 4 failures in 60s; last: ...
+        : "probe " + key.probe() + " failed " + st.consecutiveFailures() + " times: "
+            + (st.lastError() == null ? "unknown error" : st.lastError());
     return key.unit() == null ? text : rules.unitNoun() + " " + key.unit() + ": " + text;
   }
 }

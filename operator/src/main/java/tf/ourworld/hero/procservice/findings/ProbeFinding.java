@@ -1,5 +1,6 @@
 package tf.ourworld.hero.procservice.findings;
 
+import java.time.Instant;
 import java.util.List;
 import tf.ourworld.hero.procservice.model.ProbeSpec;
 import tf.ourworld.hero.procservice.probe.ProbeKey;
@@ -15,10 +16,22 @@ import tf.ourworld.hero.procservice.probe.ProbeState;
  * @param targets the units it checks: its restart targets
  * @param description one line for status, Events and logs while it fails, else null
  *     ({@code probe rpc failed 2 times: empty reply}, {@code pod web-1: probe ...})
+ * @param escalatesAt while it fails and recovery.escalateAfterSeconds defers its restart: when the
+ *     restart becomes due (the time it failed plus escalateAfterSeconds), else null
  */
-public record ProbeFinding(ProbeKey key, ProbeSpec spec, ProbeState state, List<String> targets, String description) {
+public record ProbeFinding(ProbeKey key, ProbeSpec spec, ProbeState state, List<String> targets, String description,
+    Instant escalatesAt) {
   public ProbeFinding {
     targets = List.copyOf(targets);
+  }
+
+  public ProbeFinding(ProbeKey key, ProbeSpec spec, ProbeState state, List<String> targets, String description) {
+    this(key, spec, state, targets, description, null);
+  }
+
+  /** True while its restart is deferred by recovery.escalateAfterSeconds at {@code now}. */
+  public boolean escalationPending(Instant now) {
+    return escalatesAt != null && now.isBefore(escalatesAt);
   }
 
   public boolean critical() {

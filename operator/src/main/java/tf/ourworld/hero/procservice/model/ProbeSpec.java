@@ -11,8 +11,12 @@ import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /** A handler probe: exactly one action, kubelet's timing fields and defaults. */
-@ValidationRule(value = "[has(self.httpGet), has(self.tcpSocket), has(self.openRpc), has(self.exec)].filter(x, x).size() == 1",
-    message = "exactly one of httpGet, tcpSocket, openRpc, exec must be set", reason = "FieldValueInvalid")
+@ValidationRule(value = "[has(self.httpGet), has(self.tcpSocket), has(self.openRpc), has(self.grpc), has(self.exec)].filter(x, x).size() == 1",
+    message = "exactly one of httpGet, tcpSocket, openRpc, grpc, exec must be set", reason = "FieldValueInvalid")
+@ValidationRule(value = "!has(self.expect) || !has(self.expect.cel) || has(self.httpGet) || has(self.openRpc)",
+    message = "expect.cel only applies to httpGet and openRpc probes", reason = "FieldValueInvalid")
+@ValidationRule(value = "!has(self.failureWindow) || self.failureWindow.failures <= self.failureWindow.seconds / self.periodSeconds + 1",
+    message = "failureWindow.failures cannot fail within failureWindow.seconds at periodSeconds", reason = "FieldValueInvalid")
 public class ProbeSpec {
   /** kubelet's defaults, here only: the CRD, SpecDefaults and the docs take them from here. */
   public static final int DEFAULT_INITIAL_DELAY_SECONDS = 0;
@@ -42,6 +46,9 @@ public class ProbeSpec {
 
   @JsonPropertyDescription("A JSON-RPC 2.0 request (default rpc.discover) over HTTP or a raw stream.")
   private OpenRpcAction openRpc;
+
+  @JsonPropertyDescription("grpc.health.v1.Health/Check over TCP or a unix socket (plaintext); passes on SERVING.")
+  private GrpcAction grpc;
 
   @JsonPropertyDescription("A command run by the operator (runtime Process only, subject to the operator's allow-list).")
   private ExecAction exec;
@@ -79,13 +86,19 @@ public class ProbeSpec {
   @Max(Bounds.THRESHOLD)
   private Integer successThreshold = DEFAULT_SUCCESS_THRESHOLD;
 
+  @JsonPropertyDescription("Flap detection: the probe also fails when at least failures runs failed within the last"
+      + " seconds, in a row or not. Either this or failureThreshold trips it.")
+  private FailureWindowSpec failureWindow;
+
   /** The kind of the one action that is set, or null when none or several are. */
   public String kind() {
-    int n = (httpGet != null ? 1 : 0) + (tcpSocket != null ? 1 : 0) + (openRpc != null ? 1 : 0) + (exec != null ? 1 : 0);
+    int n = (httpGet != null ? 1 : 0) + (tcpSocket != null ? 1 : 0) + (openRpc != null ? 1 : 0)
+        + (grpc != null ? 1 : 0) + (exec != null ? 1 : 0);
     if (n != 1) {
       return null;
     }
-    return httpGet != null ? "httpGet" : tcpSocket != null ? "tcpSocket" : openRpc != null ? "openRpc" : "exec";
+    return httpGet != null ? "httpGet" : tcpSocket != null ? "tcpSocket" : openRpc != null ? "openRpc"
+        : grpc != null ? "grpc" : "exec";
   }
 
   /** Critical unless explicitly false. */
@@ -142,6 +155,14 @@ public class ProbeSpec {
     this.openRpc = openRpc;
   }
 
+  public GrpcAction getGrpc() {
+    return grpc;
+  }
+
+  public void setGrpc(GrpcAction grpc) {
+    this.grpc = grpc;
+  }
+
   public ExecAction getExec() {
     return exec;
   }
@@ -156,6 +177,14 @@ public class ProbeSpec {
 
   public void setExpect(ExpectSpec expect) {
     this.expect = expect;
+  }
+
+  public FailureWindowSpec getFailureWindow() {
+    return failureWindow;
+  }
+
+  public void setFailureWindow(FailureWindowSpec failureWindow) {
+    this.failureWindow = failureWindow;
   }
 
   public Integer getInitialDelaySeconds() {

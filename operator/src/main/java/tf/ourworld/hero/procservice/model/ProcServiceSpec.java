@@ -31,6 +31,8 @@ import java.util.List;
     message = "probe.process must name a process of spec.processes", reason = "FieldValueInvalid")
 @ValidationRule(value = "self.runtime == 'Process' || !has(self.probes) || self.probes.all(p, !has(p.exec))",
     message = "exec probes are only allowed for runtime Process", reason = "FieldValueForbidden")
+@ValidationRule(value = "!has(self.recovery) || !has(self.recovery.escalateAfterSeconds) || (has(self.recovery.action) ? self.recovery.action == 'Restart' : self.runtime != 'Track')",
+    message = "recovery.escalateAfterSeconds only applies with recovery.action Restart", reason = "FieldValueInvalid")
 public class ProcServiceSpec {
   /** The default grace, here only (the CRD and SpecDefaults take it from here). */
   public static final int DEFAULT_STOP_GRACE_PERIOD_SECONDS = 30;

@@ -1,6 +1,8 @@
 package tf.ourworld.hero.procservice.model;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
 
 /** What the operator does about a dead process or a failing critical probe. */
 public class RecoverySpec {
@@ -12,6 +14,21 @@ public class RecoverySpec {
 
   @JsonPropertyDescription("At most maxRestarts restarts within windowSeconds; then state Failed until reset.")
   private RestartLimitSpec restartLimit;
+
+  @JsonPropertyDescription("With action Restart: a critical probe past its threshold first only makes the service"
+      + " Degraded (a Warning Event, as Warn does); its process is restarted only if the probe still fails this"
+      + " many seconds after it failed. status.nextRestartTime shows when.")
+  @Min(1)
+  @Max(Bounds.DAY_SECONDS)
+  private Integer escalateAfterSeconds;
+
+  public Integer getEscalateAfterSeconds() {
+    return escalateAfterSeconds;
+  }
+
+  public void setEscalateAfterSeconds(Integer escalateAfterSeconds) {
+    this.escalateAfterSeconds = escalateAfterSeconds;
+  }
 
   public RecoveryAction getAction() {
     return action;

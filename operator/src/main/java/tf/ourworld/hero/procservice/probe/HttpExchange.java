@@ -3,7 +3,9 @@ package tf.ourworld.hero.procservice.probe;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import tf.ourworld.hero.procservice.model.HttpHeader;
 
@@ -17,8 +19,11 @@ final class HttpExchange {
   private static final int MAX_HEAD_BYTES = 64 * 1024;
   private static final String USER_AGENT = "procservice-probe/1";
 
-  /** A reply: status code and the first bytes of the body. */
-  record Reply(int status, byte[] body, boolean truncated) {
+  /**
+   * A reply: status code, the first bytes of the body, and the headers (lower-case names, repeated
+   * headers joined with ", "; empty unless asked for).
+   */
+  record Reply(int status, byte[] body, boolean truncated, Map<String, String> headers) {
     String bodyText() {
       return new String(body, StandardCharsets.UTF_8);
     }
@@ -79,8 +84,14 @@ final class HttpExchange {
    * @param bodyLimit bytes of body to keep; negative: do not read the body at all
    */
   static Reply exchange(Wire wire, byte[] request, int bodyLimit) throws IOException, ProbeFailure {
+    return exchange(wire, request, bodyLimit, false);
+  }
+
+  /** The same, keeping the reply's headers when {@code keepHeaders} (for expect.cel). */
+  static Reply exchange(Wire wire, byte[] request, int bodyLimit, boolean keepHeaders)
+      throws IOException, ProbeFailure {
     send(wire, request);
-    return new HttpExchange(wire).readReply(bodyLimit);
+    return new HttpExchange(wire).readReply(bodyLimit, keepHeaders);
   }
 
   /**
@@ -104,8 +115,9 @@ final class HttpExchange {
     return m.contains("connection reset") || m.contains("broken pipe");
   }
 
-  private Reply readReply(int bodyLimit) throws IOException, ProbeFailure {
+  private Reply readReply(int bodyLimit, boolean keepHeaders) throws IOException, ProbeFailure {
     while (true) {
+      Map<String, String> headers = keepHeaders ? new LinkedHashMap<>() : Map.of();
       String statusLine = readLine(true);
       int status = parseStatus(statusLine);
       long contentLength = -1;
@@ -122,6 +134,9 @@ final class HttpExchange {
         }
         String name = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
         String value = line.substring(colon + 1).trim();
+        if (keepHeaders) {
+          headers.merge(name, value, (a, b) -> a + ", " + b);
+        }
         if (name.equals("content-length")) {
           try {
             contentLength = Long.parseLong(value);
@@ -136,7 +151,7 @@ final class HttpExchange {
         continue; // interim reply (100 Continue, 103 Early Hints): the real one follows
       }
       if (bodyLimit < 0 || status == 204 || status == 304 || status == 101) {
-        return new Reply(status, new byte[0], false);
+        return new Reply(status, new byte[0], false, headers);
       }
       ByteArrayOutputStream body = new ByteArrayOutputStream(Math.min(bodyLimit, 4096));
       boolean truncated;
@@ -147,7 +162,7 @@ final class HttpExchange {
       } else {
         truncated = readFixed(body, Long.MAX_VALUE, bodyLimit, false);
       }
-      return new Reply(status, body.toByteArray(), truncated);
+      return new Reply(status, body.toByteArray(), truncated, headers);
     }
   }
 

@@ -8,6 +8,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import dev.cel.common.values.NullValue;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
@@ -32,10 +34,13 @@ final class OpenRpcCheck implements ProbeCheck {
   private final StatusCodes statusCodes;
   private final Pattern bodyRegex;
   private final int maxBodyBytes;
+  private final CelExpression cel;
   private final String target;
 
   OpenRpcCheck(Endpoint endpoint, boolean raw, String path, String method, JsonNode params,
-      List<Integer> acceptErrorCodes, StatusCodes statusCodes, Pattern bodyRegex, int maxBodyBytes) {
+      List<Integer> acceptErrorCodes, StatusCodes statusCodes, Pattern bodyRegex, int maxBodyBytes,
+      CelExpression cel) {
+    this.cel = cel;
     this.endpoint = endpoint;
     this.raw = raw;
     this.path = path;
@@ -65,6 +70,8 @@ final class OpenRpcCheck implements ProbeCheck {
     byte[] request = request(id);
     Wire wire = endpoint.open(call);
     byte[] reply;
+    int status = 0;
+    Map<String, String> headers = Map.of();
     if (raw) {
       byte[] line = new byte[request.length + 1];
       System.arraycopy(request, 0, line, 0, request.length);
@@ -73,7 +80,9 @@ final class OpenRpcCheck implements ProbeCheck {
       reply = readLine(wire);
     } else {
       HttpExchange.Reply http = HttpExchange.exchange(wire, HttpExchange.request("POST", endpoint.authority(),
-          path, List.of(), "application/json", request), MAX_REPLY_BYTES);
+          path, List.of(), "application/json", request), MAX_REPLY_BYTES, cel != null && cel.uses("headers"));
+      status = http.status();
+      headers = http.headers();
       if (!statusCodes.accepts(http.status())) {
         throw new ProbeFailure("HTTP " + http.status());
       }
@@ -86,7 +95,18 @@ final class OpenRpcCheck implements ProbeCheck {
       String text = new String(reply, 0, Math.min(reply.length, maxBodyBytes), StandardCharsets.UTF_8);
       HttpGetCheck.requireBodyMatch(bodyRegex, text, call);
     }
-    verify(reply, id, acceptErrorCodes);
+    JsonNode node = verify(reply, id, acceptErrorCodes);
+    if (cel != null) {
+      int shown = Math.min(reply.length, maxBodyBytes);
+      String text = new String(reply, 0, shown, StandardCharsets.UTF_8);
+      byte[] body = shown == reply.length ? reply : java.util.Arrays.copyOf(reply, shown);
+      Map<String, Object> vars = HttpGetCheck.celVars(status, headers, text, body, cel);
+      // result and error come from the whole reply, which verify has already parsed
+      vars.put("json", cel.uses("json") ? CelExpression.value(node) : NullValue.NULL_VALUE);
+      vars.put("result", CelExpression.value(node.get("result")));
+      vars.put("error", CelExpression.value(node.get("error")));
+      cel.require(vars, call);
+    }
   }
 
   byte[] request(long id) {
@@ -138,7 +158,7 @@ final class OpenRpcCheck implements ProbeCheck {
   }
 
   /** Checks a reply against the request id; throws with the error text when it does not pass. */
-  static void verify(byte[] reply, long id, Set<Integer> acceptErrorCodes) throws ProbeFailure {
+  static JsonNode verify(byte[] reply, long id, Set<Integer> acceptErrorCodes) throws ProbeFailure {
     JsonNode node;
     try {
       node = JSON.readTree(reply);
@@ -160,14 +180,14 @@ final class OpenRpcCheck implements ProbeCheck {
       throw new ProbeFailure("JSON-RPC id mismatch");
     }
     if (hasResult && error == null) {
-      return;
+      return node;
     }
     if (error == null || !error.isObject() || !error.path("code").isIntegralNumber() || hasResult) {
       throw new ProbeFailure("malformed JSON-RPC reply");
     }
     int code = error.path("code").asInt();
     if (acceptErrorCodes.contains(code)) {
-      return;
+      return node;
     }
     throw new ProbeFailure("JSON-RPC error " + code + " " + printable(error.path("message").asText("")));
   }

@@ -13,4 +13,8 @@ interface ProbeCheck {
 
   /** Runs once; returns normally when the probe passes. */
   void run(ProbeCall call) throws IOException, ProbeFailure, InterruptedException;
+
+  /** Releases what the check keeps between runs (a gRPC connection); called once it is no longer planned. */
+  default void close() {
+  }
 }

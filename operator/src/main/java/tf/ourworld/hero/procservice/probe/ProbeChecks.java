@@ -7,6 +7,7 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import tf.ourworld.hero.procservice.model.ExecAction;
 import tf.ourworld.hero.procservice.model.ExpectSpec;
+import tf.ourworld.hero.procservice.model.GrpcAction;
 import tf.ourworld.hero.procservice.model.HttpGetAction;
 import tf.ourworld.hero.procservice.model.OpenRpcAction;
 import tf.ourworld.hero.procservice.model.ProbeSpec;
@@ -41,7 +42,11 @@ public final class ProbeChecks {
     } catch (IllegalArgumentException e) {
       return new ProbeOutcome(false, "invalid probe: " + e.getMessage(), 0);
     }
-    return new ProbeInvoker(SharedTimer.INSTANCE).invoke(check, timeoutSeconds(spec));
+    try {
+      return new ProbeInvoker(SharedTimer.INSTANCE).invoke(check, timeoutSeconds(spec));
+    } finally {
+      check.close();
+    }
   }
 
   static int timeoutSeconds(ProbeSpec spec) {
@@ -55,7 +60,7 @@ public final class ProbeChecks {
   static ProbeCheck compile(ProbeSpec spec, ProbeTarget target) {
     String kind = spec.kind();
     if (kind == null) {
-      throw new IllegalArgumentException("exactly one of httpGet, tcpSocket, openRpc, exec must be set");
+      throw new IllegalArgumentException("exactly one of httpGet, tcpSocket, openRpc, grpc, exec must be set");
     }
     ExpectSpec expect = spec.getExpect() == null ? new ExpectSpec() : spec.getExpect();
     switch (kind) {
@@ -75,7 +80,7 @@ public final class ProbeChecks {
         }
         byte[] request = HttpExchange.request("GET", endpoint.authority(), path, a.getHttpHeaders(), null, null);
         return new HttpGetCheck(endpoint, tls, path, request, StatusCodes.parse(expect.getStatusCodes()),
-            regex(expect), maxBodyBytes(expect));
+            regex(expect), maxBodyBytes(expect), cel(expect, CelExpression.Vars.HTTP));
       }
       case "tcpSocket": {
         TcpSocketAction a = spec.getTcpSocket();
@@ -87,7 +92,12 @@ public final class ProbeChecks {
         String method = a.getMethod() == null || a.getMethod().isBlank() ? "rpc.discover" : a.getMethod();
         boolean raw = a.getTransport() == OpenRpcAction.Transport.Raw;
         return new OpenRpcCheck(endpoint, raw, path("openRpc", a.getPath()), method, a.getParams(),
-            a.getAcceptErrorCodes(), StatusCodes.parse(expect.getStatusCodes()), regex(expect), maxBodyBytes(expect));
+            a.getAcceptErrorCodes(), StatusCodes.parse(expect.getStatusCodes()), regex(expect), maxBodyBytes(expect),
+            cel(expect, CelExpression.Vars.OPEN_RPC));
+      }
+      case "grpc": {
+        GrpcAction a = spec.getGrpc();
+        return new GrpcCheck(endpoint("grpc", a.getUnixSocket(), a.getHost(), a.getPort(), target), a.getService());
       }
       case "exec": {
         ExecAction a = spec.getExec();
@@ -185,6 +195,18 @@ public final class ProbeChecks {
       return Pattern.compile(r);
     } catch (PatternSyntaxException e) {
       throw new IllegalArgumentException("expect.bodyRegex is not a valid regular expression: " + e.getDescription());
+    }
+  }
+
+  private static CelExpression cel(ExpectSpec expect, CelExpression.Vars vars) {
+    String c = expect.getCel();
+    if (c == null || c.isBlank()) {
+      return null;
+    }
+    try {
+      return CelExpression.compile(c, vars);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("expect.cel: " + e.getMessage());
     }
   }
 

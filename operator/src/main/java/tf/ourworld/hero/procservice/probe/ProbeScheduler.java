@@ -257,7 +257,8 @@ public final class ProbeScheduler implements ProbeRunner {
       this.periodNanos = TimeUnit.SECONDS.toNanos(Math.max(1, spec.getPeriodSeconds()));
       this.initialDelayNanos = TimeUnit.SECONDS.toNanos(Math.max(0, spec.getInitialDelaySeconds()));
       this.timeoutSeconds = Math.max(1, ProbeChecks.timeoutSeconds(spec));
-      this.tracker = new ProbeStateTracker(key, spec.getFailureThreshold(), spec.getSuccessThreshold());
+      this.tracker = new ProbeStateTracker(key, spec.getFailureThreshold(), spec.getSuccessThreshold(),
+          spec.getFailureWindow());
     }
 
     boolean unchanged(PlannedProbe probe, String json) {
@@ -475,7 +476,9 @@ public final class ProbeScheduler implements ProbeRunner {
     /** Guarded by this: the task neither waits in the pool's queue nor runs any more. */
     private void end() {
       cancelled = true;
-      live.remove(this);
+      if (live.remove(this) && check != null) {
+        check.close();
+      }
     }
   }
 }

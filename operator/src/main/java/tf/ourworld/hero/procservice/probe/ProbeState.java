@@ -15,9 +15,11 @@ import java.util.Objects;
  * @param lastTransitionTime when result last changed
  * @param lastLatencyMillis latency of the latest run (not part of equality)
  * @param requested the latest run made on request, or null
+ * @param flapping while the failure window (not failureThreshold) holds the probe failed, what it
+ *     says ({@code flapping: 4 failures in 60s}), else null; lastError then starts with it
  */
 public record ProbeState(ProbeKey key, ProbeResult result, int consecutiveFailures, String lastError,
-    Instant lastTransitionTime, long lastLatencyMillis, RequestedRun requested) {
+    Instant lastTransitionTime, long lastLatencyMillis, RequestedRun requested, String flapping) {
 
   /**
    * The latest run made on request (the probe-now annotation): which request it answered, when it
@@ -27,8 +29,13 @@ public record ProbeState(ProbeKey key, ProbeResult result, int consecutiveFailur
   }
 
   public ProbeState(ProbeKey key, ProbeResult result, int consecutiveFailures, String lastError,
+      Instant lastTransitionTime, long lastLatencyMillis, RequestedRun requested) {
+    this(key, result, consecutiveFailures, lastError, lastTransitionTime, lastLatencyMillis, requested, null);
+  }
+
+  public ProbeState(ProbeKey key, ProbeResult result, int consecutiveFailures, String lastError,
       Instant lastTransitionTime, long lastLatencyMillis) {
-    this(key, result, consecutiveFailures, lastError, lastTransitionTime, lastLatencyMillis, null);
+    this(key, result, consecutiveFailures, lastError, lastTransitionTime, lastLatencyMillis, null, null);
   }
 
   public static ProbeState unknown(ProbeKey key) {
@@ -47,11 +54,12 @@ public record ProbeState(ProbeKey key, ProbeResult result, int consecutiveFailur
   public boolean equals(Object o) {
     return o instanceof ProbeState s && key.equals(s.key) && result == s.result
         && consecutiveFailures == s.consecutiveFailures && Objects.equals(lastError, s.lastError)
-        && Objects.equals(lastTransitionTime, s.lastTransitionTime) && Objects.equals(requested, s.requested);
+        && Objects.equals(lastTransitionTime, s.lastTransitionTime) && Objects.equals(requested, s.requested)
+        && Objects.equals(flapping, s.flapping);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(key, result, consecutiveFailures, lastError, lastTransitionTime, requested);
+    return Objects.hash(key, result, consecutiveFailures, lastError, lastTransitionTime, requested, flapping);
   }
 }

@@ -113,6 +113,7 @@ public final class ProcServiceReconciler implements Reconciler<ProcService>, Cle
     Findings acted = null;
 
     // decide and act
+    recovery.escalationDue().set(null); // act() sets it again while a deferred restart is pending
     if (!problems.isEmpty()) {
       probes.cancel(id); // an invalid spec touches no workload and is not retried
     } else if (Boolean.TRUE.equals(spec.getSuspend())) {
@@ -147,7 +148,7 @@ public final class ProcServiceReconciler implements Reconciler<ProcService>, Cle
         now));
 
     UpdateControl<ProcService> control = UpdateControl.noUpdate();
-    Instant due = tracker.nextRestartTime();
+    Instant due = recovery.nextRestartTime();
     Instant held = findings.heldAt(now, StatusCalculator.RESTART_HOLD);
     if (problems.isEmpty() && due != null) {
       control.rescheduleAfter(Math.max(50, Duration.between(clock.instant(), due).toMillis()));
@@ -225,7 +226,8 @@ public final class ProcServiceReconciler implements Reconciler<ProcService>, Cle
       rt.restart(resource, Set.of());
       return false;
     }
-    RecoveryNeeds needs = planner.needs(spec, findings, recovery.restartedIncarnations());
+    RecoveryNeeds needs = planner.needs(spec, findings, recovery.restartedIncarnations(), now);
+    recovery.escalationDue().set(needs.escalationDue());
     if (!needs.start().isEmpty()) {
       rt.start(resource, needs.start());
     }
@@ -343,7 +345,7 @@ public final class ProcServiceReconciler implements Reconciler<ProcService>, Cle
   private static RecoveryView recoveryView(ProcServiceSpec spec, RecoveryBook.Entry recovery, boolean restarting) {
     RestartTracker t = recovery.tracker();
     RestartLimitSpec limit = spec.getRecovery().getRestartLimit();
-    return new RecoveryView(t.nextRestartTime(), t.limitExceeded(), limit.getMaxRestarts(), limit.getWindowSeconds(),
+    return new RecoveryView(recovery.nextRestartTime(), t.limitExceeded(), limit.getMaxRestarts(), limit.getWindowSeconds(),
         recovery.operatorRestarts().get(), t.windowTimes(), restarting);
   }
 

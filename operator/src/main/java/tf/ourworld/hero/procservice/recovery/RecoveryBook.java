@@ -2,7 +2,9 @@ package tf.ourworld.hero.procservice.recovery;
 
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,8 +23,26 @@ public final class RecoveryBook {
     this.stablePeriod = stablePeriod;
   }
 
-  /** One service's tracker and the incarnations the operator already restarted. */
-  public record Entry(RestartTracker tracker, Map<String, String> restartedIncarnations, AtomicInteger operatorRestarts) {
+  /**
+   * One service's tracker, the incarnations the operator already restarted, and when a restart
+   * deferred by recovery.escalateAfterSeconds becomes due (set by each reconcile that plans).
+   */
+  public record Entry(RestartTracker tracker, Map<String, String> restartedIncarnations, AtomicInteger operatorRestarts,
+      AtomicReference<Instant> escalationDue) {
+
+    public Entry(RestartTracker tracker, Map<String, String> restartedIncarnations, AtomicInteger operatorRestarts) {
+      this(tracker, restartedIncarnations, operatorRestarts, new AtomicReference<>());
+    }
+
+    /** When the next restart happens: the tracker's pending one, or a deferred one, whichever is first. */
+    public Instant nextRestartTime() {
+      Instant pending = tracker.nextRestartTime();
+      Instant deferred = escalationDue.get();
+      if (pending == null || deferred == null) {
+        return pending != null ? pending : deferred;
+      }
+      return pending.isBefore(deferred) ? pending : deferred;
+    }
   }
 
   public Entry of(ResourceID id) {

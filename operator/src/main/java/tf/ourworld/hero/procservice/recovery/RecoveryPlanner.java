@@ -1,5 +1,6 @@
 package tf.ourworld.hero.procservice.recovery;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -25,6 +26,16 @@ public final class RecoveryPlanner {
    *     verdict about such an incarnation is stale and does not restart it again
    */
   public RecoveryNeeds needs(ProcServiceSpec spec, Findings findings, Map<String, String> restartedIncarnations) {
+    return needs(spec, findings, restartedIncarnations, null);
+  }
+
+  /**
+   * The same at {@code now}: a failing critical probe whose restart recovery.escalateAfterSeconds
+   * defers (see {@link ProbeFinding#escalatesAt}) restarts nothing yet and only sets
+   * {@link RecoveryNeeds#escalationDue}. A null {@code now} defers nothing.
+   */
+  public RecoveryNeeds needs(ProcServiceSpec spec, Findings findings, Map<String, String> restartedIncarnations,
+      Instant now) {
     Set<String> start = new TreeSet<>();
     Set<String> restart = new TreeSet<>();
     List<String> why = new ArrayList<>();
@@ -43,7 +54,12 @@ public final class RecoveryPlanner {
     if (oneAtATime && findings.units().stream().anyMatch(u -> u.phase() != Phase.Running)) {
       return new RecoveryNeeds(start, restart, why); // while one unit is away, take no other
     }
+    Instant escalation = null;
     for (ProbeFinding p : findings.failing(true)) {
+      if (now != null && p.escalationPending(now)) {
+        escalation = escalation == null || p.escalatesAt().isBefore(escalation) ? p.escalatesAt() : escalation;
+        continue; // warn first: Degraded (and its Warning Event) until the probe is still failing then
+      }
       Set<String> targets = new LinkedHashSet<>();
       for (String t : p.targets()) {
         findings.units().stream()
@@ -55,10 +71,10 @@ public final class RecoveryPlanner {
         restart.addAll(targets);
         why.add(p.description());
         if (oneAtATime) {
-          return new RecoveryNeeds(start, Set.of(targets.iterator().next()), List.of(p.description()));
+          return new RecoveryNeeds(start, Set.of(targets.iterator().next()), List.of(p.description()), escalation);
         }
       }
     }
-    return new RecoveryNeeds(start, restart, why);
+    return new RecoveryNeeds(start, restart, why, escalation);
   }
 }

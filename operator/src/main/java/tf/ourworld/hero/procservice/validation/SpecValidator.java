@@ -9,18 +9,23 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import tf.ourworld.hero.procservice.model.BackoffSpec;
 import tf.ourworld.hero.procservice.model.Bounds;
+import tf.ourworld.hero.procservice.model.GrpcAction;
 import tf.ourworld.hero.procservice.model.HttpHeader;
 import tf.ourworld.hero.procservice.model.EnvVarSpec;
 import tf.ourworld.hero.procservice.model.ExpectSpec;
+import tf.ourworld.hero.procservice.model.FailureWindowSpec;
 import tf.ourworld.hero.procservice.model.HttpGetAction;
 import tf.ourworld.hero.procservice.model.OpenRpcAction;
 import tf.ourworld.hero.procservice.model.PortSpec;
 import tf.ourworld.hero.procservice.model.ProbeSpec;
 import tf.ourworld.hero.procservice.model.ProcServiceSpec;
 import tf.ourworld.hero.procservice.model.ProcessSpec;
+import tf.ourworld.hero.procservice.model.RecoveryAction;
 import tf.ourworld.hero.procservice.model.RestartLimitSpec;
 import tf.ourworld.hero.procservice.model.RuntimeKind;
 import tf.ourworld.hero.procservice.model.TcpSocketAction;
+import tf.ourworld.hero.procservice.probe.CelExpression;
+import tf.ourworld.hero.procservice.runtime.UnitRules;
 import tf.ourworld.hero.procservice.probe.StatusCodes;
 
 /**
@@ -96,6 +101,14 @@ public final class SpecValidator {
         if (b.getInitialSeconds() != null && b.getMaxSeconds() != null && b.getMaxSeconds() < b.getInitialSeconds()) {
           out.add("spec.recovery.backoff.maxSeconds: must be >= initialSeconds (" + b.getInitialSeconds() + ")");
         }
+      }
+      Integer escalate = spec.getRecovery().getEscalateAfterSeconds();
+      range(escalate, 1, Bounds.DAY_SECONDS, "spec.recovery.escalateAfterSeconds", out);
+      RecoveryAction action = (runtime == RuntimeKind.Track ? UnitRules.TRACKED_PODS : UnitRules.DECLARED_PROCESSES)
+          .action(spec.getRecovery());
+      if (escalate != null && action != RecoveryAction.Restart) {
+        out.add("spec.recovery.escalateAfterSeconds: only applies with recovery.action Restart (the action is "
+            + action + ")");
       }
       RestartLimitSpec l = spec.getRecovery().getRestartLimit();
       if (l != null) {
@@ -174,7 +187,7 @@ public final class SpecValidator {
     }
     String kind = probe.kind();
     if (kind == null) {
-      out.add(at + ": exactly one of httpGet, tcpSocket, openRpc, exec must be set");
+      out.add(at + ": exactly one of httpGet, tcpSocket, openRpc, grpc, exec must be set");
     } else {
       switch (kind) {
         case "httpGet" -> {
@@ -237,6 +250,16 @@ public final class SpecValidator {
             out.add(at + ".openRpc.method: at most 256 characters, got " + r.getMethod().length());
           }
         }
+        case "grpc" -> {
+          GrpcAction g = probe.getGrpc();
+          endpoint(g.getPort(), g.getUnixSocket(), at + ".grpc", target, processes, out);
+          if (unsendable(g.getHost())) {
+            out.add(at + ".grpc.host: must not contain CR, LF or other control characters");
+          }
+          if (g.getService() != null && g.getService().length() > 256) {
+            out.add(at + ".grpc.service: at most 256 characters, got " + g.getService().length());
+          }
+        }
         case "exec" -> {
           if (runtime != RuntimeKind.Process) {
             out.add(at + ".exec: exec probes are only allowed for runtime Process");
@@ -271,8 +294,37 @@ public final class SpecValidator {
           out.add(at + ".expect.bodyRegex: not a valid regular expression: " + e.getDescription());
         }
       }
+      if (expect.getCel() != null && !expect.getCel().isBlank()) {
+        if (expect.getCel().length() > ExpectSpec.MAX_CEL_LENGTH) {
+          out.add(at + ".expect.cel: at most " + ExpectSpec.MAX_CEL_LENGTH + " characters, got " + expect.getCel().length());
+        } else {
+          try {
+            CelExpression.compile(expect.getCel(),
+                "openRpc".equals(kind) ? CelExpression.Vars.OPEN_RPC : CelExpression.Vars.HTTP);
+          } catch (IllegalArgumentException e) {
+            out.add(at + ".expect.cel: " + e.getMessage());
+          }
+        }
+      }
       if (expect.getMaxBodyBytes() != null && (expect.getMaxBodyBytes() < 0 || expect.getMaxBodyBytes() > 1048576)) {
         out.add(at + ".expect.maxBodyBytes: must be between 0 and 1048576, got " + expect.getMaxBodyBytes());
+      }
+    }
+    FailureWindowSpec window = probe.getFailureWindow();
+    if (window != null) {
+      if (window.getFailures() == null) {
+        out.add(at + ".failureWindow.failures: required");
+      }
+      if (window.getSeconds() == null) {
+        out.add(at + ".failureWindow.seconds: required");
+      }
+      range(window.getFailures(), 1, Bounds.THRESHOLD, at + ".failureWindow.failures", out);
+      range(window.getSeconds(), 1, Bounds.DAY_SECONDS, at + ".failureWindow.seconds", out);
+      Integer period = probe.getPeriodSeconds();
+      if (window.getFailures() != null && window.getSeconds() != null && period != null && period > 0
+          && window.getSeconds() > 0 && window.getFailures() > window.getSeconds() / period + 1) {
+        out.add(at + ".failureWindow.failures: " + window.getFailures() + " runs cannot fail within "
+            + window.getSeconds() + "s at periodSeconds " + period + " (at most " + (window.getSeconds() / period + 1) + ")");
       }
     }
     range(probe.getInitialDelaySeconds(), 0, Bounds.DAY_SECONDS, at + ".initialDelaySeconds", out);

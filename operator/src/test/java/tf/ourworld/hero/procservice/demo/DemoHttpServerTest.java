@@ -68,10 +68,21 @@ class DemoHttpServerTest {
 
   @Test
   void poisonFileHasTheSameEffect() throws IOException {
-    Path sock = start(new UiHandler(), "ui.sock");
+    Path sock = start(new UiHandler(dir.resolve("ui.flaky")), "ui.sock");
     assertThat(exchange(sock, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 200");
     Files.createFile(dir.resolve("server.poison"));
     assertThat(exchange(sock, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n")).isEmpty();
+  }
+
+  @Test
+  void flakyFileFailsEveryOtherHealthRequest() throws IOException {
+    Path sock = start(new UiHandler(dir.resolve("ui.flaky")), "ui.sock");
+    Files.createFile(dir.resolve("ui.flaky"));
+    java.util.List<String> codes = new java.util.ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      codes.add(exchange(sock, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n").substring(9, 12));
+    }
+    assertThat(codes).containsExactly("200", "503", "200", "503");
   }
 
   private static String exchange(Path sock, String request) throws IOException {

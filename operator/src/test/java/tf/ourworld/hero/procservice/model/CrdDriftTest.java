@@ -59,7 +59,11 @@ class CrdDriftTest {
             "probe names must be unique", "probe.process must name a process of spec.processes");
     JSONSchemaProps probe = spec.getProperties().get("probes").getItems().getSchema();
     assertThat(probe.getXKubernetesValidations()).extracting(r -> r.getMessage())
-        .containsExactly("exactly one of httpGet, tcpSocket, openRpc, exec must be set");
+        .containsExactly("exactly one of httpGet, tcpSocket, openRpc, grpc, exec must be set",
+            "expect.cel only applies to httpGet and openRpc probes",
+            "failureWindow.failures cannot fail within failureWindow.seconds at periodSeconds");
+    assertThat(spec.getXKubernetesValidations()).extracting(r -> r.getMessage())
+        .contains("recovery.escalateAfterSeconds only applies with recovery.action Restart");
     assertThat(probe.getProperties().get("periodSeconds").getMinimum()).isEqualTo(1.0);
     assertThat(probe.getProperties().get("failureThreshold").getMinimum()).isEqualTo(1.0);
     assertThat(probe.getProperties().get("successThreshold").getMinimum()).isEqualTo(1.0);

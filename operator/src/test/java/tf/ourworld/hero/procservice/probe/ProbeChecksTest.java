@@ -34,7 +34,7 @@ class ProbeChecksTest {
   void actionsAndEndpoints() {
     ProbeSpec none = Specs.exec("/bin/true");
     none.setExec(null);
-    invalid(none, Specs.loopback(), "exactly one of httpGet, tcpSocket, openRpc, exec must be set");
+    invalid(none, Specs.loopback(), "exactly one of httpGet, tcpSocket, openRpc, grpc, exec must be set");
 
     ProbeSpec noPort = Specs.httpGet(80, "/");
     noPort.getHttpGet().setPort(null);

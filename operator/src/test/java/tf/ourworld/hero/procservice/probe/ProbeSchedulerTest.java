@@ -104,6 +104,20 @@ class ProbeSchedulerTest {
   }
 
   @Test
+  void aHandlerFailingEveryOtherRequestIsFlapping() throws Exception {
+    AtomicInteger n = new AtomicInteger();
+    TestServer s = server(r -> Reply.http(n.incrementAndGet() % 2 == 0 ? 503 : 200, ""));
+    ProbeSpec spec = timing(httpGet(s.port(), "/"), 1, 1, 3, 1);
+    spec.setFailureWindow(new tf.ourworld.hero.procservice.model.FailureWindowSpec(2, 60));
+    scheduler.plan(SVC, List.of(planned(spec, "a")));
+
+    await().atMost(Duration.ofSeconds(15)).until(() -> state("web").failed());
+    assertThat(state("web").lastError())
+        .isEqualTo("flapping: 2 failures in 60s; last: GET http://127.0.0.1:" + s.port() + "/: HTTP 503");
+    assertThat(changesOf("web")).noneMatch(st -> st.consecutiveFailures() > 1); // never 2 in a row
+  }
+
+  @Test
   void recoversAfterSuccessThresholdPasses() throws Exception {
     AtomicInteger status = new AtomicInteger(503);
     TestServer s = server(r -> Reply.http(status.get(), ""));

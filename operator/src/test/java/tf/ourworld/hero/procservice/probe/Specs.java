@@ -44,6 +44,16 @@ final class Specs {
     return probe("tcp", null, a, null, null);
   }
 
+  static ProbeSpec grpc(Integer port, String unixSocket, String service) {
+    tf.ourworld.hero.procservice.model.GrpcAction a = new tf.ourworld.hero.procservice.model.GrpcAction();
+    a.setPort(port == null ? null : new IntOrString(port));
+    a.setUnixSocket(unixSocket);
+    a.setService(service);
+    ProbeSpec s = probe("grpc", null, null, null, null);
+    s.setGrpc(a);
+    return s;
+  }
+
   static ProbeSpec tcpUnix(String socket) {
     TcpSocketAction a = new TcpSocketAction();
     a.setUnixSocket(socket);

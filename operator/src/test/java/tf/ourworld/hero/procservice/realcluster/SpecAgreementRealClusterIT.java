@@ -51,8 +51,8 @@ class SpecAgreementRealClusterIT {
     c.add(new Case("valid Track", "{runtime: Track, selector: {matchLabels: {app: x}}, probes: [{name: t, tcpSocket: {port: 80}}]}", null));
     c.add(new Case("runtime Bogus", "{runtime: Bogus, processes: [{name: a, image: x}]}", "Unsupported value: \"Bogus\""));
     c.add(new Case("two probe actions", processWith("{name: p, httpGet: {port: 80}, tcpSocket: {port: 80}}"),
-        "exactly one of httpGet, tcpSocket, openRpc, exec must be set"));
-    c.add(new Case("no probe action", processWith("{name: p}"), "exactly one of httpGet, tcpSocket, openRpc, exec must be set"));
+        "exactly one of httpGet, tcpSocket, openRpc, grpc, exec must be set"));
+    c.add(new Case("no probe action", processWith("{name: p}"), "exactly one of httpGet, tcpSocket, openRpc, grpc, exec must be set"));
     c.add(new Case("periodSeconds 0", processWith("{name: p, tcpSocket: {port: 80}, periodSeconds: 0}"),
         "should be greater than or equal to 1"));
     c.add(new Case("periodSeconds a string", processWith("{name: p, tcpSocket: {port: 80}, periodSeconds: often}"),

@@ -116,7 +116,7 @@ class ReconcilerIT {
     ProcService ps = get("bad");
     assertThat(ps.getStatus().getReason()).isEqualTo("InvalidSpec");
     assertThat(ps.getStatus().getMessage())
-        .startsWith("spec.probes[0]: exactly one of httpGet, tcpSocket, openRpc, exec must be set");
+        .startsWith("spec.probes[0]: exactly one of httpGet, tcpSocket, openRpc, grpc, exec must be set");
     assertThat(Conditions.find(ps.getStatus().getConditions(), Conditions.STALLED).getStatus()).isEqualTo("True");
     assertThat(processes.starts.get()).isZero();
     long writes = api.statusWrites("bad");

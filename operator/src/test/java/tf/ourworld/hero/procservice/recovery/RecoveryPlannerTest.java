@@ -7,7 +7,12 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import tf.ourworld.hero.procservice.findings.FindingsCollector;
 import tf.ourworld.hero.procservice.model.HttpGetAction;
 import tf.ourworld.hero.procservice.model.ProbeSpec;
@@ -78,6 +83,56 @@ class RecoveryPlannerTest {
     ProcServiceSpec s = SpecDefaults.apply(spec);
     UnitRules rules = s.getRuntime() == RuntimeKind.Track ? UnitRules.TRACKED_PODS : UnitRules.DECLARED_PROCESSES;
     return planner.needs(s, FindingsCollector.collect(s, rules, obs, states), restarted);
+  }
+
+  static Stream<Arguments> escalation() {
+    // the probe failed at T; escalateAfterSeconds 60 (null: off); action; planned at T + seconds
+    return Stream.of(
+        Arguments.of(null, RecoveryAction.Restart, 0, Set.of("server"), null),
+        Arguments.of(60, RecoveryAction.Restart, 0, Set.of(), T.plusSeconds(60)),
+        Arguments.of(60, RecoveryAction.Restart, 59, Set.of(), T.plusSeconds(60)),
+        Arguments.of(60, RecoveryAction.Restart, 60, Set.of("server"), null),
+        Arguments.of(60, RecoveryAction.Restart, 600, Set.of("server"), null),
+        Arguments.of(60, RecoveryAction.Warn, 0, Set.of(), null));
+  }
+
+  @ParameterizedTest(name = "escalateAfter {0}, {1}, at T+{2}s -> restart {3}, due {4}")
+  @MethodSource("escalation")
+  void escalateAfterSecondsWarnsFirstThenRestarts(Integer escalate, RecoveryAction action, int after,
+      Set<String> restart, Instant due) {
+    ProcServiceSpec spec = spec(action, RestartPolicy.Always);
+    spec.setProbes(List.of(spec.getProbes().get(0))); // rpc, on server
+    spec.getRecovery().setEscalateAfterSeconds(escalate);
+    ProcServiceSpec s = SpecDefaults.apply(spec);
+    var findings = FindingsCollector.collect(s, UnitRules.DECLARED_PROCESSES, RuntimeObservation.ofProcesses(
+        List.of(running("server", "s1"), running("ui", "u1"))), Map.of(ProbeKey.of("rpc"), failed("rpc")));
+    RecoveryNeeds n = planner.needs(s, findings, Map.of(), T.plusSeconds(after));
+    assertThat(n.restart()).isEqualTo(restart);
+    assertThat(n.escalationDue()).isEqualTo(due);
+    assertThat(findings.probe(ProbeKey.of("rpc")).orElseThrow().escalatesAt())
+        .isEqualTo(escalate != null && action == RecoveryAction.Restart ? T.plusSeconds(escalate) : null);
+  }
+
+  @Test
+  void aNonCriticalProbeNeverEscalates() {
+    ProcServiceSpec spec = spec(RecoveryAction.Restart, RestartPolicy.Always);
+    spec.getRecovery().setEscalateAfterSeconds(60);
+    spec.getProbes().forEach(p -> p.setCritical(false));
+    ProcServiceSpec s = SpecDefaults.apply(spec);
+    var findings = FindingsCollector.collect(s, UnitRules.DECLARED_PROCESSES, RuntimeObservation.ofProcesses(
+        List.of(running("server", "s1"), running("ui", "u1"))), Map.of(ProbeKey.of("rpc"), failed("rpc")));
+    RecoveryNeeds n = planner.needs(s, findings, Map.of(), T.plusSeconds(120));
+    assertThat(n.restart()).isEmpty();
+    assertThat(n.escalationDue()).isNull();
+  }
+
+  @Test
+  void aDeadProcessIsRestartedAtOnceWhateverTheEscalation() {
+    ProcServiceSpec spec = spec(RecoveryAction.Restart, RestartPolicy.Always);
+    spec.getRecovery().setEscalateAfterSeconds(60);
+    RecoveryNeeds n = needs(spec, RuntimeObservation.ofProcesses(List.of(running("server", "s1"), exited("ui", 1))),
+        Map.of(), Map.of());
+    assertThat(n.restart()).containsExactly("ui");
   }
 
   @Test

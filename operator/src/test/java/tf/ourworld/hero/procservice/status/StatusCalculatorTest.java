@@ -180,7 +180,7 @@ class StatusCalculatorTest {
             List.of(exited("server", 0, null), exited("ui", 0, null))), Map.of(), NONE, null),
             ServiceState.Stopped, "Completed", false, false, false, false, "exited"),
         arguments("failed: invalid spec", in(spec(), List.of(SpecProblem.invalid(
-            "spec.probes[1]: exactly one of httpGet, tcpSocket, openRpc, exec must be set")), RuntimeObservation.empty(),
+            "spec.probes[1]: exactly one of httpGet, tcpSocket, openRpc, grpc, exec must be set")), RuntimeObservation.empty(),
             Map.of(), NONE, null),
             ServiceState.Failed, "InvalidSpec", false, false, false, true, "spec.probes[1]: exactly one"),
         arguments("failed: restart limit, still alive", in(spec(), List.of(), both(),

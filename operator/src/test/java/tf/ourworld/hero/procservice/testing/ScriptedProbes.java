@@ -32,10 +32,15 @@ public final class ScriptedProbes implements ProbeRunner {
 
   /** Sets a result and tells the listener, as the real scheduler does on a transition. */
   public void set(ResourceID service, String probe, ProbeResult result, int failures, String error) {
+    set(service, probe, result, failures, error, Instant.parse("2026-11-28T00:00:00Z"));
+  }
+
+  /** The same, with the time the result changed (lastTransitionTime). */
+  public void set(ResourceID service, String probe, ProbeResult result, int failures, String error, Instant at) {
     ProbeKey key = ProbeKey.parse(probe);
     Map<ProbeKey, ProbeState> m = states.computeIfAbsent(service, k -> new ConcurrentHashMap<>());
     ProbeState before = m.get(key);
-    ProbeState after = new ProbeState(key, result, failures, error, Instant.parse("2026-11-28T00:00:00Z"), 1);
+    ProbeState after = new ProbeState(key, result, failures, error, at, 1);
     m.put(key, after);
     listener.onChange(service, before, after);
   }

@@ -16,6 +16,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 import tf.ourworld.hero.procservice.model.EnvVarSpec;
 import tf.ourworld.hero.procservice.model.ExecAction;
 import tf.ourworld.hero.procservice.model.ExpectSpec;
+import tf.ourworld.hero.procservice.model.RecoveryAction;
+import tf.ourworld.hero.procservice.model.RecoverySpec;
+import tf.ourworld.hero.procservice.model.FailureWindowSpec;
 import tf.ourworld.hero.procservice.model.HttpGetAction;
 import tf.ourworld.hero.procservice.model.OpenRpcAction;
 import tf.ourworld.hero.procservice.model.PortSpec;
@@ -63,9 +66,9 @@ class SpecValidatorTest {
 
   static Stream<Arguments> invalid() {
     return Stream.of(
-        row("spec.probes[1]: exactly one of httpGet, tcpSocket, openRpc, exec must be set",
+        row("spec.probes[1]: exactly one of httpGet, tcpSocket, openRpc, grpc, exec must be set",
             s -> s.getProbes().get(1).setTcpSocket(new TcpSocketAction())),
-        row("spec.probes[0]: exactly one of httpGet, tcpSocket, openRpc, exec must be set",
+        row("spec.probes[0]: exactly one of httpGet, tcpSocket, openRpc, grpc, exec must be set",
             s -> s.getProbes().get(0).setOpenRpc(null)),
         row("spec.processes[0].image: required for runtime Pod", s -> s.setRuntime(RuntimeKind.Pod)),
         row("spec.processes[1].command: required for runtime Process", s -> s.getProcesses().get(1).setCommand(List.of())),
@@ -103,6 +106,43 @@ class SpecValidatorTest {
           ExpectSpec e = new ExpectSpec();
           e.setBodyRegex("(ok");
           s.getProbes().get(1).setExpect(e);
+        }),
+        row("spec.probes[1].expect.cel: at 1:8: expected type 'bool' but found 'int'", s -> {
+          ExpectSpec e = new ExpectSpec();
+          e.setCel("status + 1");
+          s.getProbes().get(1).setExpect(e);
+        }),
+        row("spec.probes[1].expect.cel: at 1:1: undeclared reference to 'result'", s -> {
+          ExpectSpec e = new ExpectSpec();
+          e.setCel("result == null"); // result and error are openRpc's
+          s.getProbes().get(1).setExpect(e);
+        }),
+        row("spec.probes[0].expect.cel: at 1:3: mismatched input '<EOF>'", s -> {
+          ExpectSpec e = new ExpectSpec();
+          e.setCel("((");
+          s.getProbes().get(0).setExpect(e);
+        }),
+        row("spec.probes[1].expect.cel: at most 4096 characters, got 4097", s -> {
+          ExpectSpec e = new ExpectSpec();
+          e.setCel("true" + " ".repeat(4093));
+          s.getProbes().get(1).setExpect(e);
+        }),
+        row("spec.probes[1].failureWindow.failures: 8 runs cannot fail within 60s at periodSeconds 10 (at most 7)",
+            s -> s.getProbes().get(1).setFailureWindow(new FailureWindowSpec(8, 60))),
+        row("spec.probes[1].failureWindow.seconds: required",
+            s -> s.getProbes().get(1).setFailureWindow(new FailureWindowSpec(4, null))),
+        row("spec.probes[1].failureWindow.failures: must be between 1 and 10000, got 0",
+            s -> s.getProbes().get(1).setFailureWindow(new FailureWindowSpec(0, 60))),
+        row("spec.recovery.escalateAfterSeconds: only applies with recovery.action Restart (the action is Warn)", s -> {
+          RecoverySpec r = new RecoverySpec();
+          r.setAction(RecoveryAction.Warn);
+          r.setEscalateAfterSeconds(60);
+          s.setRecovery(r);
+        }),
+        row("spec.recovery.escalateAfterSeconds: must be between 1 and 86400, got 0", s -> {
+          RecoverySpec r = new RecoverySpec();
+          r.setEscalateAfterSeconds(0);
+          s.setRecovery(r);
         }),
         row("spec.probes[1].exec: exec probes are only allowed for runtime Process", s -> {
           s.setRuntime(RuntimeKind.Pod);
@@ -179,6 +219,19 @@ class SpecValidatorTest {
     change.accept(s);
     List<String> problems = validator.messages(SpecDefaults.apply(s));
     assertThat(problems).anySatisfy(p -> assertThat(p).startsWith(expected));
+  }
+
+  @Test
+  void aTypeCheckedCelExpressionIsValid() {
+    ProcServiceSpec s = valid();
+    ExpectSpec rpc = new ExpectSpec();
+    rpc.setCel("result.openrpc.startsWith('1.') && error == null");
+    s.getProbes().get(0).setExpect(rpc);
+    ExpectSpec web = new ExpectSpec();
+    web.setCel("json.status == \"ok\" && json.db.latencyMs < 200 && headers['content-type'] != ''");
+    s.getProbes().get(1).setExpect(web);
+    s.getProbes().get(1).setFailureWindow(new FailureWindowSpec(7, 60));
+    assertThat(validator.messages(SpecDefaults.apply(s))).isEmpty();
   }
 
   @Test

@@ -40,6 +40,10 @@ public final class PodProbeCheck {
         unixSocket(problems, field + ".openRpc", probe.getOpenRpc().getUnixSocket(), runtime);
         port(problems, field + ".openRpc", probe.getOpenRpc().getUnixSocket(), probe.getOpenRpc().getPort());
       }
+      if (probe.getGrpc() != null) {
+        unixSocket(problems, field + ".grpc", probe.getGrpc().getUnixSocket(), runtime);
+        port(problems, field + ".grpc", probe.getGrpc().getUnixSocket(), probe.getGrpc().getPort());
+      }
     }
     return problems;
   }
@@ -52,7 +56,8 @@ public final class PodProbeCheck {
   private static boolean hasUnixSocket(ProbeSpec probe) {
     return (probe.getHttpGet() != null && notBlank(probe.getHttpGet().getUnixSocket()))
         || (probe.getTcpSocket() != null && notBlank(probe.getTcpSocket().getUnixSocket()))
-        || (probe.getOpenRpc() != null && notBlank(probe.getOpenRpc().getUnixSocket()));
+        || (probe.getOpenRpc() != null && notBlank(probe.getOpenRpc().getUnixSocket()))
+        || (probe.getGrpc() != null && notBlank(probe.getGrpc().getUnixSocket()));
   }
 
   private static boolean notBlank(String s) {

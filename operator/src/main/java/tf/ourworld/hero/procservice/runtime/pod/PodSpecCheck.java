@@ -58,6 +58,9 @@ public final class PodSpecCheck {
     if (probe.getTcpSocket() != null) {
       return probe.getTcpSocket().getPort();
     }
+    if (probe.getGrpc() != null) {
+      return probe.getGrpc().getPort();
+    }
     return probe.getOpenRpc() != null ? probe.getOpenRpc().getPort() : null;
   }
 

@@ -32,6 +32,9 @@ public final class SocketPathCheck {
       if (p.getOpenRpc() != null) {
         check(p.getOpenRpc().getUnixSocket(), at + "openRpc.unixSocket", runtimeDir, socketRoots, out);
       }
+      if (p.getGrpc() != null) {
+        check(p.getGrpc().getUnixSocket(), at + "grpc.unixSocket", runtimeDir, socketRoots, out);
+      }
     }
     return out;
   }

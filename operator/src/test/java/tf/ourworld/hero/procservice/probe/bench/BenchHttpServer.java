@@ -21,7 +21,7 @@ import java.util.Iterator;
  */
 final class BenchHttpServer implements AutoCloseable {
   private static final byte[] REPLY =
-      "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok".getBytes(StandardCharsets.US_ASCII);
+      "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 15\r\nConnection: close\r\n\r\n{\"status\":\"ok\"}".getBytes(StandardCharsets.US_ASCII);
 
   private final Selector selector;
   private final ServerSocketChannel tcp;

@@ -25,6 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import tf.ourworld.hero.procservice.probe.ProbeKey;
+import tf.ourworld.hero.procservice.model.ExpectSpec;
+import tf.ourworld.hero.procservice.model.GrpcAction;
 import tf.ourworld.hero.procservice.model.HttpGetAction;
 import tf.ourworld.hero.procservice.model.ProbeSpec;
 import tf.ourworld.hero.procservice.probe.PlannedProbe;
@@ -107,6 +109,38 @@ public final class ProbeBenchmark {
       System.out.printf("%d probes (%d/s offered) %s%n", lagN, lagN, lag);
 
       System.out.println();
+      System.out.printf("== ProbeScheduler: httpGet + expect.cel (JSON parsed, headers kept), period 1 s ==%n");
+      Figures cel;
+      int httpPort = server.port();
+      try (Run warm = new Run(lagN, concurrency, dir, (name, i) -> Run.celSpec(name, i, httpPort))) {
+        warm.measure(1, 1);
+      }
+      try (Run run = new Run(lagN, concurrency, dir, (name, i) -> Run.celSpec(name, i, httpPort))) {
+        cel = run.measure(seconds, 2);
+      }
+      System.out.printf("%d probes (%d/s offered) %s%n", lagN, lagN, cel);
+
+      System.out.println();
+      System.out.printf("== ProbeScheduler: grpc health Check (grpc-java HealthStatusManager on TCP), period 1 s ==%n");
+      Figures grpc;
+      io.grpc.protobuf.services.HealthStatusManager health = new io.grpc.protobuf.services.HealthStatusManager();
+      io.grpc.Server grpcServer = io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder
+          .forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+          .addService(health.getHealthService()).build().start();
+      try {
+        int grpcPort = grpcServer.getPort();
+        try (Run warm = new Run(lagN, concurrency, dir, (name, i) -> Run.grpcSpec(name, grpcPort))) {
+          warm.measure(1, 1);
+        }
+        try (Run run = new Run(lagN, concurrency, dir, (name, i) -> Run.grpcSpec(name, grpcPort))) {
+          grpc = run.measure(seconds, 2);
+        }
+      } finally {
+        grpcServer.shutdownNow();
+      }
+      System.out.printf("%d probes (%d/s offered) %s%n", lagN, lagN, grpc);
+
+      System.out.println();
       System.out.println("== summary ==");
       System.out.printf("throughput: scheduler %.0f probes/s of %d offered; raw loop at full speed %.0f probes/s%n",
           sched.rate, n, rawMixed.rate);
@@ -122,6 +156,13 @@ public final class ProbeBenchmark {
       System.out.printf("CPU per probe vs the raw loop at full speed: %.2f%n", sched.probeCpuUs / rawMixed.probeCpuUs);
       System.out.printf("lag at %d/s: scheduler p50 %.2f ms p99 %.2f ms; raw paced loop p50 %.2f ms p99 %.2f ms%n",
           lagN, lag.lagP50Ms, lag.lagP99Ms, rawAtLag.lagP50Ms, rawAtLag.lagP99Ms);
+      System.out.printf("CPU per probe at %d/s: httpGet+cel %.1f us (ratio %.2f to raw, %.2f to plain httpGet),"
+          + " grpc %.1f us (ratio %.2f to raw, %.2f to plain httpGet)%n", lagN, cel.probeCpuUs,
+          cel.probeCpuUs / rawAtLag.probeCpuUs, cel.probeCpuUs / lag.probeCpuUs, grpc.probeCpuUs,
+          grpc.probeCpuUs / rawAtLag.probeCpuUs, grpc.probeCpuUs / lag.probeCpuUs);
+      System.out.printf("targets: cel CPU/probe <= 2x raw at %d/s: %s; grpc CPU/probe <= 2x raw at %d/s: %s%n", lagN,
+          cel.probeCpuUs <= 2 * rawAtLag.probeCpuUs ? "met" : "MISSED", lagN,
+          grpc.probeCpuUs <= 2 * rawAtLag.probeCpuUs ? "met" : "MISSED");
       System.out.printf("targets: >= 5000 probes/s on one core: %s; CPU/probe <= 2x raw (same rate): %s;"
           + " p99 lag <= 20 ms at %d/s: %s%n",
           1e6 / sched.probeCpuUs >= 5000 ? "met" : "MISSED",
@@ -227,6 +268,11 @@ public final class ProbeBenchmark {
     final List<ResourceID> services = new ArrayList<>();
 
     Run(int n, int concurrency, Path dir, int port) {
+      this(n, concurrency, dir, (name, i) -> spec(name, i % 2 == 0 ? port : -1));
+    }
+
+    /** {@code n} probes made by {@code specs} from a name and an index. */
+    Run(int n, int concurrency, Path dir, java.util.function.BiFunction<String, Integer, ProbeSpec> specs) {
       ProbeObserver observer = new ProbeObserver() {
         @Override
         public void onResult(ResourceID service, String probe, String kind, boolean success, long latencyNanos) {
@@ -255,13 +301,34 @@ public final class ProbeBenchmark {
         services.add(id);
         List<PlannedProbe> probes = new ArrayList<>();
         for (int i = 0; i < perService && s * perService + i < n; i++) {
-          probes.add(new PlannedProbe(ProbeKey.of("p" + i), spec("p" + i, (s * perService + i) % 2 == 0 ? port : -1), target, "1"));
+          probes.add(new PlannedProbe(ProbeKey.of("p" + i), specs.apply("p" + i, s * perService + i), target, "1"));
         }
         scheduler.plan(id, probes);
       }
     }
 
-    private static ProbeSpec spec(String name, int port) {
+    /** httpGet with expect.cel over the JSON reply: half TCP, half unix socket. */
+    static ProbeSpec celSpec(String name, int index, int port) {
+      ProbeSpec spec = spec(name, index % 2 == 0 ? port : -1);
+      ExpectSpec expect = new ExpectSpec();
+      expect.setCel("status == 200 && json.status == \"ok\" && headers['content-type'].startsWith('application/json')");
+      spec.setExpect(expect);
+      return spec;
+    }
+
+    /** grpc.health.v1 Check over TCP. */
+    static ProbeSpec grpcSpec(String name, int port) {
+      GrpcAction a = new GrpcAction();
+      a.setPort(new IntOrString(port));
+      ProbeSpec spec = new ProbeSpec();
+      spec.setName(name);
+      spec.setGrpc(a);
+      spec.setPeriodSeconds(1);
+      spec.setTimeoutSeconds(1);
+      return spec;
+    }
+
+    static ProbeSpec spec(String name, int port) {
       HttpGetAction a = new HttpGetAction();
       a.setPath("/health");
       if (port > 0) {
