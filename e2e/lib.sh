@@ -105,7 +105,9 @@ stop_local() {
   stop_transitions
   if [[ -n "${E2E_KUBECONFIG:-}" ]]; then
     # `run` leaves processes for adoption by its next start: delete what the scenario made first.
-    k delete psvc "$NAME" broken-probe -n default --ignore-not-found --timeout=60s >/dev/null 2>&1 || true
+    # All of them, while the operator still runs to remove its finalizer: one left behind would hold
+    # the CRD in Terminating when the install test deletes it.
+    k delete psvc --all -n default --ignore-not-found --timeout=60s >/dev/null 2>&1 || true
   fi
   log "stopping local (SIGTERM)"
   kill -TERM "$LOCAL_PID"

@@ -29,7 +29,12 @@ leftovers() {
   local out=""
   "$KUBECTL" get namespace "$NS" >/dev/null 2>&1 && out+=" namespace/$NS"
   out+=$("$KUBECTL" get clusterrole,clusterrolebinding -l app.kubernetes.io/name=procservice-operator -o name 2>/dev/null | sed 's/^/ /' | tr -d '\n')
-  [[ "${1:-}" == keep-crd ]] || { "$KUBECTL" get crd procservices.hero.ourworld.tf >/dev/null 2>&1 && out+=" crd/procservices.hero.ourworld.tf"; }
+  if [[ "${1:-}" != keep-crd ]] && "$KUBECTL" get crd procservices.hero.ourworld.tf >/dev/null 2>&1; then
+    out+=" crd/procservices.hero.ourworld.tf"
+    # A CRD is deleted only after its last object: name those that hold it (and their finalizers).
+    out+=$("$KUBECTL" get procservices -A --ignore-not-found \
+      -o jsonpath='{range .items[*]}{" "}{.metadata.namespace}/{.metadata.name}{" finalizers="}{.metadata.finalizers}{end}' 2>/dev/null)
+  fi
   echo "$out"
 }
 

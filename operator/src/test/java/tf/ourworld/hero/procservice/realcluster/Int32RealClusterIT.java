@@ -44,12 +44,16 @@ class Int32RealClusterIT {
     c.put("probes[].httpGet.port", String.format(probe, "{name: p, httpGet: {port: " + BEYOND + "}}"));
     c.put("probes[].tcpSocket.port", String.format(probe, "{name: p, tcpSocket: {port: " + BEYOND + "}}"));
     c.put("probes[].openRpc.port", String.format(probe, "{name: p, openRpc: {port: " + BEYOND + "}}"));
+    c.put("probes[].grpc.port", String.format(probe, "{name: p, grpc: {port: " + BEYOND + "}}"));
+    c.put("probes[].failureWindow.failures", String.format(probe, "{name: p, tcpSocket: {port: 80}, failureWindow: {failures: " + BEYOND + ", seconds: 60}}"));
+    c.put("probes[].failureWindow.seconds", String.format(probe, "{name: p, tcpSocket: {port: 80}, failureWindow: {failures: 3, seconds: " + BEYOND + "}}"));
     c.put("probes[].openRpc.acceptErrorCodes[]", String.format(probe, "{name: p, openRpc: {port: 80, acceptErrorCodes: [" + BEYOND + "]}}"));
     c.put("processes[].ports[].containerPort", "{processes: [{name: a, image: x, ports: [{containerPort: " + BEYOND + "}]}]}");
     c.put("recovery.backoff.initialSeconds", "{processes: [{name: a, image: x}], recovery: {backoff: {initialSeconds: " + BEYOND + "}}}");
     c.put("recovery.backoff.maxSeconds", "{processes: [{name: a, image: x}], recovery: {backoff: {maxSeconds: " + BEYOND + "}}}");
     c.put("recovery.restartLimit.maxRestarts", "{processes: [{name: a, image: x}], recovery: {restartLimit: {maxRestarts: " + BEYOND + "}}}");
     c.put("recovery.restartLimit.windowSeconds", "{processes: [{name: a, image: x}], recovery: {restartLimit: {windowSeconds: " + BEYOND + "}}}");
+    c.put("recovery.escalateAfterSeconds", "{processes: [{name: a, image: x}], recovery: {escalateAfterSeconds: " + BEYOND + "}}");
     c.put("stopGracePeriodSeconds", "{processes: [{name: a, image: x}], stopGracePeriodSeconds: " + BEYOND + "}");
     return c;
   }
