@@ -397,7 +397,7 @@ public class LocalCommand implements Callable<Integer> {
     return new OperatorConfig(d.namespaces(), d.labelSelector(), true, allow, state,
         d.socketRoots(), metricsPort, false, d.leaseName(), d.leaseNamespace(),
         probeConcurrency != null ? probeConcurrency : LOCAL_PROBE_CONCURRENCY, d.reconcileThreads(),
-        format, d.stableResetAfter(), env);
+        format, d.stableResetAfter(), env, null);
   }
 
   private void apply(KubernetesClient client, ManifestSet set) {

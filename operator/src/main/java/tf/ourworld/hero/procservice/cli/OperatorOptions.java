@@ -71,6 +71,11 @@ public class OperatorOptions {
       description = "Log format: json (default for run) or text (default for local).")
   String logFormat;
 
+  @Option(names = "--agent-image", paramLabel = "IMAGE", defaultValue = "${env:PROCSERVICE_AGENT_IMAGE}",
+      description = "Image of the probe agent sidecar that probes unix sockets in Pod-runtime pods (default: the"
+          + " operator's own pod's image, found from POD_NAME and POD_NAMESPACE; env PROCSERVICE_AGENT_IMAGE).")
+  String agentImage;
+
   /** The configuration these flags describe. */
   public OperatorConfig toConfig(String defaultLogFormat) {
     OperatorConfig d = OperatorConfig.defaults();
@@ -97,7 +102,8 @@ public class OperatorOptions {
     return new OperatorConfig(ns, blankToNull(selector), processRuntime, allow,
         stateDir != null ? stateDir : d.stateDir(), socketRoots, httpPort, leaderElection, leaseName,
         blankToNull(leaseNamespace), probeConcurrency, reconcileThreads,
-        logFormat != null && !logFormat.isBlank() ? logFormat : defaultLogFormat, d.stableResetAfter(), env);
+        logFormat != null && !logFormat.isBlank() ? logFormat : defaultLogFormat, d.stableResetAfter(), env,
+        blankToNull(agentImage));
   }
 
   private static String blankToNull(String s) {

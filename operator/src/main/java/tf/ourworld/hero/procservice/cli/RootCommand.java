@@ -28,7 +28,7 @@ import picocli.CommandLine.IVersionProvider;
         "The client commands talk to the API of the current kubeconfig (--kubeconfig, --context, -n), never to the"
         + " operator directly. Shell completion: source <(procservice generate-completion)."},
     subcommands = {RunCommand.class, LocalCommand.class, ListCommand.class, StatusCommand.class,
-        RestartCommand.class, ResetCommand.class, LogsCommand.class, DescribeCommand.class,
+        RestartCommand.class, ResetCommand.class, LogsCommand.class, DescribeCommand.class, ProbeAgentCommand.class,
         AutoComplete.GenerateCompletion.class})
 public class RootCommand implements Runnable {
   /** The name the wrapper scripts run us as (procservice, kubectl procservice). */

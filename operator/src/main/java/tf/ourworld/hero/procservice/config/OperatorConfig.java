@@ -24,6 +24,7 @@ import java.util.Set;
  * @param logFormat json or text
  * @param stableResetAfter how long a process must stay up before its backoff resets
  * @param allowEnv environment variable names or globs a process may set although the default env policy refuses them
+ * @param agentImage image of the probe agent sidecar (the operator's own), or null: found from the operator's own pod
  */
 public record OperatorConfig(
     Set<String> namespaces,
@@ -40,7 +41,8 @@ public record OperatorConfig(
     int reconcileThreads,
     String logFormat,
     Duration stableResetAfter,
-    List<String> allowEnv) {
+    List<String> allowEnv,
+    String agentImage) {
 
   public OperatorConfig {
     allowEnv = allowEnv == null ? List.of() : List.copyOf(allowEnv);
@@ -64,14 +66,21 @@ public record OperatorConfig(
       String leaseName, String leaseNamespace, int probeConcurrency, int reconcileThreads, String logFormat,
       Duration stableResetAfter) {
     this(namespaces, labelSelector, processRuntimeEnabled, allowExec, stateDir, socketRoots, httpPort, leaderElection,
-        leaseName, leaseNamespace, probeConcurrency, reconcileThreads, logFormat, stableResetAfter, List.of());
+        leaseName, leaseNamespace, probeConcurrency, reconcileThreads, logFormat, stableResetAfter, List.of(), null);
+  }
+
+  /** The same with this probe agent image (blank: none given). */
+  public OperatorConfig withAgentImage(String image) {
+    return new OperatorConfig(namespaces, labelSelector, processRuntimeEnabled, allowExec, stateDir, socketRoots,
+        httpPort, leaderElection, leaseName, leaseNamespace, probeConcurrency, reconcileThreads, logFormat,
+        stableResetAfter, allowEnv, image == null || image.isBlank() ? null : image.trim());
   }
 
   /** The same with these --allow-env patterns. */
   public OperatorConfig withAllowEnv(List<String> patterns) {
     return new OperatorConfig(namespaces, labelSelector, processRuntimeEnabled, allowExec, stateDir, socketRoots,
         httpPort, leaderElection, leaseName, leaseNamespace, probeConcurrency, reconcileThreads, logFormat,
-        stableResetAfter, patterns);
+        stableResetAfter, patterns, agentImage);
   }
 
   /** Defaults, as documented. */
@@ -84,21 +93,21 @@ public record OperatorConfig(
 
   public OperatorConfig withProcessRuntime(boolean enabled, List<String> allow) {
     return new OperatorConfig(namespaces, labelSelector, enabled, allow, stateDir, socketRoots, httpPort,
-        leaderElection, leaseName, leaseNamespace, probeConcurrency, reconcileThreads, logFormat, stableResetAfter, allowEnv);
+        leaderElection, leaseName, leaseNamespace, probeConcurrency, reconcileThreads, logFormat, stableResetAfter, allowEnv, agentImage);
   }
 
   public OperatorConfig withStateDir(Path dir) {
     return new OperatorConfig(namespaces, labelSelector, processRuntimeEnabled, allowExec, dir, socketRoots, httpPort,
-        leaderElection, leaseName, leaseNamespace, probeConcurrency, reconcileThreads, logFormat, stableResetAfter, allowEnv);
+        leaderElection, leaseName, leaseNamespace, probeConcurrency, reconcileThreads, logFormat, stableResetAfter, allowEnv, agentImage);
   }
 
   public OperatorConfig withLeaderElection(String name, String namespace) {
     return new OperatorConfig(namespaces, labelSelector, processRuntimeEnabled, allowExec, stateDir, socketRoots, httpPort,
-        true, name, namespace, probeConcurrency, reconcileThreads, logFormat, stableResetAfter, allowEnv);
+        true, name, namespace, probeConcurrency, reconcileThreads, logFormat, stableResetAfter, allowEnv, agentImage);
   }
 
   public OperatorConfig withHttpPort(int port) {
     return new OperatorConfig(namespaces, labelSelector, processRuntimeEnabled, allowExec, stateDir, socketRoots, port,
-        leaderElection, leaseName, leaseNamespace, probeConcurrency, reconcileThreads, logFormat, stableResetAfter, allowEnv);
+        leaderElection, leaseName, leaseNamespace, probeConcurrency, reconcileThreads, logFormat, stableResetAfter, allowEnv, agentImage);
   }
 }

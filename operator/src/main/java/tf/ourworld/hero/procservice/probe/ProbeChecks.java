@@ -58,6 +58,28 @@ public final class ProbeChecks {
   }
 
   static ProbeCheck compile(ProbeSpec spec, ProbeTarget target) {
+    ProbeCheck check = compileHere(spec, target);
+    if (target.agent() == null || !usesUnixSocket(spec)) {
+      return check;
+    }
+    // Compiled here too: the same validation and description; the agent runs it in the pod.
+    check.close();
+    return new AgentCheck(check.kind(), check.target(), spec.getName(), target.agent());
+  }
+
+  /** True when the probe connects to a unix socket (httpGet, tcpSocket, openRpc or grpc with unixSocket). */
+  public static boolean usesUnixSocket(ProbeSpec spec) {
+    return notEmpty(spec.getHttpGet() == null ? null : spec.getHttpGet().getUnixSocket())
+        || notEmpty(spec.getTcpSocket() == null ? null : spec.getTcpSocket().getUnixSocket())
+        || notEmpty(spec.getOpenRpc() == null ? null : spec.getOpenRpc().getUnixSocket())
+        || notEmpty(spec.getGrpc() == null ? null : spec.getGrpc().getUnixSocket());
+  }
+
+  private static boolean notEmpty(String s) {
+    return s != null && !s.isEmpty();
+  }
+
+  private static ProbeCheck compileHere(ProbeSpec spec, ProbeTarget target) {
     String kind = spec.kind();
     if (kind == null) {
       throw new IllegalArgumentException("exactly one of httpGet, tcpSocket, openRpc, grpc, exec must be set");

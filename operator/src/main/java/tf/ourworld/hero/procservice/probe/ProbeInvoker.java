@@ -22,7 +22,7 @@ final class ProbeInvoker {
   }
 
   ProbeOutcome invoke(ProbeCheck check, int timeoutSeconds) {
-    long timeoutNanos = TimeUnit.SECONDS.toNanos(timeoutSeconds);
+    long timeoutNanos = TimeUnit.SECONDS.toNanos(timeoutSeconds) + check.timeoutAllowanceNanos();
     ProbeCall call = new ProbeCall(timeoutNanos, "timed out after " + timeoutSeconds + "s");
     long start = System.nanoTime();
     Watchdog.Entry deadline;

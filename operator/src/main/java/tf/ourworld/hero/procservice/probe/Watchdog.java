@@ -10,7 +10,7 @@ import java.util.concurrent.locks.LockSupport;
  * (no longer than the shortest probe timeout, 1 s), so every deadline is seen before it is due,
  * and arming and disarming a run costs no thread wake-up. Disarmed entries are dropped lazily.
  */
-final class Watchdog implements AutoCloseable {
+public final class Watchdog implements AutoCloseable {
   static final long MAX_SLEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   /** One armed deadline. */
@@ -33,7 +33,7 @@ final class Watchdog implements AutoCloseable {
   private final Thread thread;
   private volatile boolean closed;
 
-  Watchdog(String threadName) {
+  public Watchdog(String threadName) {
     thread = new Thread(this::loop, threadName);
     thread.setDaemon(true);
     thread.start();

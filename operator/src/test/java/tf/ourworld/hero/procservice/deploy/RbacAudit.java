@@ -33,7 +33,11 @@ public final class RbacAudit {
           + " ResourceLock.update); exercised by LeaderElectionRealClusterIT on a real API server",
       "update procservices/finalizers.hero.ourworld.tf",
       "checked by admission (OwnerReferencesPermissionEnforcement) when a Pod names its ProcService as"
-          + " owner with blockOwnerDeletion, never a request of its own");
+          + " owner with blockOwnerDeletion, never a request of its own",
+      "get secrets", "the probe agent's token Secret (unix-socket probes of Pod services), not run against the"
+          + " mock server: ProbeAgentRealClusterIT runs it on a real one, where scripts/rbac-audit.sh sees it",
+      "create secrets", "the probe agent's token Secret, made before the first pod that mounts it"
+          + " (ProbeAgentRealClusterIT)");
 
   private RbacAudit() {
   }

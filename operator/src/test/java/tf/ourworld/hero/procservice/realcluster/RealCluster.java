@@ -132,7 +132,7 @@ public final class RealCluster {
   public static OperatorConfig watching(OperatorConfig c, String... namespaces) {
     return new OperatorConfig(java.util.Set.of(namespaces), c.labelSelector(), c.processRuntimeEnabled(), c.allowExec(),
         c.stateDir(), c.socketRoots(), c.httpPort(), c.leaderElection(), c.leaseName(), c.leaseNamespace(),
-        c.probeConcurrency(), c.reconcileThreads(), c.logFormat(), c.stableResetAfter());
+        c.probeConcurrency(), c.reconcileThreads(), c.logFormat(), c.stableResetAfter(), c.allowEnv(), c.agentImage());
   }
 
   /**

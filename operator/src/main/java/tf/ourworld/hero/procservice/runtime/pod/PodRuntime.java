@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,7 +29,10 @@ import tf.ourworld.hero.procservice.model.ProbeSpec;
 import tf.ourworld.hero.procservice.model.ProcService;
 import tf.ourworld.hero.procservice.model.ProcessSpec;
 import tf.ourworld.hero.procservice.model.RuntimeKind;
+import tf.ourworld.hero.procservice.probe.AgentProtocol;
+import tf.ourworld.hero.procservice.probe.AgentRoute;
 import tf.ourworld.hero.procservice.probe.PlannedProbe;
+import tf.ourworld.hero.procservice.probe.ProbeChecks;
 import tf.ourworld.hero.procservice.probe.ProbeKey;
 import tf.ourworld.hero.procservice.runtime.ProbeTargets;
 import tf.ourworld.hero.procservice.probe.ProbeTarget;
@@ -49,6 +53,8 @@ public final class PodRuntime implements WorkloadRuntime {
   private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(60);
   /** Waiting reasons that are ordinary progress, not worth a warning. */
   private static final Set<String> NORMAL_WAITING = Set.of("ContainerCreating", "PodInitializing");
+  /** The pod's runtime dir as the agent sees it: unix-socket paths are planned against it, never opened here. */
+  private static final Path AGENT_RUNTIME_DIR = Path.of(PodTemplate.RUNTIME_DIR);
 
   /**
    * A start that waits for the old pod to be gone.
@@ -67,11 +73,16 @@ public final class PodRuntime implements WorkloadRuntime {
   private final Map<ResourceID, Integer> lastReplacements = new ConcurrentHashMap<>();
   private final Map<ResourceID, Object> locks = new ConcurrentHashMap<>();
   private volatile Consumer<ResourceID> trigger = id -> { };
+  /** The probe agent's image, or null: unix-socket probes are then refused (PodProbeCheck). */
+  private final String agentImage;
+  private final AgentSecrets agentSecrets;
 
   /** Starts an informer on the operator's pods in the configured namespaces and waits for its first list. */
   public PodRuntime(KubernetesClient client, OperatorConfig config, Clock clock) {
     this.client = client;
     this.clock = clock;
+    this.agentImage = AgentImage.resolve(client, config.agentImage(), System::getenv);
+    this.agentSecrets = new AgentSecrets(client);
     this.executor = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "pod-runtime");
       t.setDaemon(true);
@@ -100,7 +111,7 @@ public final class PodRuntime implements WorkloadRuntime {
 
   @Override
   public List<SpecProblem> check(ProcService service) {
-    return PodSpecCheck.check(service);
+    return PodSpecCheck.check(service, agentImage != null);
   }
 
   @Override
@@ -121,7 +132,7 @@ public final class PodRuntime implements WorkloadRuntime {
     }
     Map<String, String> annotations = pod.getMetadata().getAnnotations();
     String hash = annotations == null ? null : annotations.get(PodTemplate.ANNOTATION_TEMPLATE_HASH);
-    if (!PodTemplate.templateHash(service).equals(hash)) {
+    if (!PodTemplate.templateHash(service, agentImage).equals(hash)) {
       return true;
     }
     String uid = service.getMetadata().getUid();
@@ -201,11 +212,13 @@ public final class PodRuntime implements WorkloadRuntime {
     pending.remove(id);
     lastReplacements.remove(id);
     locks.remove(id);
+    agentSecrets.forget(id);
   }
 
   /**
    * One probe per spec probe whose process is Running in a pod with an IP: target host is the pod
-   * IP, named ports come from the probe's process (from all processes when it names none).
+   * IP, named ports come from the probe's process (from all processes when it names none); a
+   * unix-socket probe goes through the pod's probe agent, with the pod's token.
    */
   @Override
   public List<PlannedProbe> plannedProbes(ProcService service, RuntimeObservation observation) {
@@ -215,7 +228,7 @@ public final class PodRuntime implements WorkloadRuntime {
       return planned;
     }
     for (ProbeSpec probe : probes) {
-      if (!PodProbeCheck.plannable(probe)) {
+      if (!PodProbeCheck.plannable(probe, agentImage != null)) {
         continue;   // refused by check()
       }
       // The rule of ProbeTargets: only while every container the probe checks is Running; the pod has its IP.
@@ -226,8 +239,11 @@ public final class PodRuntime implements WorkloadRuntime {
         continue;
       }
       String incarnation = String.join(",", targets.stream().map(p -> String.valueOf(p.incarnation())).toList());
-      ProbeTarget target = new ProbeTarget(running.podIp(), null, List.of(), namedPorts(service, probe.getProcess()),
-          running.pod());
+      Map<String, Integer> ports = namedPorts(service, probe.getProcess());
+      ProbeTarget target = ProbeChecks.usesUnixSocket(probe)
+          ? new ProbeTarget(running.podIp(), AGENT_RUNTIME_DIR, List.of(AGENT_RUNTIME_DIR), ports, running.pod(),
+              new AgentRoute(running.podIp(), AgentProtocol.PORT, agentSecrets.token(service)))
+          : new ProbeTarget(running.podIp(), null, List.of(), ports, running.pod());
       planned.add(new PlannedProbe(ProbeKey.of(probe.getName()), probe, target, incarnation));
     }
     return planned;
@@ -315,7 +331,10 @@ public final class PodRuntime implements WorkloadRuntime {
 
   private void create(ProcService service, int replacements) {
     ResourceID id = ResourceID.fromResource(service);
-    Pod pod = PodTemplate.pod(service, replacements);
+    if (agentImage != null && AgentSidecar.needed(service)) {
+      agentSecrets.refresh(service);   // the pod mounts the agent's Secret: it must exist first
+    }
+    Pod pod = PodTemplate.pod(service, replacements, agentImage);
     String ns = pod.getMetadata().getNamespace();
     try {
       client.pods().inNamespace(ns).resource(pod).create();

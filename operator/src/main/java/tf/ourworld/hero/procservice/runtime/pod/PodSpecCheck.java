@@ -17,8 +17,17 @@ public final class PodSpecCheck {
   private PodSpecCheck() {
   }
 
-  /** Problems that keep the service from running as a pod; empty when fine. */
+  /** Problems that keep the service from running as a pod, with no probe agent; empty when fine. */
   public static List<SpecProblem> check(ProcService service) {
+    return check(service, false);
+  }
+
+  /**
+   * Problems that keep the service from running as a pod; empty when fine.
+   *
+   * @param agent whether the operator can give the pod a probe agent (it knows the agent image)
+   */
+  public static List<SpecProblem> check(ProcService service, boolean agent) {
     List<SpecProblem> problems = new ArrayList<>();
     String name = service.getMetadata().getName();
     if (name != null && name.length() > 63) {
@@ -35,7 +44,7 @@ public final class PodSpecCheck {
         problems.add(SpecProblem.invalid("spec.processes[" + i + "].image: required for runtime Pod"));
       }
     }
-    problems.addAll(PodProbeCheck.check(service, RuntimeKind.Pod));
+    problems.addAll(PodProbeCheck.check(service, RuntimeKind.Pod, agent));
     List<ProbeSpec> probes = service.getSpec().getProbes();
     for (int i = 0; probes != null && i < probes.size(); i++) {
       ProbeSpec probe = probes.get(i);

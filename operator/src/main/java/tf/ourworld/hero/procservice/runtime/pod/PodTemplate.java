@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.SeccompProfile;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -58,9 +59,13 @@ public final class PodTemplate {
     return service.getMetadata().getName();
   }
 
-  /** The complete pod to create, with its replacement count annotation. */
-  public static Pod pod(ProcService service, int replacements) {
-    PodSpec spec = podSpec(service);
+  /**
+   * The complete pod to create, with its replacement count annotation.
+   *
+   * @param agentImage the probe agent's image (the operator's own), used when a probe needs the agent
+   */
+  public static Pod pod(ProcService service, int replacements, String agentImage) {
+    PodSpec spec = podSpec(service, agentImage);
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put(ProcService.LABEL_MANAGED_BY, ProcService.MANAGER_NAME);
     labels.put(ProcService.LABEL_PROCSERVICE, service.getMetadata().getName());
@@ -79,9 +84,19 @@ public final class PodTemplate {
         .build();
   }
 
-  /** Hash of the pod spec the service asks for now. */
+  /** The pod without a probe agent. */
+  public static Pod pod(ProcService service, int replacements) {
+    return pod(service, replacements, null);
+  }
+
+  /** Hash of the pod spec the service asks for now, without a probe agent. */
   public static String templateHash(ProcService service) {
-    return hash(podSpec(service));
+    return templateHash(service, null);
+  }
+
+  /** Hash of the pod spec the service asks for now. */
+  public static String templateHash(ProcService service, String agentImage) {
+    return hash(podSpec(service, agentImage));
   }
 
   /** The owner reference every pod of the service carries: garbage collected with the service. */
@@ -110,13 +125,21 @@ public final class PodTemplate {
     return anyAlways ? "Always" : "OnFailure";
   }
 
-  static PodSpec podSpec(ProcService service) {
+  static PodSpec podSpec(ProcService service, String agentImage) {
     List<Container> containers = new ArrayList<>();
     for (ProcessSpec p : service.getSpec().getProcesses()) {
       containers.add(container(p));
     }
+    List<Container> sidecars = new ArrayList<>();
+    List<Volume> volumes = new ArrayList<>();
+    volumes.add(new VolumeBuilder().withName(RUNTIME_VOLUME).withNewEmptyDir().endEmptyDir().build());
+    if (agentImage != null && AgentSidecar.needed(service)) {
+      sidecars.add(AgentSidecar.container(service, agentImage));
+      volumes.add(AgentSidecar.tokenVolume(service));
+    }
     Integer grace = service.getSpec().getStopGracePeriodSeconds();
     return new PodSpecBuilder()
+        .withInitContainers(sidecars)
         .withContainers(containers)
         .withRestartPolicy(podRestartPolicy(service.getSpec().getProcesses()))
         .withTerminationGracePeriodSeconds(grace == null ? 30L : grace.longValue())
@@ -126,7 +149,7 @@ public final class PodTemplate {
             .withRunAsNonRoot(true)
             .withSeccompProfile(new SeccompProfile(null, "RuntimeDefault"))
             .build())
-        .withVolumes(new VolumeBuilder().withName(RUNTIME_VOLUME).withNewEmptyDir().endEmptyDir().build())
+        .withVolumes(volumes)
         .build();
   }
 

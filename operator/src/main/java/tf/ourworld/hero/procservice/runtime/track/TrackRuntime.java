@@ -97,7 +97,7 @@ public final class TrackRuntime implements WorkloadRuntime {
       problems.add(SpecProblem.invalid("spec.processes: must be empty for runtime Track: the pods are created"
           + " by someone else"));
     }
-    problems.addAll(PodProbeCheck.check(service, RuntimeKind.Track));
+    problems.addAll(PodProbeCheck.check(service, RuntimeKind.Track, false));
     return problems;
   }
 
@@ -183,7 +183,7 @@ public final class TrackRuntime implements WorkloadRuntime {
       ProbeTarget target = new ProbeTarget(tracked.podIp(), null, List.of(), namedPorts(pod), tracked.name());
       String incarnation = incarnation(tracked, pod);
       for (ProbeSpec probe : probes) {
-        if (!PodProbeCheck.plannable(probe)) {
+        if (!PodProbeCheck.plannable(probe, false)) {
           continue;   // refused by check()
         }
         planned.add(new PlannedProbe(ProbeKey.on(probe.getName(), tracked.name()), probe, target, incarnation));
