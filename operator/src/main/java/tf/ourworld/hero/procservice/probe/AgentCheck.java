@@ -28,7 +28,7 @@ final class AgentCheck implements ProbeCheck {
    */
   AgentCheck(String kind, String target, String probeName, AgentRoute route) {
     this.kind = kind;
-    this.target = target + " via probe agent";
+    this.target = target;   // what is probed; the error texts say by whom
     this.agent = Endpoint.tcp(route.host(), route.port());
     String path = AgentProtocol.PATH + URLEncoder.encode(probeName, StandardCharsets.UTF_8);
     this.request = HttpExchange.request("POST", agent.authority(), path,

@@ -54,6 +54,16 @@ class ExamplesTest {
         && "ui.sock".equals(p.getHttpGet().getUnixSocket()));
   }
 
+  @Test
+  void itsPodTwinProbesTheSameSocketsThroughTheProbeAgent() throws IOException {
+    ProcService ps = load(examples().resolve("hero_foundry-pod.yaml")).get(0);
+    ProcService seed = load(examples().resolve("hero_foundry.yaml")).get(0);
+    assertThat(ps.getSpec().getRuntime()).isEqualTo(tf.ourworld.hero.procservice.model.RuntimeKind.Pod);
+    assertThat(tf.ourworld.hero.procservice.runtime.pod.AgentSidecar.agentProbes(ps)).extracting(p -> p.getName())
+        .containsExactlyElementsOf(seed.getSpec().getProbes().stream().map(p -> p.getName()).toList());
+    assertThat(tf.ourworld.hero.procservice.runtime.pod.PodSpecCheck.check(ps, true)).isEmpty();
+  }
+
   static List<ProcService> load(Path f) throws IOException {
     List<ProcService> out = new ArrayList<>();
     String text = Files.readString(f);

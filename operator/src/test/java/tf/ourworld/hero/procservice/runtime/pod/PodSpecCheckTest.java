@@ -37,22 +37,24 @@ class PodSpecCheckTest {
         .isEmpty();
   }
 
+  private static final String NO_AGENT = "unix sockets in pods are probed by the probe agent, and this operator has"
+      + " no agent image: start it with --agent-image (or in its own pod, whose image it then uses), or probe a port";
+
   @Test
-  void unixSocketProbeIsRefusedNamingTheField() {
+  void unixSocketProbeWithoutAnAgentImageIsRefusedNamingTheFieldAndWhatToDo() {
     ProbeSpec probe = http("rpc", "server", null, "/health");
     probe.getHttpGet().setUnixSocket("rpc.sock");
 
-    List<SpecProblem> problems = PodSpecCheck.check(service(probe));
+    List<SpecProblem> problems = PodSpecCheck.check(service(probe), false);
 
     assertThat(problems).singleElement().satisfies(p -> {
       assertThat(p.reason()).isEqualTo(Reason.InvalidSpec);
-      assertThat(p.message()).isEqualTo("spec.probes[0].httpGet.unixSocket: unix sockets cannot be probed for"
-          + " runtime Pod: the socket is inside the pod, unreachable from the operator; use a port");
+      assertThat(p.message()).isEqualTo("spec.probes[0].httpGet.unixSocket: " + NO_AGENT);
     });
   }
 
   @Test
-  void unixSocketIsRefusedForTcpAndOpenRpcToo() {
+  void unixSocketsOfEveryKindGoThroughTheAgentWhenThereIsOne() {
     ProbeSpec tcp = new ProbeSpec();
     tcp.setName("tcp");
     tcp.setTcpSocket(new TcpSocketAction());
@@ -61,12 +63,29 @@ class PodSpecCheckTest {
     rpc.setName("rpc");
     rpc.setOpenRpc(new OpenRpcAction());
     rpc.getOpenRpc().setUnixSocket("rpc.sock");
+    ProbeSpec http = http("ui", "ui", null, "/health");
+    http.getHttpGet().setUnixSocket("sub/ui.sock");
 
+    assertThat(PodSpecCheck.check(service(tcp, rpc, http), true)).isEmpty();
     assertThat(messages(service(tcp, rpc))).containsExactly(
-        "spec.probes[0].tcpSocket.unixSocket: unix sockets cannot be probed for runtime Pod: the socket is inside"
-            + " the pod, unreachable from the operator; use a port",
-        "spec.probes[1].openRpc.unixSocket: unix sockets cannot be probed for runtime Pod: the socket is inside"
-            + " the pod, unreachable from the operator; use a port");
+        "spec.probes[0].tcpSocket.unixSocket: " + NO_AGENT, "spec.probes[1].openRpc.unixSocket: " + NO_AGENT);
+  }
+
+  @Test
+  void theAgentProbesOnlySocketsInThePodsRuntimeDir() {
+    ProbeSpec outside = http("a", "server", null, "/");
+    outside.getHttpGet().setUnixSocket("/var/run/docker.sock");
+    ProbeSpec up = http("b", "server", null, "/");
+    up.getHttpGet().setUnixSocket("../etc/x.sock");
+    ProbeSpec dir = http("c", "server", null, "/");
+    dir.getHttpGet().setUnixSocket("/run/procservice");
+
+    assertThat(PodSpecCheck.check(service(outside, up, dir), true).stream().map(SpecProblem::message)).containsExactly(
+        "spec.probes[0].httpGet.unixSocket: must be in the pod's runtime dir /run/procservice (a relative path is"
+            + " taken from there)",
+        "spec.probes[1].httpGet.unixSocket: must not contain '..'",
+        "spec.probes[2].httpGet.unixSocket: must be in the pod's runtime dir /run/procservice (a relative path is"
+            + " taken from there)");
   }
 
   @Test

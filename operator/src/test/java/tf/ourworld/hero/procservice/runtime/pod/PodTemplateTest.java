@@ -159,4 +159,71 @@ class PodTemplateTest {
     p.setRestartPolicy(null);
     assertThat(PodTemplate.podRestartPolicy(List.of(p))).isEqualTo("Always");
   }
+
+  static final String AGENT_IMAGE = "registry.example.org/hero/procservice-operator:0.1.0";
+
+  private static ProcService withUnixProbes() {
+    ProcService s = foundry();
+    var ui = Services.http("ui", "ui", null, "/health");
+    ui.getHttpGet().setUnixSocket("ui.sock");
+    ui.setPeriodSeconds(2);
+    var rpc = Services.http("rpc", "server", new io.fabric8.kubernetes.api.model.IntOrString("rpc"), "/");
+    s.getSpec().getProbes().addAll(List.of(ui, rpc));
+    return s;
+  }
+
+  @Test
+  void theProbeAgentSidecarIsThereExactlyWhenAProbeNamesAUnixSocket() {
+    assertThat(PodTemplate.pod(foundry(), 0, AGENT_IMAGE).getSpec().getInitContainers()).isEmpty();
+    assertThat(PodTemplate.pod(withUnixProbes(), 0, null).getSpec().getInitContainers())
+        .as("no agent image: no sidecar (and PodSpecCheck refuses the spec)").isEmpty();
+    PodSpec spec = PodTemplate.pod(withUnixProbes(), 0, AGENT_IMAGE).getSpec();
+    assertThat(spec.getInitContainers()).singleElement().satisfies(c -> {
+      assertThat(c.getName()).isEqualTo(AgentSidecar.CONTAINER);
+      assertThat(c.getImage()).isEqualTo(AGENT_IMAGE);
+      assertThat(c.getRestartPolicy()).as("a native sidecar").isEqualTo("Always");
+      assertThat(c.getArgs().get(0)).isEqualTo("probe-agent");
+      assertThat(c.getPorts()).singleElement().satisfies(p -> {
+        assertThat(p.getContainerPort()).isEqualTo(tf.ourworld.hero.procservice.probe.AgentProtocol.PORT);
+        assertThat(p.getHostPort()).isNull();
+      });
+      assertThat(c.getResources().getLimits()).containsKeys("cpu", "memory");
+      assertThat(c.getResources().getRequests()).containsKeys("cpu", "memory");
+      assertThat(c.getSecurityContext().getRunAsNonRoot()).isTrue();
+      assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+      assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+      assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+      assertThat(c.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+      assertThat(c.getVolumeMounts()).allSatisfy(m -> assertThat(m.getReadOnly()).isTrue())
+          .extracting(m -> m.getMountPath()).containsExactlyInAnyOrder("/run/procservice", AgentSidecar.TOKEN_DIR);
+    });
+    assertThat(spec.getContainers()).as("the token is mounted in the sidecar only")
+        .allSatisfy(c -> assertThat(c.getVolumeMounts()).extracting(m -> m.getName()).doesNotContain(AgentSidecar.TOKEN_VOLUME));
+    assertThat(spec.getVolumes()).filteredOn(v -> v.getSecret() != null).singleElement()
+        .satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("hero-foundry-probe-agent"));
+  }
+
+  @Test
+  void theAgentIsHandedOnlyTheUnixSocketProbesAndOnlyWhatItRuns() throws Exception {
+    String probes = AgentSidecar.probesJson(withUnixProbes());
+    var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(probes);
+    assertThat(json).hasSize(1);
+    assertThat(json.get(0).get("name").asText()).isEqualTo("ui");
+    assertThat(json.get(0).get("httpGet").get("unixSocket").asText()).isEqualTo("ui.sock");
+    assertThat(json.get(0).has("periodSeconds")).as("thresholds and periods stay the operator's").isFalse();
+    assertThat(PodTemplate.pod(withUnixProbes(), 0, AGENT_IMAGE).getSpec().getInitContainers().get(0).getArgs())
+        .contains("--probes=" + probes);
+  }
+
+  @Test
+  void changingAPeriodKeepsThePodChangingWhatTheAgentProbesReplacesIt() {
+    String hash = PodTemplate.templateHash(withUnixProbes(), AGENT_IMAGE);
+    ProcService period = withUnixProbes();
+    period.getSpec().getProbes().get(0).setPeriodSeconds(7);
+    period.getSpec().getProbes().get(0).setFailureThreshold(9);
+    assertThat(PodTemplate.templateHash(period, AGENT_IMAGE)).isEqualTo(hash);
+    ProcService path = withUnixProbes();
+    path.getSpec().getProbes().get(0).getHttpGet().setPath("/ready");
+    assertThat(PodTemplate.templateHash(path, AGENT_IMAGE)).isNotEqualTo(hash);
+  }
 }

@@ -59,7 +59,7 @@ class TrackRuntimeCheckTest {
     assertThat(messages(track(new LabelSelectorBuilder().addToMatchLabels("app", "web").build(), unix, exec)))
         .containsExactly(
             "spec.probes[0].httpGet.unixSocket: unix sockets cannot be probed for runtime Track: the socket is"
-                + " inside the pod, unreachable from the operator; use a port",
+                + " inside a pod someone else made, unreachable from the operator; use a port",
             "spec.probes[1].exec: exec probes cannot run for runtime Track: the operator does not exec into pods;"
                 + " use httpGet, tcpSocket or openRpc on a port");
   }
