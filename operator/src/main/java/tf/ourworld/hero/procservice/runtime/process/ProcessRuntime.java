@@ -187,7 +187,13 @@ public final class ProcessRuntime implements WorkloadRuntime {
     }
     Path dir = runtimeDir(service);
     Map<String, String> logs = new java.util.HashMap<>();
-    ServiceSupervisor.processesOf(service).forEach(p -> logs.put(p.getName(), dirs.logFile(dir, p.getName()).toString()));
+    for (var p : ServiceSupervisor.processesOf(service)) {
+      try {
+        logs.put(p.getName(), dirs.logFile(dir, p.getName()).toString());
+      } catch (IllegalArgumentException e) {
+        // a name that is no file name has no log: the validator refuses the spec, observing must not throw
+      }
+    }
     ServiceSupervisor supervisor = supervisor(service);
     String stateError = supervisor.stateError();
     return RuntimeObservation.ofProcesses(supervisor.observe(service)).withLogs(logs)

@@ -135,6 +135,16 @@ class ProcessRuntimeTest {
     assertThat(Files.readString(dir.resolve("state.json"))).contains("\"pid\" : " + o.pid());
   }
 
+  /** Found by ReconcilerFuzzIT: a name that is no file name made observe throw, and RuntimeError hid InvalidSpec. */
+  @Test
+  void observingASpecWhoseProcessNamesAreNoFileNamesDoesNotThrow() {
+    ProcessRuntime rt = runtime();
+    for (String name : new String[] {"", "a/b", "..", "x\0y"}) {
+      ProcService s = service("badname", 5, process(name, Path.of("/bin/true")));
+      assertThat(rt.observe(s).process(name)).as("'%s'", name).isPresent();
+    }
+  }
+
   @Test
   void crashIsNoticedAtOnceAndTriggersAReconcile() throws IOException {
     Path cmd = script(bin, "crash.sh", "while [ ! -e go ]; do sleep 0.05; done\nexit 3");
