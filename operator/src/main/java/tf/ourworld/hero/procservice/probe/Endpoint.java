@@ -89,26 +89,6 @@ final class Endpoint {
     return isUnix() ? "unix:" + unixSocket : authority();
   }
 
-  /** The unix socket's path, checked against escapes (for clients that connect by themselves). */
-  Path unixPath() throws IOException, ProbeFailure {
-    return verifiedSocketPath();
-  }
-
-  /** The identity (inode) of the unix socket file, checked as by {@link #unixPath}. */
-  Object unixFileKey() throws IOException, ProbeFailure {
-    verifiedSocketPath();
-    return verifiedFileKey;
-  }
-
-  /** The TCP address, resolved (for clients that connect by themselves). */
-  InetSocketAddress resolved() throws ProbeFailure {
-    InetSocketAddress a = address();
-    if (a.isUnresolved()) {
-      throw new ProbeFailure("unknown host " + host);
-    }
-    return a;
-  }
-
   /** Connects a plain stream within the call's deadline. */
   Wire open(ProbeCall call) throws IOException, ProbeFailure {
     return Wire.of(connect(call));

@@ -1,57 +1,38 @@
 package tf.ourworld.hero.procservice.probe;
 
-import io.grpc.ManagedChannel;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import io.grpc.health.v1.HealthCheckRequest;
-import io.grpc.health.v1.HealthCheckResponse;
-import io.grpc.health.v1.HealthGrpc;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
-import io.grpc.netty.shaded.io.netty.channel.epoll.EpollDomainSocketChannel;
-import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.epoll.EpollSocketChannel;
-import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
-import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
-import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.InetSocketAddress;
-import java.util.Locale;
-import java.util.concurrent.TimeUnit;
+import java.nio.charset.StandardCharsets;
 
 /**
  * grpc: {@code grpc.health.v1.Health/Check} as kubelet sends it, plaintext, over TCP or a unix
  * socket. Passes on SERVING; every other outcome has its own text.
  *
- * <p>The check keeps its HTTP/2 connection between runs: building a channel and its connection
- * costs about a millisecond of CPU, twenty times a whole httpGet probe, while a call on an open
- * connection costs less than the httpGet. A failed call drops the connection, so the next run
- * starts from a fresh connect (and a server that came back is seen at once, not after gRPC's
- * reconnect backoff); so does a unix socket file replaced by another. A kept connection that is
- * UNAVAILABLE (its server restarted or closed it) is retried once at once on a fresh one, so the
- * verdict is always what a new client would get.
+ * <p>Each run is a new connection, like an httpGet run: {@link GrpcExchange} speaks the few frames
+ * of one unary call on the probe's own thread, bounded by the probe's deadline like every other
+ * check (the watchdog closes the connection). So a server that went and came back is seen at the
+ * next run, and a unix socket replaced by another is connected to afresh.
  */
 final class GrpcCheck implements ProbeCheck {
   /** A health reply is a few bytes; anything large is not one. */
   private static final int MAX_REPLY_BYTES = 64 * 1024;
   private static final int MAX_DESCRIPTION = 120;
+  private static final String PATH = "/grpc.health.v1.Health/Check";
+  private static final String[] CODES = {"OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED",
+      "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED",
+      "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED"};
+  private static final String[] SERVING_STATUS = {"UNKNOWN", "SERVING", "NOT_SERVING", "SERVICE_UNKNOWN"};
 
   private final Endpoint endpoint;
   private final String service;
   private final String target;
-  private final Object lock = new Object();
-  // guarded by lock: the connection kept between runs, and the socket file it was made to
-  private ManagedChannel channel;
-  private Object channelFile;
+  private final byte[] request;
 
   GrpcCheck(Endpoint endpoint, String service) {
     this.endpoint = endpoint;
     this.service = service == null ? "" : service;
     this.target = "grpc " + endpoint.describe() + (this.service.isEmpty() ? "" : " service " + this.service);
-    Loops.warmUp();
+    this.request = healthCheckRequest(this.service);
   }
 
   @Override
@@ -66,172 +47,131 @@ final class GrpcCheck implements ProbeCheck {
 
   @Override
   public void run(ProbeCall call) throws IOException, ProbeFailure {
-    HealthCheckResponse reply;
+    GrpcExchange.Reply reply;
     try {
-      reply = call(channel(), call);
-    } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() != Status.Code.UNAVAILABLE || call.expired()) {
-        throw new ProbeFailure(describe(e.getStatus(), call));
-      }
-      // the kept connection went away (the server restarted, or closed it): ask as a new client
-      try {
-        reply = call(channel(), call);
-      } catch (StatusRuntimeException again) {
-        throw new ProbeFailure(describe(again.getStatus(), call));
-      }
+      reply = GrpcExchange.call(endpoint.open(call), endpoint.isUnix() ? "localhost" : endpoint.authority(), PATH,
+          request, MAX_REPLY_BYTES);
+    } catch (GrpcExchange.Broken e) {
+      throw new ProbeFailure(call.expired() ? call.timeoutText() : "gRPC error UNAVAILABLE: " + e.getMessage());
     }
-    HealthCheckResponse.ServingStatus status = reply.getStatus();
-    if (status != HealthCheckResponse.ServingStatus.SERVING) {
-      throw new ProbeFailure("gRPC health " + (status == HealthCheckResponse.ServingStatus.UNRECOGNIZED
-          ? "status " + reply.getStatusValue() : status.name()) + (service.isEmpty() ? "" : " for service " + service));
+    if (reply.httpStatus() != 200) {
+      throw new ProbeFailure("gRPC error " + codeOfHttp(reply.httpStatus()) + ": HTTP status " + reply.httpStatus());
     }
-  }
-
-  /** One Check on the channel; a failed call drops the channel, so the next one connects anew. */
-  private HealthCheckResponse call(ManagedChannel ch, ProbeCall call) {
-    try {
-      return HealthGrpc.newBlockingStub(ch)
-          .withDeadlineAfter(call.remainingNanos(), TimeUnit.NANOSECONDS)
-          .check(HealthCheckRequest.newBuilder().setService(service).build());
-    } catch (RuntimeException e) {
-      drop(ch);
-      throw e;
+    Integer code = reply.grpcStatus();
+    if (code == null) {
+      throw new ProbeFailure("gRPC error INTERNAL: no grpc-status in the reply");
     }
-  }
-
-  @Override
-  public void close() {
-    synchronized (lock) {
-      if (channel != null) {
-        channel.shutdownNow();
-        channel = null;
-      }
+    if (code != 0) {
+      throw new ProbeFailure(describe(code, reply.grpcMessage(), call));
     }
-  }
-
-  /** The kept connection, or a new one (also when the unix socket file is another one). */
-  private ManagedChannel channel() throws IOException, ProbeFailure {
-    Object file = endpoint.isUnix() ? endpoint.unixFileKey() : null;
-    synchronized (lock) {
-      if (channel != null && !java.util.Objects.equals(file, channelFile)) {
-        channel.shutdownNow();
-        channel = null;
-      }
-      if (channel == null) {
-        channel = newChannel();
-        channelFile = file;
-      }
-      return channel;
+    int status = servingStatus(reply.message());
+    if (status != 1) {
+      throw new ProbeFailure("gRPC health " + (status >= 0 && status < SERVING_STATUS.length ? SERVING_STATUS[status]
+          : "status " + status) + (service.isEmpty() ? "" : " for service " + service));
     }
-  }
-
-  private void drop(ManagedChannel ch) {
-    synchronized (lock) {
-      if (channel == ch) {
-        channel = null;
-      }
-    }
-    ch.shutdownNow();
-  }
-
-  private ManagedChannel newChannel() throws IOException, ProbeFailure {
-    NettyChannelBuilder builder;
-    if (endpoint.isUnix()) {
-      if (!Loops.EPOLL) {
-        throw new ProbeFailure("gRPC over a unix socket needs Linux epoll, unavailable here");
-      }
-      builder = NettyChannelBuilder.forAddress(new DomainSocketAddress(endpoint.unixPath().toString()))
-          .channelType(EpollDomainSocketChannel.class)
-          .overrideAuthority("localhost");
-    } else {
-      InetSocketAddress address = endpoint.resolved();
-      builder = NettyChannelBuilder.forAddress(address)
-          .channelType(Loops.EPOLL ? EpollSocketChannel.class : NioSocketChannel.class);
-    }
-    return builder.eventLoopGroup(Loops.GROUP)
-        .usePlaintext()
-        .directExecutor()
-        .disableRetry()
-        .maxInboundMessageSize(MAX_REPLY_BYTES)
-        .userAgent("procservice-probe/1")
-        .build();
   }
 
   /** The text of a failed call; never more of the server's description than a short line. */
-  private String describe(Status status, ProbeCall call) {
-    Status.Code code = status.getCode();
-    if (code == Status.Code.DEADLINE_EXCEEDED || call.expired()) {
+  private String describe(int code, String message, ProbeCall call) {
+    String name = code >= 0 && code < CODES.length ? CODES[code] : "code " + code;
+    if ("DEADLINE_EXCEEDED".equals(name) || call.expired()) {
       return call.timeoutText();
     }
-    Throwable cause = status.getCause();
-    while (cause != null && cause.getCause() != null && !(cause instanceof ConnectException)) {
-      cause = cause.getCause();
-    }
-    if (code == Status.Code.UNAVAILABLE && cause instanceof IOException io) {
-      String m = io.getMessage() == null ? "" : io.getMessage().toLowerCase(Locale.ROOT);
-      if (m.contains("refused")) {
-        return "connection refused";
-      }
-      if (m.contains("no such file")) {
-        return "no such socket " + endpoint.describe().replaceFirst("^unix:", "");
-      }
-      return "gRPC error UNAVAILABLE: " + short_(io.getMessage());
-    }
-    if (code == Status.Code.NOT_FOUND) {
+    if ("NOT_FOUND".equals(name)) {
       return "gRPC health: service " + (service.isEmpty() ? "\"\"" : service) + " unknown (NOT_FOUND)";
     }
-    if (code == Status.Code.UNIMPLEMENTED) {
+    if ("UNIMPLEMENTED".equals(name)) {
       return "gRPC health service not implemented (UNIMPLEMENTED)";
     }
-    String d = status.getDescription();
-    return "gRPC error " + code + (d == null || d.isBlank() ? "" : ": " + short_(d));
+    return "gRPC error " + name + (message == null || message.isBlank() ? "" : ": " + short_(message));
+  }
+
+  /** gRPC's mapping of an HTTP status without grpc-status (its http-grpc-status-mapping). */
+  private static String codeOfHttp(int http) {
+    return switch (http) {
+      case 400 -> "INTERNAL";
+      case 401 -> "UNAUTHENTICATED";
+      case 403 -> "PERMISSION_DENIED";
+      case 404 -> "UNIMPLEMENTED";
+      case 429, 502, 503, 504 -> "UNAVAILABLE";
+      default -> "UNKNOWN";
+    };
+  }
+
+  /** {@code HealthCheckRequest{service = 1}} in protobuf's wire format. */
+  private static byte[] healthCheckRequest(String service) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] s = service.getBytes(StandardCharsets.UTF_8);
+    if (s.length > 0) {
+      out.write(0x0a);   // field 1, length-delimited
+      varint(out, s.length);
+      out.write(s, 0, s.length);
+    }
+    return out.toByteArray();
+  }
+
+  /** Field 1 (status, an enum) of a {@code HealthCheckResponse}; 0 (UNKNOWN) when absent, as protobuf says. */
+  static int servingStatus(byte[] m) throws ProbeFailure {
+    int status = 0;
+    int i = 0;
+    while (i < m.length) {
+      long[] key = readVarint(m, i);
+      i = (int) key[1];
+      int field = (int) (key[0] >>> 3);
+      int wire = (int) (key[0] & 7);
+      switch (wire) {
+        case 0 -> {
+          long[] v = readVarint(m, i);
+          i = (int) v[1];
+          if (field == 1) {
+            status = (int) v[0];
+          }
+        }
+        case 1 -> i += 8;
+        case 2 -> {
+          long[] len = readVarint(m, i);
+          i = (int) len[1] + (int) len[0];
+        }
+        case 5 -> i += 4;
+        default -> throw new ProbeFailure("gRPC error INTERNAL: the reply is not a HealthCheckResponse");
+      }
+      if (i > m.length || i < 0) {
+        throw new ProbeFailure("gRPC error INTERNAL: the reply is not a HealthCheckResponse");
+      }
+    }
+    return status;
+  }
+
+  /** A varint at {@code at}: its value and the index after it. */
+  private static long[] readVarint(byte[] b, int at) throws ProbeFailure {
+    long value = 0;
+    for (int shift = 0, i = at; shift < 64; shift += 7, i++) {
+      if (i >= b.length) {
+        break;
+      }
+      value |= (long) (b[i] & 0x7f) << shift;
+      if ((b[i] & 0x80) == 0) {
+        return new long[] {value, i + 1};
+      }
+    }
+    throw new ProbeFailure("gRPC error INTERNAL: the reply is not a HealthCheckResponse");
+  }
+
+  private static void varint(ByteArrayOutputStream out, int value) {
+    int v = value;
+    while ((v & ~0x7f) != 0) {
+      out.write((v & 0x7f) | 0x80);
+      v >>>= 7;
+    }
+    out.write(v);
   }
 
   private static String short_(String s) {
-    if (s == null) {
-      return "";
-    }
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < s.length() && sb.length() < MAX_DESCRIPTION; i++) {
       char c = s.charAt(i);
       sb.append(Character.isISOControl(c) ? ' ' : c);
     }
     return sb.toString().trim();
-  }
-
-  /** A small event loop group (up to 4 threads) shared by every gRPC probe; the calls block their own pool thread. */
-  private static final class Loops {
-    static final boolean EPOLL = Epoll.isAvailable();
-    static final int THREADS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-    static final EventLoopGroup GROUP = EPOLL
-        ? new EpollEventLoopGroup(THREADS, new DefaultThreadFactory("probe-grpc", true))
-        : new NioEventLoopGroup(THREADS, new DefaultThreadFactory("probe-grpc", true));
-    private static final java.util.concurrent.atomic.AtomicBoolean WARM = new java.util.concurrent.atomic.AtomicBoolean();
-
-    /**
-     * The first gRPC call of a JVM loads a few thousand classes, which can take longer than a
-     * probe's 1 s timeout on a busy machine: done once, in the background, when a grpc probe is
-     * planned (a call to a port nothing listens on).
-     */
-    static void warmUp() {
-      if (!WARM.compareAndSet(false, true)) {
-        return;
-      }
-      Thread t = new Thread(() -> {
-        ManagedChannel c = NettyChannelBuilder.forAddress(new InetSocketAddress("127.0.0.1", 1))
-            .eventLoopGroup(GROUP).channelType(EPOLL ? EpollSocketChannel.class : NioSocketChannel.class)
-            .usePlaintext().directExecutor().disableRetry().build();
-        try {
-          HealthGrpc.newBlockingStub(c).withDeadlineAfter(5, TimeUnit.SECONDS)
-              .check(HealthCheckRequest.getDefaultInstance());
-        } catch (RuntimeException expected) {
-          // refused: only the classes were wanted
-        } finally {
-          c.shutdownNow();
-        }
-      }, "probe-grpc-warmup");
-      t.setDaemon(true);
-      t.start();
-    }
   }
 }

@@ -98,7 +98,7 @@ class GrpcProbeTest {
   }
 
   @Test
-  void keepsItsConnectionAndSeesTheServerGoAndComeBack() throws Exception {
+  void seesTheServerGoAndComeBackAtTheNextRun() throws Exception {
     int port = tcpServer();
     ProbeCheck check = ProbeChecks.compile(grpc(port, null, null), loopback());
     ProbeInvoker invoker = new ProbeInvoker(new Watchdog("test-watchdog"));
