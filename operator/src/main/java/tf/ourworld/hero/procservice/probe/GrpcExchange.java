@@ -50,6 +50,9 @@ final class GrpcExchange {
   private final int maxMessageBytes;
   private final DefaultHttp2HeadersDecoder hpack = new DefaultHttp2HeadersDecoder(false);
   private final byte[] head = new byte[9];
+  private final byte[] in = new byte[8192];
+  private int pos;
+  private int lim;
 
   private GrpcExchange(Wire wire, int maxMessageBytes) {
     this.wire = wire;
@@ -277,14 +280,22 @@ final class GrpcExchange {
     return out.toString(StandardCharsets.UTF_8);
   }
 
-  private boolean readFully(byte[] buf, int len) throws IOException {
+  /** Reads {@code len} bytes through a buffer: a reply's frames mostly arrive in one or two segments. */
+  private boolean readFully(byte[] out, int len) throws IOException {
     int off = 0;
     while (off < len) {
-      int n = wire.read(buf, off, len - off);
-      if (n < 0) {
-        return false;
+      if (pos == lim) {
+        int n = wire.read(in, 0, in.length);
+        if (n < 0) {
+          return false;
+        }
+        pos = 0;
+        lim = n;
       }
-      off += n;
+      int take = Math.min(len - off, lim - pos);
+      System.arraycopy(in, pos, out, off, take);
+      pos += take;
+      off += take;
     }
     return true;
   }
