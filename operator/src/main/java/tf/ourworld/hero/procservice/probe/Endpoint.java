@@ -123,9 +123,30 @@ final class Endpoint {
 
   /** Opens a blocking channel; the watchdog closes it at the deadline. */
   SocketChannel connect(ProbeCall call) throws IOException, ProbeFailure {
+    return connect(call, false);
+  }
+
+  /**
+   * Opens a blocking channel that outlives the run (a check keeps it): closed only if this run's
+   * deadline passes; the check closes it otherwise. Each later run guards it again.
+   */
+  SocketChannel connectKept(ProbeCall call) throws IOException, ProbeFailure {
+    return connect(call, true);
+  }
+
+  /** The identity (inode) of the unix socket file now, checked against escapes; null for TCP. */
+  Object unixFileKey() throws IOException, ProbeFailure {
+    if (!isUnix()) {
+      return null;
+    }
+    verifiedSocketPath();
+    return verifiedFileKey;
+  }
+
+  private SocketChannel connect(ProbeCall call, boolean kept) throws IOException, ProbeFailure {
     if (isUnix()) {
       Path path = verifiedSocketPath();
-      SocketChannel channel = call.register(SocketChannel.open(StandardProtocolFamily.UNIX));
+      SocketChannel channel = own(call, SocketChannel.open(StandardProtocolFamily.UNIX), kept);
       try {
         channel.connect(UnixDomainSocketAddress.of(path));
       } catch (SocketException e) {
@@ -133,7 +154,7 @@ final class Endpoint {
       }
       return channel;
     }
-    SocketChannel channel = call.register(SocketChannel.open());
+    SocketChannel channel = own(call, SocketChannel.open(), kept);
     channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
     try {
       channel.connect(address());
@@ -141,6 +162,10 @@ final class Endpoint {
       throw new ProbeFailure("unknown host " + host);
     }
     return channel;
+  }
+
+  private static SocketChannel own(ProbeCall call, SocketChannel channel, boolean kept) throws ProbeFailure {
+    return kept ? call.guard(channel) : call.register(channel);
   }
 
   /**

@@ -8,10 +8,12 @@ import java.nio.charset.StandardCharsets;
  * grpc: {@code grpc.health.v1.Health/Check} as kubelet sends it, plaintext, over TCP or a unix
  * socket. Passes on SERVING; every other outcome has its own text.
  *
- * <p>Each run is a new connection, like an httpGet run: {@link GrpcExchange} speaks the few frames
- * of one unary call on the probe's own thread, bounded by the probe's deadline like every other
- * check (the watchdog closes the connection). So a server that went and came back is seen at the
- * next run, and a unix socket replaced by another is connected to afresh.
+ * <p>{@link GrpcConnection} speaks the few frames of a unary call on the probe's own thread,
+ * bounded by the probe's deadline like every other check (the watchdog closes the connection when
+ * it passes). The HTTP/2 connection is kept between runs: a run is then one write and one read,
+ * cheaper than an httpGet. A failed call drops it; so does a unix socket file replaced by another;
+ * a kept connection that fails is retried at once on a fresh one, so the verdict is always what a
+ * new client would get.
  */
 final class GrpcCheck implements ProbeCheck {
   /** A health reply is a few bytes; anything large is not one. */
@@ -27,12 +29,17 @@ final class GrpcCheck implements ProbeCheck {
   private final String service;
   private final String target;
   private final byte[] request;
+  private final String authority;
+  private final Object lock = new Object();
+  // guarded by lock: the connection kept between runs
+  private GrpcConnection connection;
 
   GrpcCheck(Endpoint endpoint, String service) {
     this.endpoint = endpoint;
     this.service = service == null ? "" : service;
     this.target = "grpc " + endpoint.describe() + (this.service.isEmpty() ? "" : " service " + this.service);
     this.request = healthCheckRequest(this.service);
+    this.authority = endpoint.isUnix() ? "localhost" : endpoint.authority();
   }
 
   @Override
@@ -47,12 +54,9 @@ final class GrpcCheck implements ProbeCheck {
 
   @Override
   public void run(ProbeCall call) throws IOException, ProbeFailure {
-    GrpcExchange.Reply reply;
-    try {
-      reply = GrpcExchange.call(endpoint.open(call), endpoint.isUnix() ? "localhost" : endpoint.authority(), PATH,
-          request, MAX_REPLY_BYTES);
-    } catch (GrpcExchange.Broken e) {
-      throw new ProbeFailure(call.expired() ? call.timeoutText() : "gRPC error UNAVAILABLE: " + e.getMessage());
+    GrpcConnection.Reply reply;
+    synchronized (lock) {
+      reply = callOnce(call);
     }
     if (reply.httpStatus() != 200) {
       throw new ProbeFailure("gRPC error " + codeOfHttp(reply.httpStatus()) + ": HTTP status " + reply.httpStatus());
@@ -68,6 +72,59 @@ final class GrpcCheck implements ProbeCheck {
     if (status != 1) {
       throw new ProbeFailure("gRPC health " + (status >= 0 && status < SERVING_STATUS.length ? SERVING_STATUS[status]
           : "status " + status) + (service.isEmpty() ? "" : " for service " + service));
+    }
+  }
+
+  /**
+   * The call on the kept connection, or on a new one. A kept connection that fails (the server
+   * restarted or closed it while idle) is dropped and the call made once more on a fresh one at
+   * once, so the verdict is always what a new client would get.
+   */
+  private GrpcConnection.Reply callOnce(ProbeCall call) throws IOException, ProbeFailure {
+    Object file;
+    try {
+      file = endpoint.unixFileKey();   // also: the socket is gone, or was replaced by another file
+    } catch (IOException | ProbeFailure e) {
+      drop();
+      throw e;
+    }
+    boolean kept = connection != null && connection.reusable(file);
+    if (!kept) {
+      drop();
+    }
+    for (int attempt = 0; ; attempt++) {
+      if (connection == null) {
+        connection = GrpcConnection.open(endpoint, call, MAX_REPLY_BYTES);
+      }
+      try {
+        return connection.call(call, authority, PATH, request);
+      } catch (GrpcConnection.Broken | IOException e) {
+        drop();
+        if (call.expired()) {
+          throw new ProbeFailure(call.timeoutText());
+        }
+        if (kept && attempt == 0) {
+          continue;   // the kept connection went away: ask as a new client
+        }
+        if (e instanceof IOException io) {
+          throw io;
+        }
+        throw new ProbeFailure("gRPC error UNAVAILABLE: " + e.getMessage());
+      }
+    }
+  }
+
+  private void drop() {
+    if (connection != null) {
+      connection.close();
+      connection = null;
+    }
+  }
+
+  @Override
+  public void close() {
+    synchronized (lock) {
+      drop();
     }
   }
 

@@ -14,6 +14,8 @@ final class ProbeCall {
   private final long deadlineNanos;
   private final String timeoutText;
   private final List<Closeable> resources = new ArrayList<>(2);
+  /** Kept beyond the run (a connection a check reuses): closed only if the deadline passes. */
+  private final List<Closeable> guarded = new ArrayList<>(1);
   private boolean expired;
 
   ProbeCall(long timeoutNanos, String timeoutText) {
@@ -28,6 +30,16 @@ final class ProbeCall {
       throw new ProbeFailure(timeoutText);
     }
     resources.add(resource);
+    return resource;
+  }
+
+  /** Guards a resource that outlives the run: closed at the deadline, left open when the run ends in time. */
+  synchronized <T extends Closeable> T guard(T resource) throws ProbeFailure {
+    if (expired) {
+      closeQuietly(resource);
+      throw new ProbeFailure(timeoutText);
+    }
+    guarded.add(resource);
     return resource;
   }
 
@@ -54,6 +66,7 @@ final class ProbeCall {
     synchronized (this) {
       expired = true;
       toClose = new ArrayList<>(resources);
+      toClose.addAll(guarded);
     }
     toClose.forEach(ProbeCall::closeQuietly);
   }
@@ -64,6 +77,7 @@ final class ProbeCall {
     synchronized (this) {
       toClose = new ArrayList<>(resources);
       resources.clear();
+      guarded.clear();
     }
     toClose.forEach(ProbeCall::closeQuietly);
   }

@@ -117,6 +117,56 @@ class GrpcProbeTest {
   }
 
   @Test
+  void keepsOneConnectionForManyRunsAndTopsUpItsWindow() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+    server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+        .addTransportFilter(new io.grpc.ServerTransportFilter() {
+          @Override
+          public io.grpc.Attributes transportReady(io.grpc.Attributes attributes) {
+            connections.incrementAndGet();
+            return attributes;
+          }
+        })
+        .addService(health.getHealthService()).build().start();
+    health.setStatus("hero.Foundry", ServingStatus.SERVING);
+    ProbeCheck check = ProbeChecks.compile(grpc(server.getPort(), null, "hero.Foundry"), loopback());
+    ProbeInvoker invoker = new ProbeInvoker(new Watchdog("test-watchdog"));
+    try {
+      // each reply is 7 bytes of DATA: 12,000 runs use more than the 65,535 bytes of window a
+      // connection starts with, so the server stalls unless the client gives the window back
+      for (int i = 0; i < 12_000; i++) {
+        ProbeOutcome o = invoker.invoke(check, 10);
+        assertThat(o.error()).as("run %d", i).isNull();
+      }
+      health.setStatus("hero.Foundry", ServingStatus.NOT_SERVING);
+      assertThat(invoker.invoke(check, 10).error()).isEqualTo("gRPC health NOT_SERVING for service hero.Foundry");
+      assertThat(connections.get()).as("one HTTP/2 connection for all runs").isEqualTo(1);
+    } finally {
+      check.close();
+    }
+  }
+
+  @Test
+  void aUnixSocketReplacedByAnotherServerIsConnectedToAfresh() throws Exception {
+    unixServer("grpc.sock");
+    ProbeCheck check = ProbeChecks.compile(grpc(null, "grpc.sock", null), inDir(dir));
+    ProbeInvoker invoker = new ProbeInvoker(new Watchdog("test-watchdog"));
+    try {
+      assertThat(invoker.invoke(check, 10).error()).isNull();
+      stop();
+      server = null;
+      loop = null;
+      assertThat(invoker.invoke(check, 10).error()).isIn("no such socket grpc.sock", "connection refused");
+      java.nio.file.Files.deleteIfExists(dir.resolve("grpc.sock"));
+      health.setStatus("", ServingStatus.NOT_SERVING);
+      unixServer("grpc.sock");
+      assertThat(invoker.invoke(check, 10).error()).isEqualTo("gRPC health NOT_SERVING");
+    } finally {
+      check.close();
+    }
+  }
+
+  @Test
   void theWholeServerNotServing() throws Exception {
     int port = tcpServer();
     health.setStatus("", ServingStatus.NOT_SERVING);

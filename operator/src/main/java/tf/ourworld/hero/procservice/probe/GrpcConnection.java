@@ -9,21 +9,23 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * One unary gRPC call over a fresh plaintext HTTP/2 connection (h2c with prior knowledge, as gRPC
- * clients speak it), on the caller's thread, written by hand like {@link HttpExchange}: the client
- * preface, SETTINGS, one HEADERS and one DATA frame out; SETTINGS and PING answered, the reply's
- * headers, message and trailers read in. Header blocks are decoded with Netty's HPACK decoder (which
- * grpc-netty-shaded carries); what is sent needs no table. A connection per call costs about what
- * an httpGet costs, where grpc-java's channel machinery cost three times the raw probe loop per
- * call on a kept connection (docs/benchmarks.md).
+ * A plaintext HTTP/2 connection (h2c with prior knowledge, as gRPC clients speak it) carrying
+ * unary gRPC calls one after the other, on the caller's thread, written by hand like
+ * {@link HttpExchange}: the client preface and SETTINGS when it opens; per call one HEADERS and one
+ * DATA frame out on the next stream, and the reply's headers, message and trailers in; SETTINGS
+ * and PING answered, the connection's receive window topped up. Header blocks are decoded with
+ * Netty's HPACK decoder (which grpc-netty-shaded carries; its table lives as long as the
+ * connection); what is sent needs no table. Kept between runs, a call costs one write and one read
+ * (docs/benchmarks.md). Any error breaks the connection: the check opens a new one.
  */
-final class GrpcExchange {
+final class GrpcConnection implements java.io.Closeable {
   private static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
   private static final int DATA = 0;
   private static final int HEADERS = 1;
   private static final int RST_STREAM = 3;
   private static final int SETTINGS = 4;
   private static final int PING = 6;
+  private static final int WINDOW_UPDATE = 8;
   private static final int GOAWAY = 7;
   private static final int CONTINUATION = 9;
   private static final int END_STREAM = 0x1;
@@ -31,9 +33,12 @@ final class GrpcExchange {
   private static final int END_HEADERS = 0x4;
   private static final int PADDED = 0x8;
   private static final int PRIORITY = 0x20;
-  private static final int STREAM = 1;
   /** Our SETTINGS_MAX_FRAME_SIZE is the default: no peer may send a larger frame. */
   private static final int MAX_FRAME = 16_384;
+  /** Received DATA after which the connection's window is topped up (it starts at 65,535). */
+  private static final int WINDOW_TOP_UP = 16_384;
+  /** Client streams are odd; a fresh connection long before the ids run out. */
+  private static final int LAST_STREAM = 1 << 30;
 
   /** What came back: the HTTP status, the gRPC status and message (trailers), and the message bytes. */
   record Reply(int httpStatus, Integer grpcStatus, String grpcMessage, byte[] message) {
@@ -46,28 +51,73 @@ final class GrpcExchange {
     }
   }
 
+  private final java.nio.channels.SocketChannel channel;
   private final Wire wire;
+  private final Object fileKey;
   private final int maxMessageBytes;
   private final DefaultHttp2HeadersDecoder hpack = new DefaultHttp2HeadersDecoder(false);
   private final byte[] head = new byte[9];
   private final byte[] in = new byte[8192];
   private int pos;
   private int lim;
+  private int nextStream = 1;
+  private int unacknowledged;
+  private boolean broken;
+  private boolean goingAway;
 
-  private GrpcExchange(Wire wire, int maxMessageBytes) {
-    this.wire = wire;
+  private GrpcConnection(java.nio.channels.SocketChannel channel, Object fileKey, int maxMessageBytes) {
+    this.channel = channel;
+    this.wire = Wire.of(channel);
+    this.fileKey = fileKey;
     this.maxMessageBytes = maxMessageBytes;
   }
 
-  /** Calls {@code path} with one message on a new connection. */
-  static Reply call(Wire wire, String authority, String path, byte[] message, int maxMessageBytes)
-      throws IOException, Broken {
-    GrpcExchange x = new GrpcExchange(wire, maxMessageBytes);
-    x.send(authority, path, message);
-    return x.read();
+  /** Connects (kept beyond the run, closed at its deadline) and sends the preface and SETTINGS. */
+  static GrpcConnection open(Endpoint endpoint, ProbeCall call, int maxMessageBytes) throws IOException, ProbeFailure {
+    Object key = endpoint.unixFileKey();
+    GrpcConnection c = new GrpcConnection(endpoint.connectKept(call), key, maxMessageBytes);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(PREFACE.length + 15);
+    out.write(PREFACE);
+    frame(out, SETTINGS, 0, 0, new byte[] {0, 2, 0, 0, 0, 0});   // SETTINGS_ENABLE_PUSH = 0
+    try {
+      c.wire.write(out.toByteArray());
+    } catch (IOException e) {
+      c.close();
+      throw e;
+    }
+    return c;
   }
 
-  private void send(String authority, String path, byte[] message) throws IOException {
+  /** True when a next call may use it: nothing broke, the server is not leaving, the same socket file. */
+  boolean reusable(Object currentFileKey) {
+    return !broken && !goingAway && nextStream < LAST_STREAM && java.util.Objects.equals(fileKey, currentFileKey);
+  }
+
+  /** One unary call of {@code path} with one message, within the run's deadline. */
+  Reply call(ProbeCall call, String authority, String path, byte[] message) throws IOException, Broken, ProbeFailure {
+    call.guard(channel);
+    int stream = nextStream;
+    nextStream += 2;
+    try {
+      send(stream, authority, path, message);
+      return read(stream);
+    } catch (IOException | Broken | RuntimeException e) {
+      broken = true;
+      throw e;
+    }
+  }
+
+  @Override
+  public void close() {
+    broken = true;
+    try {
+      channel.close();
+    } catch (IOException e) {
+      // closing is best effort
+    }
+  }
+
+  private void send(int stream, String authority, String path, byte[] message) throws IOException {
     ByteArrayOutputStream block = new ByteArrayOutputStream(128);
     block.write(0x83);   // :method POST (static table 3)
     block.write(0x86);   // :scheme http (static table 6)
@@ -83,15 +133,13 @@ final class GrpcExchange {
     data[3] = (byte) (message.length >>> 8);
     data[4] = (byte) message.length;
     System.arraycopy(message, 0, data, 5, message.length);
-    ByteArrayOutputStream out = new ByteArrayOutputStream(PREFACE.length + 64 + headers.length + data.length);
-    out.write(PREFACE);
-    frame(out, SETTINGS, 0, 0, new byte[] {0, 2, 0, 0, 0, 0});   // SETTINGS_ENABLE_PUSH = 0
-    frame(out, HEADERS, END_HEADERS, STREAM, headers);
-    frame(out, DATA, END_STREAM, STREAM, data);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(32 + headers.length + data.length);
+    frame(out, HEADERS, END_HEADERS, stream, headers);
+    frame(out, DATA, END_STREAM, stream, data);
     wire.write(out.toByteArray());
   }
 
-  private Reply read() throws IOException, Broken {
+  private Reply read(int own) throws IOException, Broken {
     Http2Headers response = null;
     Http2Headers trailers = null;
     ByteArrayOutputStream body = new ByteArrayOutputStream(64);
@@ -128,10 +176,11 @@ final class GrpcExchange {
           }
         }
         case HEADERS -> {
-          if (stream != STREAM) {
+          // decoded whatever its stream: the HPACK table must follow every block the server sent
+          Http2Headers h = decode(headerBlock(payload, flags), flags);
+          if (stream != own) {
             break;
           }
-          Http2Headers h = decode(headerBlock(payload, flags), flags);
           if (response == null) {
             response = h;
           } else {
@@ -142,7 +191,8 @@ final class GrpcExchange {
           }
         }
         case DATA -> {
-          if (stream != STREAM) {
+          topUpWindow(length);
+          if (stream != own) {
             break;
           }
           int from = 0;
@@ -162,13 +212,14 @@ final class GrpcExchange {
           }
         }
         case RST_STREAM -> {
-          if (stream == STREAM) {
+          if (stream == own) {
             throw new Broken("stream reset by the server (HTTP/2 error " + int32(payload, 0) + ")");
           }
         }
         case GOAWAY -> {
+          goingAway = true;
           int last = payload.length >= 8 ? int32(payload, 0) & 0x7fffffff : 0;
-          if (last < STREAM) {
+          if (last < own) {
             throw new Broken("connection refused by the server (GOAWAY, HTTP/2 error "
                 + (payload.length >= 8 ? int32(payload, 4) : -1) + ")");
           }
@@ -177,6 +228,18 @@ final class GrpcExchange {
           // PRIORITY, WINDOW_UPDATE, unknown types: nothing to do for one small call
         }
       }
+    }
+  }
+
+  /** Gives the server back the connection window its DATA used, in batches. */
+  private void topUpWindow(int received) throws IOException {
+    unacknowledged += received;
+    if (unacknowledged >= WINDOW_TOP_UP) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream(13);
+      frame(out, WINDOW_UPDATE, 0, 0, new byte[] {(byte) (unacknowledged >>> 24), (byte) (unacknowledged >>> 16),
+          (byte) (unacknowledged >>> 8), (byte) unacknowledged});
+      wire.write(out.toByteArray());
+      unacknowledged = 0;
     }
   }
 
@@ -217,7 +280,7 @@ final class GrpcExchange {
 
   private Http2Headers decode(byte[] block, int flags) throws Broken {
     try {
-      return hpack.decodeHeaders(STREAM, Unpooled.wrappedBuffer(block));
+      return hpack.decodeHeaders(1, Unpooled.wrappedBuffer(block));
     } catch (Http2Exception e) {
       throw new Broken("undecodable headers");
     }
