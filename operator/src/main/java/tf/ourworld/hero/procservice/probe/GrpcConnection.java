@@ -213,7 +213,8 @@ final class GrpcConnection implements java.io.Closeable {
         }
         case RST_STREAM -> {
           if (stream == own) {
-            throw new Broken("stream reset by the server (HTTP/2 error " + int32(payload, 0) + ")");
+            throw new Broken("stream reset by the server (HTTP/2 error " + (payload.length >= 4 ? int32(payload, 0) : -1)
+                + ")");
           }
         }
         case GOAWAY -> {
