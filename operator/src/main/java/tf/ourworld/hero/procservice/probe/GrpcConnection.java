@@ -177,7 +177,7 @@ final class GrpcConnection implements java.io.Closeable {
         }
         case HEADERS -> {
           // decoded whatever its stream: the HPACK table must follow every block the server sent
-          Http2Headers h = decode(headerBlock(payload, flags), flags);
+          Http2Headers h = decode(headerBlock(payload, flags));
           if (stream != own) {
             break;
           }
@@ -279,7 +279,7 @@ final class GrpcConnection implements java.io.Closeable {
     return block.toByteArray();
   }
 
-  private Http2Headers decode(byte[] block, int flags) throws Broken {
+  private Http2Headers decode(byte[] block) throws Broken {
     try {
       return hpack.decodeHeaders(1, Unpooled.wrappedBuffer(block));
     } catch (Http2Exception e) {

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tf.ourworld.hero.procservice.agent.AgentArgs;
 import tf.ourworld.hero.procservice.app.OperatorApp;
 import tf.ourworld.hero.procservice.config.OperatorConfig;
 import tf.ourworld.hero.procservice.model.HttpGetAction;
@@ -157,11 +158,12 @@ class ProbeAgentRealClusterIT {
   static List<String> agentArgs(Container sidecar, Path podDir, Path tokenFile, String podIp) {
     List<String> args = new ArrayList<>();
     for (String a : sidecar.getArgs()) {
-      if (!a.startsWith("--token-file=") && !a.startsWith("--runtime-dir=")) {
+      if (!a.startsWith(AgentArgs.TOKEN_FILE + "=") && !a.startsWith(AgentArgs.RUNTIME_DIR + "=")) {
         args.add(a);
       }
     }
-    args.addAll(List.of("--token-file=" + tokenFile, "--runtime-dir=" + podDir, "--bind=" + podIp));
+    args.addAll(List.of(AgentArgs.TOKEN_FILE + "=" + tokenFile, AgentArgs.RUNTIME_DIR + "=" + podDir,
+        AgentArgs.BIND + "=" + podIp));
     return args;
   }
 
