@@ -185,11 +185,10 @@ class ApiSemanticsRealClusterIT {
     target.emptyReplies(true);
     await("survivor Degraded after the restart").atMost(Duration.ofSeconds(60))
         .until(() -> state("survivor") == ServiceState.Degraded);
-    client.resources(ProcService.class).inNamespace(ns).withName("survivor")
-        .edit(p -> {
-          p.getSpec().setSuspend(true);
-          return p;
-        });
+    RealCluster.edit(client, ns, "survivor", p -> {
+      p.getSpec().setSuspend(true);
+      return p;
+    });
     await("survivor Stopped (spec change seen after the restart)").atMost(Duration.ofSeconds(60))
         .until(() -> state("survivor") == ServiceState.Stopped);
     // and a resource created after the restart is picked up

@@ -178,7 +178,7 @@ class PodRuntimeRealClusterIT {
     awaitState("web", ServiceState.Running);
 
     // a template change (new image) replaces the pod
-    admin.resources(ProcService.class).inNamespace(ns).withName("web").edit(p -> {
+    RealCluster.edit(admin, ns, "web", p -> {
       p.getSpec().getProcesses().get(0).setImage("example.org/web:1.1");
       return p;
     });
@@ -197,7 +197,7 @@ class PodRuntimeRealClusterIT {
             && state("web") == ServiceState.Running);
 
     // suspend: no pod, Stopped
-    admin.resources(ProcService.class).inNamespace(ns).withName("web").edit(p -> {
+    RealCluster.edit(admin, ns, "web", p -> {
       p.getSpec().setSuspend(true);
       return p;
     });
@@ -212,11 +212,10 @@ class PodRuntimeRealClusterIT {
     // without the operator (and so without its finalizer's cleanup), only the GC can remove the pod
     app.close();
     app = null;
-    admin.resources(ProcService.class).inNamespace(ns).withName("orphan")
-        .edit(p -> {
-          p.getMetadata().setFinalizers(List.of());
-          return p;
-        });
+    RealCluster.edit(admin, ns, "orphan", p -> {
+      p.getMetadata().setFinalizers(List.of());
+      return p;
+    });
     admin.resources(ProcService.class).inNamespace(ns).withName("orphan").delete();
     await("pod " + pod.getMetadata().getName() + " garbage-collected").atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(200))

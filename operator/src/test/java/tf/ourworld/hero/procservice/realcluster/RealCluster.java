@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import tf.ourworld.hero.procservice.config.OperatorConfig;
 import tf.ourworld.hero.procservice.model.ProcService;
 
@@ -133,6 +135,23 @@ public final class RealCluster {
     return new OperatorConfig(java.util.Set.of(namespaces), c.labelSelector(), c.processRuntimeEnabled(), c.allowExec(),
         c.stateDir(), c.socketRoots(), c.httpPort(), c.leaderElection(), c.leaseName(), c.leaseNamespace(),
         c.probeConcurrency(), c.reconcileThreads(), c.logFormat(), c.stableResetAfter(), c.allowEnv(), c.agentImage());
+  }
+
+  /**
+   * Changes a ProcService as a user's read-modify-write does, retried on 409 Conflict with a fresh
+   * read (client-go's RetryOnConflict): the operator writes /status concurrently, and each of its
+   * writes moves the resourceVersion that fabric8's edit sends as a precondition.
+   */
+  public static ProcService edit(KubernetesClient client, String namespace, String name, UnaryOperator<ProcService> change) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return client.resources(ProcService.class).inNamespace(namespace).withName(name).edit(change);
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 10) {
+          throw e;
+        }
+      }
+    }
   }
 
   /**
