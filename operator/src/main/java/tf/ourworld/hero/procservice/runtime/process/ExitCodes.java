@@ -2,15 +2,18 @@ package tf.ourworld.hero.procservice.runtime.process;
 
 import java.time.Instant;
 import tf.ourworld.hero.procservice.runtime.ProcessObservation.Exit;
+import tf.ourworld.hero.procservice.runtime.process.linux.WaitStatus;
 
 /**
- * Turns Java's exit value into {code, signal}: Java reports a death by signal n as 128+n (like a
- * shell), so code 137 is reported as {code: 137, signal: SIGKILL}. A program that calls exit(137)
- * itself looks the same; that ambiguity is Java's (and the shell's).
+ * Turns how a process ended into {code, signal}. A death by signal n is reported as code 128 + n
+ * with the signal's name (as Kubernetes reports a container's), so SIGKILL is {code: 137, signal:
+ * SIGKILL}. The posix_spawn launcher knows which it was; with Java's ProcessBuilder an exit(137)
+ * is indistinguishable from SIGKILL (Java reports both as 137) and is read as the signal.
  */
 final class ExitCodes {
   static final String ADOPTED_UNKNOWN = "exit status unknown: process was adopted after an operator restart";
   static final String GONE_WHILE_DOWN = "exit status unknown: process ended while the operator was not running";
+  static final String NOT_REAPED = "exit status unknown: the process ended but its status was not reported";
 
   private static final String[] NAMES = {
     null, "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL",
@@ -21,17 +24,17 @@ final class ExitCodes {
   private ExitCodes() {
   }
 
-  /** The exit of a child whose exit value Java reported. */
-  static Exit fromExitValue(int value, Instant time) {
-    String signal = signalName(value);
-    String message = signal != null ? "killed by " + signal : "exited with code " + value;
-    return new Exit(value, signal, time, message);
-  }
-
-  /** SIGKILL for 137, null when value is not 128 + a known signal number. */
-  static String signalName(int value) {
-    int n = value - 128;
-    return n >= 1 && n < NAMES.length ? NAMES[n] : null;
+  /** The exit of a child; unknown when its status could not be had (someone else reaped it). */
+  static Exit of(WaitStatus status, Instant time) {
+    if (status == null) {
+      return unknown(time, NOT_REAPED);
+    }
+    if (status.exited()) {
+      return new Exit(status.status(), null, time, "exited with code " + status.status());
+    }
+    String signal = status.status() >= 1 && status.status() < NAMES.length ? NAMES[status.status()]
+        : "signal " + status.status();
+    return new Exit(128 + status.status(), signal, time, "killed by " + signal);
   }
 
   static Exit unknown(Instant time, String message) {

@@ -1,9 +1,11 @@
 package tf.ourworld.hero.procservice.runtime.process;
 
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 import tf.ourworld.hero.procservice.runtime.ProcessObservation;
 import tf.ourworld.hero.procservice.runtime.ProcessObservation.Exit;
 import tf.ourworld.hero.procservice.runtime.ProcessObservation.Phase;
+import tf.ourworld.hero.procservice.runtime.process.linux.WaitStatus;
 
 /**
  * What the runtime knows of one declared process. Mutable; every access holds the owning
@@ -12,8 +14,8 @@ import tf.ourworld.hero.procservice.runtime.ProcessObservation.Phase;
 final class ManagedProcess {
   final String name;
   Phase phase = Phase.NotStarted;
-  /** The child when this operator started it; null when adopted or not running. */
-  Process process;
+  /** How the child this operator started ends; null when adopted or not running. Completes off-thread. */
+  CompletableFuture<WaitStatus> exit;
   long pid;
   long startTicks;
   Instant startTime;

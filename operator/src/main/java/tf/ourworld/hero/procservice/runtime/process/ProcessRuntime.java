@@ -44,6 +44,7 @@ public final class ProcessRuntime implements WorkloadRuntime {
   private final LogRotator rotator;
   private final ScheduledExecutorService executor;
   private final ServiceSupervisor.Context context;
+  private final ProcessLauncher launcher;
   private final Map<ResourceID, ServiceSupervisor> services = new ConcurrentHashMap<>();
   /** Live processes of earlier operators, by runtime dir, until the service's supervisor claims them. */
   private final Map<Path, List<TokenScan.Found>> inherited = new ConcurrentHashMap<>();
@@ -68,20 +69,31 @@ public final class ProcessRuntime implements WorkloadRuntime {
   /** With a hook called around each fork (tests simulate a crash in the fork window with it). */
   ProcessRuntime(OperatorConfig config, Clock clock, LogLimits logLimits, ExecAllowList allowList,
       ServiceSupervisor.LaunchHook hook) {
+    this(config, clock, logLimits, allowList, hook, config.processRuntimeEnabled() ? ProcessLauncher.forHost() : null);
+  }
+
+  /** With a given launcher (the tests run both); null only when the runtime is disabled. */
+  ProcessRuntime(OperatorConfig config, Clock clock, LogLimits logLimits, ExecAllowList allowList,
+      ServiceSupervisor.LaunchHook hook, ProcessLauncher launcher) {
     this.config = config;
+    this.launcher = launcher;
     this.allowList = allowList;
     this.envPolicy = new EnvPolicy(config.allowEnv());
     this.dirs = new RuntimeDirs(config.stateDir());
     this.rotator = new LogRotator(logLimits);
     this.executor = Executors.newScheduledThreadPool(2, daemonThreads());
     this.hostUnavailable = computeHostUnavailable();
+    if (hostUnavailable == null) {
+      log.atInfo().setMessage("Process runtime ready").addKeyValue("event", "process_runtime_ready")
+          .addKeyValue("launcher", launcher.description()).log();
+    }
     // Before anything starts: what earlier operators over this state dir left running, by token.
     if (hostUnavailable == null) {
       for (TokenScan.Found f : TokenScan.scan(dirs.root())) {
         inherited.computeIfAbsent(f.runtimeDir(), d -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(f);
       }
     }
-    this.context = new ServiceSupervisor.Context(dirs, new ProcessLauncher(), allowList, envPolicy, clock, executor,
+    this.context = new ServiceSupervisor.Context(dirs, launcher, allowList, envPolicy, clock, executor,
         id -> trigger.accept(id), dir -> {
           List<TokenScan.Found> found = inherited.remove(dir);
           return found == null ? List.of() : List.copyOf(found);
@@ -116,8 +128,12 @@ public final class ProcessRuntime implements WorkloadRuntime {
     if (!config.processRuntimeEnabled()) {
       return "runtime Process is disabled on this operator: start it with --process-runtime and --allow-exec PATTERN";
     }
-    if (!Files.isExecutable(ProcessLauncher.SETSID) || !Files.isDirectory(Path.of("/proc/self"))) {
-      return "runtime Process needs Linux /proc and " + ProcessLauncher.SETSID + " (util-linux) on the operator's host";
+    if (!Files.isDirectory(Path.of("/proc/self"))) {
+      return "runtime Process needs Linux /proc on the operator's host";
+    }
+    if (launcher instanceof JdkProcessLauncher && !Files.isExecutable(JdkProcessLauncher.SETSID)) {
+      return "runtime Process needs posix_spawn and pidfds (" + SpawnProcessLauncher.unavailableReason() + ") or "
+          + JdkProcessLauncher.SETSID + " (util-linux) on the operator's host";
     }
     return null;
   }

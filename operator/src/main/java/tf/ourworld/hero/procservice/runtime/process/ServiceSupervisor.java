@@ -14,7 +14,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.UUID;
@@ -26,6 +30,7 @@ import tf.ourworld.hero.procservice.model.ProcessSpec;
 import tf.ourworld.hero.procservice.runtime.ProcessObservation;
 import tf.ourworld.hero.procservice.runtime.ProcessObservation.Exit;
 import tf.ourworld.hero.procservice.runtime.ProcessObservation.Phase;
+import tf.ourworld.hero.procservice.runtime.process.linux.WaitStatus;
 
 /**
  * Supervises the local processes of one ProcService: starts, watches, stops and re-adopts them,
@@ -322,7 +327,7 @@ final class ServiceSupervisor {
     mp.intent = false;
     mp.generation++;
     mp.starts++;
-    mp.process = launched.process();
+    mp.exit = launched.exit();
     mp.pid = launched.pid();
     mp.startTicks = launched.startTicks();
     mp.startTime = now;
@@ -331,12 +336,10 @@ final class ServiceSupervisor {
     mp.adopted = false;
     mp.phase = Phase.Running;
     long generation = mp.generation;
-    Process process = launched.process();
     log.atInfo().setMessage("Started process").addKeyValue("event", "process_started").addKeyValue("service", id)
         .addKeyValue("process", mp.name).addKeyValue("pid", mp.pid).addKeyValue("starts", mp.starts).log();
     // Async, on our executor: the callback takes this lock and must not run inside launch().
-    process.onExit().thenRunAsync(
-        () -> onExit(mp, generation, ExitCodes.fromExitValue(process.exitValue(), ctx.clock().instant())),
+    launched.exit().thenAcceptAsync(status -> onExit(mp, generation, ExitCodes.of(status, ctx.clock().instant())),
         ctx.executor());
   }
 
@@ -348,7 +351,7 @@ final class ServiceSupervisor {
       }
       mp.exitedGeneration = generation;
       mp.lastExit = exit;
-      mp.process = null;
+      mp.exit = null;
       log.atInfo().setMessage("Process ended").addKeyValue("event", "process_exited").addKeyValue("service", id)
           .addKeyValue("process", mp.name).addKeyValue("pid", mp.pid).addKeyValue("code", exit.code())
           .addKeyValue("signal", exit.signal()).addKeyValue("deliberate", mp.stopTask != null).log();
@@ -394,7 +397,7 @@ final class ServiceSupervisor {
       }
       mp.stopTask = null;
       recordExitIfMissing(mp);
-      mp.process = null;
+      mp.exit = null;
       mp.phase = Phase.NotStarted;
       Runnable then = task.then;
       if (then != null) {
@@ -416,18 +419,18 @@ final class ServiceSupervisor {
       return;
     }
     mp.exitedGeneration = mp.generation;
-    Process process = mp.process;
-    if (process == null) {
+    CompletableFuture<WaitStatus> exit = mp.exit;
+    if (exit == null) {
       mp.lastExit = ExitCodes.unknown(ctx.clock().instant(), ExitCodes.ADOPTED_UNKNOWN);
       return;
     }
     try {
-      // The kernel has reaped it (nothing is left): Java's reaper publishes the code within moments.
-      if (process.waitFor(1, java.util.concurrent.TimeUnit.SECONDS)) {
-        mp.lastExit = ExitCodes.fromExitValue(process.exitValue(), ctx.clock().instant());
-      }
+      // Nothing is left, so it has ended: the reaper publishes how within moments.
+      mp.lastExit = ExitCodes.of(exit.get(1, TimeUnit.SECONDS), ctx.clock().instant());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      mp.lastExit = ExitCodes.unknown(ctx.clock().instant(), ExitCodes.NOT_REAPED);
     }
   }
 
@@ -600,9 +603,9 @@ final class ServiceSupervisor {
     mp.generation = 1;
     log.atInfo().setMessage("Adopted running process").addKeyValue("event", "process_adopted")
         .addKeyValue("service", id).addKeyValue("process", mp.name).addKeyValue("pid", pid).log();
-    // Also polled (pollAdopted): ProcessHandle counts a zombie as alive and polls slowly.
-    ProcessHandle.of(pid).ifPresent(h -> h.onExit().thenRunAsync(
-        () -> onExit(mp, 1, ExitCodes.unknown(ctx.clock().instant(), ExitCodes.ADOPTED_UNKNOWN)), ctx.executor()));
+    // Also polled (pollAdopted), the safety net where the launcher cannot watch it (see whenGone).
+    ctx.launcher().whenGone(pid, ticks).thenRunAsync(
+        () -> onExit(mp, 1, ExitCodes.unknown(ctx.clock().instant(), ExitCodes.ADOPTED_UNKNOWN)), ctx.executor());
   }
 
   private void adoptOne(ManagedProcess mp, StateFile.ProcessRecord r, Instant now) {

@@ -27,7 +27,10 @@ import tf.ourworld.hero.procservice.model.ProcService;
 import tf.ourworld.hero.procservice.runtime.ProcessObservation;
 import tf.ourworld.hero.procservice.runtime.ProcessObservation.Phase;
 
-/** The Process runtime against real child processes; every test leaves no process behind. */
+/**
+ * The Process runtime against real child processes, with the host's default launcher (posix_spawn);
+ * every test leaves no process behind.
+ */
 class ProcessRuntimeTest {
   private static final Duration LONG = Duration.ofSeconds(30);
 
@@ -61,8 +64,14 @@ class ProcessRuntimeTest {
     }
   }
 
+  /** The launcher under test: the host's default here, Java's in {@link ProcessRuntimeJdkLauncherTest}. */
+  ProcessLauncher launcher() {
+    return ProcessLauncher.forHost();
+  }
+
   private ProcessRuntime runtime(LogLimits limits) {
-    ProcessRuntime rt = new ProcessRuntime(config, Clock.systemUTC(), limits, new ExecAllowList(config.allowExec()));
+    ProcessRuntime rt = new ProcessRuntime(config, Clock.systemUTC(), limits, new ExecAllowList(config.allowExec()),
+        ChaosHook.fromSystemProperty(), launcher());
     rt.onChange(triggered::add);
     runtimes.add(rt);
     return rt;
