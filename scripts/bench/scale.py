@@ -99,6 +99,21 @@ def heap_after_gc(pid):
     return used
 
 
+def class_histogram(pid):
+    """{class: bytes} of live objects (jcmd GC.class_histogram runs a full GC first)."""
+    out = subprocess.run(["jcmd", str(pid), "GC.class_histogram"], capture_output=True, text=True, timeout=300).stdout
+    hist = {}
+    for m in re.finditer(r"^\s*\d+:\s+(\d+)\s+(\d+)\s+(\S+)", out, re.M):
+        hist[m.group(3)] = hist.get(m.group(3), 0) + int(m.group(2))
+    return hist
+
+
+def histogram_growth(base, now, n, top=12):
+    """The classes whose live bytes grew most from base to now, as 'class bytes-per-service'."""
+    growth = sorted(((now[c] - base.get(c, 0), c) for c in now), reverse=True)[:top]
+    return ", ".join("%s %.1f KiB" % (c, b / n / 1024) for b, c in growth)
+
+
 def become_subreaper(keep):
     """The services' processes outlive a SIGKILLed operator: as their new parent, reap them at once
     (this machine's pid 1 reaps late, and a zombie looks alive to an adopting operator)."""
@@ -299,6 +314,7 @@ def main():
         pid = local.proc.pid
         time.sleep(5)
         fig["base heap KiB"] = heap_after_gc(pid)
+        base_hist = class_histogram(pid)
         fig["base RSS MiB"], fig["base threads"] = proc_status(pid)
         fig["base thread groups"] = thread_groups(pid)
         log("base: heap %d KiB, RSS %d MiB, %d threads" % (fig["base heap KiB"], fig["base RSS MiB"], fig["base threads"]))
@@ -315,6 +331,12 @@ def main():
         heap = heap_after_gc(pid)
         fig["heap KiB"] = heap
         fig["heap per service KiB"] = (heap - fig["base heap KiB"]) / n
+        # where the per-service heap is (operator and embedded API alike): written out, top items printed
+        hist = class_histogram(pid)
+        with open(os.path.join(a.work, "class-histogram-growth.txt"), "w") as f:
+            for b, c in sorted(((hist[c] - base_hist.get(c, 0), c) for c in hist), reverse=True):
+                f.write("%12d %10.1f %s\n" % (b, b / n, c))
+        fig["heap growth by class, per service"] = histogram_growth(base_hist, hist, n)
         fig["RSS MiB"], fig["threads"] = proc_status(pid)
         fig["thread groups"] = thread_groups(pid)
         log("heap %d KiB (%.1f KiB per service), RSS %d MiB, %d threads (%s)"

@@ -28,15 +28,18 @@ final class ProcessGroupSignals {
     }
   }
 
-  /** The live processes that belong to the process started as leaderPid at leaderTicks. */
-  static List<Target> remaining(long leaderPid, long leaderTicks, Collection<Target> extras) {
+  /**
+   * The live processes that belong to the process started as leaderPid at leaderTicks, as far as
+   * the read table shows them (the leader and extras are read afresh).
+   */
+  static List<Target> remaining(long leaderPid, long leaderTicks, Collection<Target> extras, ProcTable table) {
     Map<Long, Target> found = new LinkedHashMap<>();
     Optional<ProcStat> leader = ProcStat.read(leaderPid);
     boolean sessionIsOurs = leader.isEmpty() || leader.get().startTicks() == leaderTicks;
     if (sessionIsOurs) {
       leader.filter(ProcStat::alive).flatMap(ProcessGroupSignals::target).ifPresent(t -> found.put(t.pid(), t));
       long self = ProcessHandle.current().pid();
-      for (ProcStat s : ProcStat.all()) {
+      for (ProcStat s : table.all()) {
         if ((s.session() == leaderPid || s.pgrp() == leaderPid) && s.alive() && s.pid() != self) {
           target(s).ifPresent(t -> found.putIfAbsent(t.pid(), t));
         }
@@ -51,13 +54,14 @@ final class ProcessGroupSignals {
   }
 
   /** All descendants of a live leader (including any that left its session), empty when it is gone. */
-  static List<Target> descendants(long leaderPid, long leaderTicks) {
+  static List<Target> descendants(long leaderPid, long leaderTicks, ProcTable table) {
     if (!ProcStat.isAlive(leaderPid, leaderTicks)) {
       return List.of();
     }
     List<Target> result = new ArrayList<>();
-    ProcessHandle.of(leaderPid).ifPresent(h -> h.descendants().forEach(d ->
-        ProcStat.read(d.pid()).flatMap(ProcessGroupSignals::target).ifPresent(result::add)));
+    for (ProcStat d : table.descendants(leaderPid)) {
+      target(d).ifPresent(result::add);
+    }
     return result;
   }
 

@@ -325,14 +325,16 @@ public final class ProcessRuntime implements WorkloadRuntime {
     inherited.values().forEach(list -> list.forEach(f -> ticks.putIfAbsent(f.pid(), f.startTicks())));
     TokenScan.scan(dirs.root()).forEach(f -> ticks.putIfAbsent(f.pid(), f.startTicks()));
     List<ProcessGroupSignals.Target> targets = new java.util.ArrayList<>();
-    ticks.forEach((pid, t) -> targets.addAll(ProcessGroupSignals.remaining(pid, t, List.of())));
+    ProcTable first = ProcTable.fresh();
+    ticks.forEach((pid, t) -> targets.addAll(ProcessGroupSignals.remaining(pid, t, List.of(), first)));
     targets.forEach(t -> leaders.putIfAbsent(t.pid(), t));
     ProcessGroupSignals.signal(leaders.values(), false);
     long deadline = System.nanoTime() + grace.toNanos();
     boolean killed = false;
     while (true) {
       List<ProcessGroupSignals.Target> left = new java.util.ArrayList<>();
-      ticks.forEach((pid, t) -> left.addAll(ProcessGroupSignals.remaining(pid, t, leaders.values())));
+      ProcTable table = ProcTable.fresh(); // one read of /proc for all leaders, not one each
+      ticks.forEach((pid, t) -> left.addAll(ProcessGroupSignals.remaining(pid, t, leaders.values(), table)));
       if (left.isEmpty()) {
         break;
       }

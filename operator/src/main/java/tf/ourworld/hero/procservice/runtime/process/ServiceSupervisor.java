@@ -366,7 +366,9 @@ final class ServiceSupervisor {
   }
 
   private void cleanUpAfter(ManagedProcess mp) {
-    if (ProcessGroupSignals.remaining(mp.pid, mp.startTicks, List.of()).isEmpty()) {
+    // A read of /proc from after the end (shared with other exits at the same time): what the
+    // process left, forked even just before it ended, is in it.
+    if (ProcessGroupSignals.remaining(mp.pid, mp.startTicks, List.of(), ProcTable.fresh()).isEmpty()) {
       return;
     }
     StopTask task = new StopTask(mp.name, mp.pid, mp.startTicks, false, grace(), this::cleanupDone);

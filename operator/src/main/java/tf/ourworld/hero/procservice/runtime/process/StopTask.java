@@ -1,9 +1,11 @@
 package tf.ourworld.hero.procservice.runtime.process;
 
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +35,11 @@ final class StopTask implements Runnable {
   private final Map<Long, Target> extras = new LinkedHashMap<>();
   private final long deadlineNanos;
   private boolean killed;
+  private boolean termSent;
+  /** pid/startTicks of each process sent SIGTERM. */
+  private final Set<String> termed = new HashSet<>();
+  /** When the read of /proc the previous poll used was asked for. */
+  private long lastReadNanos;
   private boolean done;
   private ScheduledFuture<?> future;
 
@@ -46,14 +53,13 @@ final class StopTask implements Runnable {
     this.onDone = onDone;
   }
 
-  /** Sends SIGTERM now and schedules the polling (and the SIGKILL). */
+  /**
+   * Starts the stop on the executor (never on the caller's thread: finding the members reads
+   * /proc): SIGTERM to everything found, then a poll every {@link #POLL} (and the SIGKILL).
+   */
   synchronized void begin(ScheduledExecutorService executor) {
-    rememberDescendants();
-    List<Target> targets = ProcessGroupSignals.remaining(leaderPid, leaderTicks, extras.values());
-    ProcessGroupSignals.signal(targets, false);
-    log.atInfo().setMessage("Sent SIGTERM").addKeyValue("event", "process_stopping").addKeyValue("process", process)
-        .addKeyValue("pid", leaderPid).addKeyValue("processes", targets.size()).log();
-    future = executor.scheduleWithFixedDelay(this, POLL.toMillis(), POLL.toMillis(), TimeUnit.MILLISECONDS);
+    lastReadNanos = System.nanoTime() - POLL.toNanos();
+    future = executor.scheduleWithFixedDelay(this, 0, POLL.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   @Override
@@ -70,8 +76,12 @@ final class StopTask implements Runnable {
       return false;
     }
     try {
-      rememberDescendants();
-      List<Target> left = ProcessGroupSignals.remaining(leaderPid, leaderTicks, extras.values());
+      // A read of /proc from after the previous poll, shared with the other stops running now.
+      long now = System.nanoTime();
+      ProcTable table = ProcTable.since(lastReadNanos);
+      lastReadNanos = now;
+      rememberDescendants(table);
+      List<Target> left = ProcessGroupSignals.remaining(leaderPid, leaderTicks, extras.values(), table);
       if (left.isEmpty()) {
         done = true;
         future.cancel(false);
@@ -86,6 +96,15 @@ final class StopTask implements Runnable {
               .addKeyValue("process", process).addKeyValue("pid", leaderPid).addKeyValue("processes", left.size())
               .log();
         }
+      } else {
+        // SIGTERM once to each process, the first poll's and any that turned up since.
+        List<Target> fresh = left.stream().filter(t -> termed.add(t.pid() + "/" + t.startTicks())).toList();
+        ProcessGroupSignals.signal(fresh, false);
+        if (!fresh.isEmpty() && !termSent) {
+          termSent = true;
+          log.atInfo().setMessage("Sent SIGTERM").addKeyValue("event", "process_stopping").addKeyValue("process", process)
+              .addKeyValue("pid", leaderPid).addKeyValue("processes", fresh.size()).log();
+        }
       }
     } catch (RuntimeException e) {
       // A scheduled task that throws is silently cancelled: log and try again on the next poll.
@@ -95,8 +114,8 @@ final class StopTask implements Runnable {
   }
 
   /** Descendants that left the session are found only through the live leader: remember them. */
-  private void rememberDescendants() {
-    for (Target t : ProcessGroupSignals.descendants(leaderPid, leaderTicks)) {
+  private void rememberDescendants(ProcTable table) {
+    for (Target t : ProcessGroupSignals.descendants(leaderPid, leaderTicks, table)) {
       extras.putIfAbsent(t.pid(), t);
     }
   }
