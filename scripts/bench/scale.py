@@ -28,6 +28,9 @@ import threading
 import time
 import urllib.request
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from repair import thread_cpu  # noqa: E402  (CPU per thread group, shared with the repair benchmark)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 TICK = os.sysconf("SC_CLK_TCK")
@@ -165,6 +168,8 @@ class Local:
         self.jvm_opts = jvm_opts
         self.proc = None
         self.latest = {}
+        self.deleting = set()  # objects seen with a deletionTimestamp: kubectl's DELETE reached them
+        self.deleted_all_at = None  # when the latest of them was first seen so
         self.lock = threading.Lock()
         self.starts = 0
 
@@ -218,8 +223,14 @@ class Local:
                     with self.lock:
                         if ev["type"] == "DELETED":
                             self.latest.pop(key, None)
+                            if key not in self.deleting:
+                                self.deleting.add(key)
+                                self.deleted_all_at = time.monotonic()
                         else:
                             self.latest[key] = (st.get("state", ""), [p.get("pid") for p in st.get("processes") or []])
+                            if obj["metadata"].get("deletionTimestamp") and key not in self.deleting:
+                                self.deleting.add(key)
+                                self.deleted_all_at = time.monotonic()
             except (OSError, http.client.HTTPException, ValueError):
                 time.sleep(0.2)
 
@@ -343,6 +354,7 @@ def main():
             % (heap, fig["heap per service KiB"], fig["RSS MiB"], fig["threads"], fig["thread groups"]))
 
         w0, c0, s0, p0 = time.monotonic(), proc_cpu(pid), local.api_metrics(), local.operator_metrics()[2]
+        th0 = thread_cpu(pid)
         load0 = os.getloadavg()[0]
         time.sleep(a.idle)
         w = time.monotonic() - w0
@@ -350,6 +362,10 @@ def main():
         fig["idle CPU s/min"] = cpu / w * 60
         fig["idle status writes/min"] = writes / w * 60
         fig["idle probes/s"] = probes / w
+        spent = {k: v - th0.get(k, 0.0) for k, v in thread_cpu(pid).items()}
+        total = sum(spent.values()) or 1.0
+        fig["idle CPU by thread"] = ", ".join("%s %.0f%%" % (k, 100 * v / total)
+                                              for k, v in sorted(spent.items(), key=lambda kv: -kv[1])[:8])
         fig["idle CPU per probe us"] = cpu / probes * 1e6 if probes else float("nan")
         fig["idle load"] = "%.2f -> %.2f" % (load0, os.getloadavg()[0])
         log("idle %.0f s: CPU %.2f s/min, %.1f status writes/min, %.1f probes/s, %.0f us CPU per probe"
@@ -389,12 +405,19 @@ def main():
                 first_gone = time.monotonic() - t
             time.sleep(0.05)
         fig["delete: all processes gone s"] = time.monotonic() - t
+        wait_for("every DELETE accepted", lambda: len(local.deleting) >= n, 600, 0.05)
+        fig["delete: every DELETE accepted (kubectl) s"] = local.deleted_all_at - t
+        # every object gone (finalizer removed, DELETED seen by the watch); kubectl's own wait for
+        # them afterwards is client-side throttled (5 requests/s after a burst of 10)
+        wait_for("every ProcService deleted", lambda: not local.pids(), 600, 0.05)
+        fig["delete: all ProcServices gone from the API s"] = time.monotonic() - t
         kubectl.wait(600)
         fig["delete: kubectl returned s"] = time.monotonic() - t
         time.sleep(2)
         fig["delete: processes left"] = sum(1 for p in all_pids if alive(p))
-        log("delete --all: every process gone after %.1f s, kubectl returned after %.1f s, %d left"
-            % (fig["delete: all processes gone s"], fig["delete: kubectl returned s"], fig["delete: processes left"]))
+        log("delete --all: every process gone after %.1f s, every object after %.1f s, kubectl returned after %.1f s,"
+            " %d left" % (fig["delete: all processes gone s"], fig["delete: all ProcServices gone from the API s"],
+                          fig["delete: kubectl returned s"], fig["delete: processes left"]))
     finally:
         log("stopping")
         local.stop()

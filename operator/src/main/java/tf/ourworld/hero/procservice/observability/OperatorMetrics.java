@@ -51,6 +51,9 @@ public final class OperatorMetrics implements ProbeObserver {
   private final PrometheusMeterRegistry registry;
   /** Current state per service; the state gauges read it, so a state change is one map write. */
   private final Map<Key, AtomicReference<ServiceState>> states = new ConcurrentHashMap<>();
+  /** The meters of each probe, registered on its first run, dropped by {@link #forget}. */
+  private final Map<ProbeSeries, ProbeMeters> probeMeters = new ConcurrentHashMap<>();
+  private volatile Timer probeLag;
 
   /** A registry with the JVM binders (memory, GC, threads, class loading, CPU, uptime) bound. */
   public OperatorMetrics() {
@@ -115,26 +118,41 @@ public final class OperatorMetrics implements ProbeObserver {
   /** Records how late a probe run started after its planned time (one histogram for all probes). */
   @Override
   public void onStart(ResourceID service, String probe, long lagNanos) {
-    Timer.builder(PROBE_LAG)
-        .description("How long after its planned time a probe run started (timer delay plus queueing)")
-        .serviceLevelObjectives(PROBE_BUCKETS)
-        .register(registry)
-        .record(Math.max(0, lagNanos), TimeUnit.NANOSECONDS);
+    Timer lag = probeLag;
+    if (lag == null) {
+      lag = Timer.builder(PROBE_LAG)
+          .description("How long after its planned time a probe run started (timer delay plus queueing)")
+          .serviceLevelObjectives(PROBE_BUCKETS)
+          .register(registry);
+      probeLag = lag;
+    }
+    lag.record(Math.max(0, lagNanos), TimeUnit.NANOSECONDS);
   }
 
-  /** Counts one probe run and records its latency. */
+  /**
+   * Counts one probe run and records its latency. The meters of each probe are looked up once and
+   * kept (building their ids on every run was a measurable part of a probe's CPU).
+   */
   public void probeResult(String namespace, String name, String probe, String kind, boolean success, long latencyNanos) {
-    Counter.builder(PROBE)
+    ProbeMeters m = probeMeters.computeIfAbsent(new ProbeSeries(namespace, name, probe, kind), this::register);
+    (success ? m.success() : m.failure()).increment();
+    m.duration().record(Math.max(0, latencyNanos), TimeUnit.NANOSECONDS);
+  }
+
+  private ProbeMeters register(ProbeSeries k) {
+    return new ProbeMeters(probeCounter(k, "success"), probeCounter(k, "failure"),
+        Timer.builder(PROBE_DURATION)
+            .description("Probe latency, from connect to verdict")
+            .tags("namespace", k.namespace(), "name", k.name(), "probe", k.probe(), "kind", k.kind())
+            .serviceLevelObjectives(PROBE_BUCKETS)
+            .register(registry));
+  }
+
+  private Counter probeCounter(ProbeSeries k, String result) {
+    return Counter.builder(PROBE)
         .description("Probe runs by result")
-        .tags("namespace", namespace, "name", name, "probe", probe, "kind", kind, "result", success ? "success" : "failure")
-        .register(registry)
-        .increment();
-    Timer.builder(PROBE_DURATION)
-        .description("Probe latency, from connect to verdict")
-        .tags("namespace", namespace, "name", name, "probe", probe, "kind", kind)
-        .serviceLevelObjectives(PROBE_BUCKETS)
-        .register(registry)
-        .record(Math.max(0, latencyNanos), TimeUnit.NANOSECONDS);
+        .tags("namespace", k.namespace(), "name", k.name(), "probe", k.probe(), "kind", k.kind(), "result", result)
+        .register(registry);
   }
 
   /** Counts one restart of a process (or pod) made by the operator. */
@@ -165,6 +183,7 @@ public final class OperatorMetrics implements ProbeObserver {
   /** Removes every series of a deleted service. */
   public void forget(String namespace, String name) {
     states.remove(new Key(namespace, name));
+    probeMeters.keySet().removeIf(k -> k.namespace().equals(namespace) && k.name().equals(name));
     List<Meter> mine = registry.getMeters().stream()
         .filter(m -> m.getId().getName().startsWith("procservice."))
         .filter(m -> namespace.equals(m.getId().getTag("namespace")) && name.equals(m.getId().getTag("name")))
@@ -190,5 +209,11 @@ public final class OperatorMetrics implements ProbeObserver {
   }
 
   private record Key(String namespace, String name) {
+  }
+
+  private record ProbeSeries(String namespace, String name, String probe, String kind) {
+  }
+
+  private record ProbeMeters(Counter success, Counter failure, Timer duration) {
   }
 }

@@ -104,6 +104,12 @@ class OperatorMetricsTest {
     // A service coming back under the same name starts afresh.
     metrics.serviceState("hero", "gone", ServiceState.Starting);
     assertThat(scrape().value("procservice_state", "namespace", "hero", "name", "gone", "state", "Starting")).contains(1.0);
+    // and so do its probe meters, which are kept between runs: not the forgotten ones, counted on
+    metrics.probeResult("hero", "gone", "http", "httpGet", false, 1000);
+    assertThat(scrape().value("procservice_probe_total", "namespace", "hero", "name", "gone", "probe", "http",
+        "kind", "httpGet", "result", "failure")).contains(1.0);
+    assertThat(scrape().value("procservice_probe_total", "namespace", "hero", "name", "gone", "probe", "http",
+        "kind", "httpGet", "result", "success")).contains(0.0);
   }
 
   private static String[] with(String[] base, String key, String value) {

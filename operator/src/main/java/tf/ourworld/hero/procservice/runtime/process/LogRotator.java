@@ -3,9 +3,11 @@ package tf.ourworld.hero.procservice.runtime.process;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * Size-based rotation of a process's log file by copy-and-truncate.
@@ -26,7 +28,13 @@ final class LogRotator {
 
   /** Rotates when the file has reached the bound; returns whether it did. */
   boolean rotateIfNeeded(Path log) throws IOException {
-    if (!Files.isRegularFile(log) || Files.size(log) < limits.maxBytes()) {
+    BasicFileAttributes attributes;
+    try {
+      attributes = Files.readAttributes(log, BasicFileAttributes.class); // one stat(2) per file and check
+    } catch (NoSuchFileException e) {
+      return false;
+    }
+    if (!attributes.isRegularFile() || attributes.size() < limits.maxBytes()) {
       return false;
     }
     if (limits.files() == 1) {
