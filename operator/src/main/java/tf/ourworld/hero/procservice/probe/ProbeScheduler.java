@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -34,14 +36,8 @@ public final class ProbeScheduler implements ProbeRunner {
    * repaired service is seen Running as soon as it answers, not a period later.
    */
   static final long WARMUP_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
-  /**
-   * Probes due within this much of each other share one thread wake-up (they run up to that much
-   * early, never late), and a probe waits at most this long behind a slow or hung one before
-   * another thread takes it ({@link CoalescingPool}; the measurement is in docs/benchmarks.md).
-   */
-  static final long COALESCE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
-  private final CoalescingPool pool;
+  private final ScheduledThreadPoolExecutor pool;
   private final Watchdog watchdog;
   private final ProbeInvoker invoker;
   private final Clock clock;
@@ -69,7 +65,8 @@ public final class ProbeScheduler implements ProbeRunner {
     // thread to a worker per run, and under load a worker that finishes takes the next due probe
     // without parking. Watchdogs live on a separate thread so they fire even when every worker is
     // blocked on a hanging target.
-    this.pool = new CoalescingPool(concurrency, COALESCE_NANOS, TimeUnit.NANOSECONDS, threads("probe"));
+    this.pool = new ScheduledThreadPoolExecutor(concurrency, threads("probe"));
+    pool.setRemoveOnCancelPolicy(true); // cancelled probes must not linger in the queue
     // Core threads never time out: the JDK advises against it for scheduled pools. Threads are
     // started lazily, one per scheduled probe, up to concurrency, and are mostly parked.
     this.watchdog = new Watchdog("probe-watchdog");
@@ -228,7 +225,7 @@ public final class ProbeScheduler implements ProbeRunner {
     final int timeoutSeconds;
     final ProbeStateTracker tracker;
     // guarded by this
-    CoalescingPool.Handle future;
+    ScheduledFuture<?> future;
     long seq;
     boolean running;
     boolean cancelled;
@@ -294,7 +291,8 @@ public final class ProbeScheduler implements ProbeRunner {
     private void scheduleAt(long plannedNanos) {
       long mySeq = ++seq;
       try {
-        future = pool.schedule(() -> fire(mySeq, plannedNanos), plannedNanos);
+        future = pool.schedule(() -> fire(mySeq, plannedNanos), plannedNanos - System.nanoTime(),
+            TimeUnit.NANOSECONDS);
       } catch (RejectedExecutionException e) {
         end(); // the scheduler is closing
       }
@@ -321,7 +319,7 @@ public final class ProbeScheduler implements ProbeRunner {
           pendingRequest = request; // answered by the next run to complete, also one in progress
           if (!running) { // a run in progress gives a fresh verdict anyway
             if (future != null) {
-              future.cancel();
+              future.cancel(false);
               future = null;
             }
             seq++;
@@ -465,7 +463,7 @@ public final class ProbeScheduler implements ProbeRunner {
     synchronized void cancel() {
       cancelled = true;
       if (future != null) {
-        future.cancel();
+        future.cancel(false);
         future = null;
       }
       if (!running) {
