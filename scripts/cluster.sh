@@ -71,6 +71,8 @@ leftovers() {
   return 0
 }
 
+no_leftovers() { [[ -z $(leftovers) ]]; }
+
 binaries() {
   if [[ -n ${K8S_BIN:-} ]]; then
     BIN=$K8S_BIN
@@ -150,9 +152,18 @@ EOF
 }
 
 start() { # name binary args...
-  local name=$1; shift
+  local name=$1 pid; shift
   "$@" >>"$DIR/logs/$name.log" 2>&1 </dev/null &
-  echo $! >"$DIR/$name.pid"
+  pid=$!
+  echo "$pid" >"$DIR/$name.pid"
+  # Until the forked shell has exec'd the binary, its command line is this script's, and `alive`
+  # would call it gone (a busy machine widens that gap: an `up` once failed with "kube-apiserver
+  # exited" and an empty log, and its clean-up missed a kube-scheduler that exec'd a moment later).
+  local deadline=$((SECONDS + 10))
+  until alive "$pid" || ! kill -0 "$pid" 2>/dev/null; do
+    ((SECONDS < deadline)) || die "$name (pid $pid) did not start $1 within 10 s"
+    sleep 0.05
+  done
 }
 
 start_apiserver() {
@@ -310,8 +321,15 @@ stop() {
 }
 
 down_quiet() {
-  local i
+  local i pid rest
   for ((i = ${#COMPONENTS[@]} - 1; i >= 0; i--)); do stop "${COMPONENTS[i]}" || true; done
+  # Whatever still names the state dir (a pidfile lost or overwritten): SIGKILL, it is ours.
+  while read -r pid rest; do
+    [[ -n $pid ]] || continue
+    say "stopping a leftover: $pid $rest"
+    kill -KILL "$pid" 2>/dev/null || true
+  done < <(leftovers)
+  poll 5 "leftovers to die" no_leftovers || true
 }
 
 down() {

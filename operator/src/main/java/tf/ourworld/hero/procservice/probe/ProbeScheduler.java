@@ -11,8 +11,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -36,8 +34,14 @@ public final class ProbeScheduler implements ProbeRunner {
    * repaired service is seen Running as soon as it answers, not a period later.
    */
   static final long WARMUP_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+  /**
+   * Probes due within this much of each other share one thread wake-up (they run up to that much
+   * early, never late), and a probe waits at most this long behind a slow or hung one before
+   * another thread takes it ({@link CoalescingPool}; the measurement is in docs/benchmarks.md).
+   */
+  static final long COALESCE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
-  private final ScheduledThreadPoolExecutor pool;
+  private final CoalescingPool pool;
   private final Watchdog watchdog;
   private final ProbeInvoker invoker;
   private final Clock clock;
@@ -65,8 +69,7 @@ public final class ProbeScheduler implements ProbeRunner {
     // thread to a worker per run, and under load a worker that finishes takes the next due probe
     // without parking. Watchdogs live on a separate thread so they fire even when every worker is
     // blocked on a hanging target.
-    this.pool = new ScheduledThreadPoolExecutor(concurrency, threads("probe"));
-    pool.setRemoveOnCancelPolicy(true); // cancelled probes must not linger in the queue
+    this.pool = new CoalescingPool(concurrency, COALESCE_NANOS, TimeUnit.NANOSECONDS, threads("probe"));
     // Core threads never time out: the JDK advises against it for scheduled pools. Threads are
     // started lazily, one per scheduled probe, up to concurrency, and are mostly parked.
     this.watchdog = new Watchdog("probe-watchdog");
@@ -225,7 +228,7 @@ public final class ProbeScheduler implements ProbeRunner {
     final int timeoutSeconds;
     final ProbeStateTracker tracker;
     // guarded by this
-    ScheduledFuture<?> future;
+    CoalescingPool.Handle future;
     long seq;
     boolean running;
     boolean cancelled;
@@ -291,8 +294,7 @@ public final class ProbeScheduler implements ProbeRunner {
     private void scheduleAt(long plannedNanos) {
       long mySeq = ++seq;
       try {
-        future = pool.schedule(() -> fire(mySeq, plannedNanos), plannedNanos - System.nanoTime(),
-            TimeUnit.NANOSECONDS);
+        future = pool.schedule(() -> fire(mySeq, plannedNanos), plannedNanos);
       } catch (RejectedExecutionException e) {
         end(); // the scheduler is closing
       }
@@ -319,7 +321,7 @@ public final class ProbeScheduler implements ProbeRunner {
           pendingRequest = request; // answered by the next run to complete, also one in progress
           if (!running) { // a run in progress gives a fresh verdict anyway
             if (future != null) {
-              future.cancel(false);
+              future.cancel();
               future = null;
             }
             seq++;
@@ -383,7 +385,10 @@ public final class ProbeScheduler implements ProbeRunner {
       }
       synchronized (this) {
         previous = tracker.state();
-        long now = System.nanoTime();
+        // A run taken up to COALESCE_NANOS early counts as run at its slot: a retry planned for the
+        // end of the warm-up is then past it, not retried again and again until the clock is.
+        long clockNow = System.nanoTime();
+        long now = plannedNanos - clockNow > 0 ? plannedNanos : clockNow;
         if (!outcome.success() && previous.result() == ProbeResult.Unknown && previous.consecutiveFailures() == 0
             && pendingRequest == null && now - warmupEndsNanos < 0) {
           // warming up: not counted, tried again shortly (see WARMUP_RETRY_NANOS)
@@ -463,7 +468,7 @@ public final class ProbeScheduler implements ProbeRunner {
     synchronized void cancel() {
       cancelled = true;
       if (future != null) {
-        future.cancel(false);
+        future.cancel();
         future = null;
       }
       if (!running) {

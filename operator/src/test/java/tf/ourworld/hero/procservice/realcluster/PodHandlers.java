@@ -4,53 +4,101 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Plays the containers of kwok's pods: serves /health on a pod's loopback IP (127.1.x.y) and port,
- * healthy (200) until told otherwise (500).
+ * healthy (200) until told otherwise (500). Health belongs to the pod (its UID), not to the IP: a
+ * new pod that gets a deleted one's IP starts healthy, as a fresh container would.
  */
 public final class PodHandlers implements AutoCloseable {
   private final int port;
   private final Map<String, HttpServer> servers = new ConcurrentHashMap<>();
-  private final Map<String, AtomicBoolean> healthy = new ConcurrentHashMap<>();
+  /** Which pod holds each IP now. */
+  private final Map<String, String> holder = new ConcurrentHashMap<>();
+  private final Set<String> broken = ConcurrentHashMap.newKeySet();
+  private SharedIndexInformer<Pod> informer;
 
   public PodHandlers(int port) {
     this.port = port;
   }
 
-  /** Serves the pod's IP (healthy), once it has one from kwok's loopback range. */
+  /**
+   * Serves every pod with the label in ns from the moment kwok gives it an IP, as its container
+   * would: no test has to notice a pod replaced by the operator or a controller before the operator
+   * probes it (under load a test's poll can see it later than the probe fails twice).
+   */
+  public void serveEveryPod(KubernetesClient client, String ns, String label) {
+    informer = client.pods().inNamespace(ns).withLabel(label).inform(new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(Pod pod) {
+        serveIfAddressed(pod);
+      }
+
+      @Override
+      public void onUpdate(Pod old, Pod pod) {
+        serveIfAddressed(pod);
+      }
+
+      @Override
+      public void onDelete(Pod pod, boolean unknownFinalState) {
+        // its IP goes to the next pod that gets it
+      }
+    });
+  }
+
+  private void serveIfAddressed(Pod pod) {
+    if (pod.getStatus() != null && pod.getStatus().getPodIP() != null && pod.getMetadata().getDeletionTimestamp() == null) {
+      try {
+        serve(pod);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  /** Serves the pod's IP, once it has one from kwok's loopback range; healthy unless this pod was broken. */
   public void serve(Pod pod) throws IOException {
     String ip = pod.getStatus().getPodIP();
     assertThat(ip).as("pod IP of %s", pod.getMetadata().getName()).startsWith("127.1.");
-    AtomicBoolean ok = healthy.computeIfAbsent(ip, k -> new AtomicBoolean(true));
-    ok.set(true);
-    if (servers.containsKey(ip)) {
-      return;
+    holder.put(ip, pod.getMetadata().getUid());
+    synchronized (servers) {
+      if (servers.containsKey(ip)) {
+        return;
+      }
+      HttpServer server = HttpServer.create(new InetSocketAddress(ip, port), 0);
+      server.createContext("/health", ex -> {
+        String uid = holder.get(ip);
+        boolean up = uid != null && !broken.contains(uid);
+        byte[] body = (up ? "ok" : "broken").getBytes(StandardCharsets.UTF_8);
+        ex.sendResponseHeaders(up ? 200 : 500, body.length);
+        ex.getResponseBody().write(body);
+        ex.close();
+      });
+      server.start();
+      servers.put(ip, server);
     }
-    HttpServer server = HttpServer.create(new InetSocketAddress(ip, port), 0);
-    server.createContext("/health", ex -> {
-      boolean up = ok.get();
-      byte[] body = (up ? "ok" : "broken").getBytes(StandardCharsets.UTF_8);
-      ex.sendResponseHeaders(up ? 200 : 500, body.length);
-      ex.getResponseBody().write(body);
-      ex.close();
-    });
-    server.start();
-    servers.put(ip, server);
   }
 
+  /** From now on this pod's handler answers 500. */
   public void breakHandler(Pod pod) {
-    healthy.get(pod.getStatus().getPodIP()).set(false);
+    broken.add(pod.getMetadata().getUid());
   }
 
   @Override
   public void close() {
+    if (informer != null) {
+      informer.close();
+    }
     servers.values().forEach(s -> s.stop(0));
   }
 }

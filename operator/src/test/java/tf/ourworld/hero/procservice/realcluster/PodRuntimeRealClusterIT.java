@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -72,6 +71,7 @@ class PodRuntimeRealClusterIT {
   void startOperator() {
     forbidden = new ForbiddenLog();
     operatorClient = RealCluster.operatorClient(admin);
+    handlers.serveEveryPod(admin, ns, ProcService.LABEL_PROCSERVICE);
     app = OperatorApp.start(operatorClient, RealCluster.watching(
         OperatorConfig.defaults().withHttpPort(-1).withStateDir(stateDir), ns));
   }
@@ -138,10 +138,6 @@ class PodRuntimeRealClusterIT {
             .findFirst().orElse(null), p -> p != null);
   }
 
-  void serve(Pod pod) throws IOException {
-    handlers.serve(pod);
-  }
-
   ServiceState state(String name) {
     ProcService ps = admin.resources(ProcService.class).inNamespace(ns).withName(name).get();
     return ps == null || ps.getStatus() == null ? null : ps.getStatus().getState();
@@ -159,14 +155,17 @@ class PodRuntimeRealClusterIT {
     assertThat(first.getSpec().getNodeName()).as("placed by the scheduler").startsWith("kwok-node-");
     assertThat(first.getMetadata().getOwnerReferences()).singleElement()
         .satisfies(o -> assertThat(o.getKind() + "/" + o.getName() + "/" + o.getController()).isEqualTo("ProcService/web/true"));
-    serve(first);
     awaitState("web", ServiceState.Running);
 
-    // the handler breaks: Degraded, then the pod is replaced (restart = delete + create) and probed again
+    // the handler breaks: the pod is replaced (restart = delete + create) and the new one probed.
+    // The first restart is immediate and the new pod answers at once, so Degraded may last only a
+    // few milliseconds between two polls: the Restarting Event and the restart count stay.
     handlers.breakHandler(first);
-    awaitState("web", ServiceState.Degraded);
+    await("a Restarting Event naming the failed probe").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+        .until(() -> admin.v1().events().inNamespace(ns).list().getItems().stream()
+            .anyMatch(e -> "Restarting".equals(e.getReason()) && e.getMessage() != null
+                && e.getMessage().contains("probe http failed 2 times")));
     Pod second = runningPod("web", first.getMetadata().getUid());
-    serve(second);
     awaitState("web", ServiceState.Running);
     assertThat(admin.resources(ProcService.class).inNamespace(ns).withName("web").get().getStatus().getRestarts())
         .isPositive();
@@ -174,7 +173,6 @@ class PodRuntimeRealClusterIT {
     // someone deletes the pod: the operator makes a new one
     admin.pods().inNamespace(ns).withName(second.getMetadata().getName()).withGracePeriod(0).delete();
     Pod third = runningPod("web", second.getMetadata().getUid());
-    serve(third);
     awaitState("web", ServiceState.Running);
 
     // a template change (new image) replaces the pod
@@ -184,7 +182,6 @@ class PodRuntimeRealClusterIT {
     });
     Pod fourth = runningPod("web", third.getMetadata().getUid());
     assertThat(fourth.getSpec().getContainers().get(0).getImage()).isEqualTo("example.org/web:1.1");
-    serve(fourth);
     awaitState("web", ServiceState.Running);
 
     // an operator restart adopts the pod: the same one, never a second

@@ -105,12 +105,10 @@ class TrackRuntimeRealClusterIT {
         .withNewSpec().withTerminationGracePeriodSeconds(0L).addNewContainer().withName("shop").withImage("example.org/shop:1")
         .addNewPort().withName("http").withContainerPort(PORT).endPort().endContainer().endSpec().endTemplate()
         .endSpec().build();
+    handlers.serveEveryPod(admin, ns, "app");
     admin.resource(d).create();
     List<Pod> pods = await("2 running pods of the Deployment").atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(200)).until(this::running, l -> l.size() == 2);
-    for (Pod p : pods) {
-      handlers.serve(p);
-    }
 
     forbidden = new ForbiddenLog();
     operatorClient = RealCluster.operatorClient(admin);
@@ -158,8 +156,7 @@ class TrackRuntimeRealClusterIT {
     Pod replacement = await("a replacement pod from the ReplicaSet").atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(50)).until(() -> running().stream()
             .filter(p -> !before.contains(p.getMetadata().getUid())).findFirst().orElse(null), p -> p != null);
-    // kwok may give the replacement the freed IP of the bad pod: serving it makes that IP healthy again
-    handlers.serve(replacement);
+    // served from the moment it has an IP, healthy even if kwok gave it the bad pod's freed IP
     await("shop Running again, probing the replacement").atMost(Duration.ofSeconds(60))
         .until(() -> state() == ServiceState.Running && "2/2".equals(get().getStatus().getProbesReady()));
     Set<String> now = running().stream().map(p -> p.getMetadata().getUid()).collect(Collectors.toSet());
