@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,6 +33,8 @@ public final class PodCache implements AutoCloseable {
 
   /** Index of pods by {@code namespace/<procservice label value>}. */
   static final String BY_SERVICE = "procservice";
+  /** Index of pods by {@code namespace/key=value} for each of their labels, when asked for. */
+  static final String BY_LABEL = "label";
 
   /** Called on every change of a cached pod: old is null on add, current is null on delete. */
   @FunctionalInterface
@@ -45,6 +48,7 @@ public final class PodCache implements AutoCloseable {
   private final Set<String> namespaces;
   private final List<SharedIndexInformer<Pod>> informers = new ArrayList<>();
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+  private final boolean byLabel;
 
   /**
    * Creates the informers; {@link #start(Duration)} runs them.
@@ -54,7 +58,17 @@ public final class PodCache implements AutoCloseable {
    * @param description what the cache is for, in logs and messages
    */
   public PodCache(KubernetesClient client, Set<String> namespaces, Map<String, String> labels, String description) {
+    this(client, namespaces, labels, description, false);
+  }
+
+  /**
+   * As above; {@code byLabel} also indexes the pods by each of their labels, for
+   * {@link #withLabel} (someone else's pods selected by label selectors: the Track runtime).
+   */
+  public PodCache(KubernetesClient client, Set<String> namespaces, Map<String, String> labels, String description,
+      boolean byLabel) {
     this.description = description;
+    this.byLabel = byLabel;
     this.namespaces = Set.copyOf(namespaces);
     if (this.namespaces.isEmpty()) {
       informers.add(informer(client.pods().inAnyNamespace().withLabels(labels)));
@@ -67,7 +81,12 @@ public final class PodCache implements AutoCloseable {
 
   private SharedIndexInformer<Pod> informer(FilterWatchListDeletable<Pod, PodList, PodResource> pods) {
     SharedIndexInformer<Pod> informer = pods.runnableInformer(0);
-    informer.addIndexers(Map.of(BY_SERVICE, (Function<Pod, List<String>>) PodCache::serviceKeys));
+    Map<String, Function<Pod, List<String>>> indexers = new HashMap<>();
+    indexers.put(BY_SERVICE, PodCache::serviceKeys);
+    if (byLabel) {
+      indexers.put(BY_LABEL, PodCache::labelKeys);
+    }
+    informer.addIndexers(indexers);
     informer.addEventHandler(new ResourceEventHandler<Pod>() {
       @Override
       public void onAdd(Pod pod) {
@@ -91,6 +110,21 @@ public final class PodCache implements AutoCloseable {
     Map<String, String> labels = pod.getMetadata().getLabels();
     String service = labels == null ? null : labels.get(ProcService.LABEL_PROCSERVICE);
     return service == null ? List.of() : List.of(pod.getMetadata().getNamespace() + "/" + service);
+  }
+
+  private static List<String> labelKeys(Pod pod) {
+    Map<String, String> labels = pod.getMetadata().getLabels();
+    if (labels == null || labels.isEmpty()) {
+      return List.of();
+    }
+    List<String> keys = new ArrayList<>(labels.size());
+    labels.forEach((k, v) -> keys.add(labelKey(pod.getMetadata().getNamespace(), k, v)));
+    return keys;
+  }
+
+  /** The key of a label in the {@link #BY_LABEL} index. */
+  public static String labelKey(String namespace, String key, String value) {
+    return namespace + "/" + key + "=" + value;
   }
 
   private void fire(Pod old, Pod current) {
@@ -163,6 +197,18 @@ public final class PodCache implements AutoCloseable {
     List<Pod> pods = new ArrayList<>();
     for (SharedIndexInformer<Pod> informer : informers) {
       pods.addAll(informer.getIndexer().byIndex(BY_SERVICE, namespace + "/" + service));
+    }
+    return pods;
+  }
+
+  /** Cached pods of the namespace with this label (the cache must index by label). */
+  public List<Pod> withLabel(String namespace, String key, String value) {
+    if (!byLabel) {
+      throw new IllegalStateException("pod cache " + description + " does not index by label");
+    }
+    List<Pod> pods = new ArrayList<>();
+    for (SharedIndexInformer<Pod> informer : informers) {
+      pods.addAll(informer.getIndexer().byIndex(BY_LABEL, labelKey(namespace, key, value)));
     }
     return pods;
   }
