@@ -58,6 +58,10 @@ PERIOD = 10
 THRESHOLD = 3
 
 
+class ColdOnly(Exception):
+    """--cold-only: the figures so far are all that was asked for."""
+
+
 def name(i):
     return "bench-%05d" % i
 
@@ -262,8 +266,8 @@ def free_port():
 
 
 class Operator:
-    def __init__(self, work, jar, kubeconfig, jvm_opts):
-        self.work, self.jar, self.kubeconfig, self.jvm_opts = work, jar, kubeconfig, jvm_opts
+    def __init__(self, work, jar, kubeconfig, jvm_opts, args):
+        self.work, self.jar, self.kubeconfig, self.jvm_opts, self.args = work, jar, kubeconfig, jvm_opts, args
         self.proc = None
         self.starts = 0
 
@@ -273,7 +277,7 @@ class Operator:
         self.out = open(os.path.join(self.work, "operator-%d.log" % self.starts), "w")
         cmd = ["java"] + self.jvm_opts.split() + ["-jar", self.jar, "run", "--namespaces", NS,
                                                   "--http-port", str(self.port), "--log-format", "json",
-                                                  "--state-dir", os.path.join(self.work, "operator-state")]
+                                                  "--state-dir", os.path.join(self.work, "operator-state")] + self.args.split()
         self.t_start = time.time()
         self.proc = subprocess.Popen(cmd, stdout=self.out, stderr=subprocess.STDOUT, start_new_session=True,
                                      env=dict(os.environ, KUBECONFIG=self.kubeconfig))
@@ -334,6 +338,8 @@ def main():
     ap.add_argument("--idle", type=float, default=120)
     ap.add_argument("--settle", type=float, default=30)
     ap.add_argument("--jvm-opts", default="-Xmx1g -XX:+ExitOnOutOfMemoryError")
+    ap.add_argument("--operator-args", default="", help="more arguments of `run`, e.g. --reconcile-threads 8")
+    ap.add_argument("--cold-only", action="store_true", help="stop after the cold start and the heap figure")
     a = ap.parse_args()
     n = a.n
     faults = a.faults if a.faults is not None else max(10, min(500, n // 20))
@@ -424,7 +430,7 @@ def main():
 
         # cold start
         jar = a.jar
-        operator = Operator(a.work, jar, op_kubeconfig, a.jvm_opts)
+        operator = Operator(a.work, jar, op_kubeconfig, a.jvm_opts, a.operator_args)
         audit.read()
         operator.start()
         t0 = operator.t_start
@@ -452,6 +458,8 @@ def main():
         fig["thread groups"] = thread_groups(pid)
         log("heap after GC %.0f MiB (%.1f KiB per service), RSS %d MiB, %d threads" % (
             fig["heap after GC MiB"], fig["heap per service KiB"], fig["RSS MiB"], fig["threads"]))
+        if a.cold_only:
+            raise ColdOnly()
 
         # idle
         w0, c0, th0, r0 = time.time(), proc_cpu(pid), thread_cpu(pid), handlers.requests
@@ -538,6 +546,8 @@ def main():
         log("restart: ready %.1f s, every pod probed %.1f s, %d status writes" % (
             fig["restart: start -> ready s"], fig["restart: start -> every pod probed s"],
             fig["restart: status writes (start + %d s after all probed)" % (2 * PERIOD)]))
+    except ColdOnly:
+        pass
     finally:
         stop.set()
         log("stopping")
