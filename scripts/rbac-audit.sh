@@ -21,6 +21,7 @@ SA = "system:serviceaccount:procservice-system:procservice-operator"
 NOT_REQUESTS = {
     "update leases.coordination.k8s.io": "JOSDK checks it with a SelfSubjectAccessReview before electing and refuses to start without it",
     "update procservices/finalizers.hero.ourworld.tf": "checked by admission when a Pod names its ProcService as owner with blockOwnerDeletion",
+    "get procservices.hero.ourworld.tf": "JOSDK reads a ProcService again when its finalizer patch gets a 409 Conflict (ReconciliationDispatcher.conflictRetryingPatch); no test provokes one, and status patches no longer read first",
 }
 doc = json.load(open(sys.argv[2]))
 items = doc.get("items", [doc])

@@ -46,7 +46,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from repair import thread_cpu  # noqa: E402
-from scale import heap_after_gc, proc_cpu, proc_status, thread_groups, log, wait_for  # noqa: E402
+from scale import class_histogram, heap_after_gc, histogram_growth, proc_cpu, proc_status, thread_groups, log, wait_for  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -454,6 +454,11 @@ def main():
         pid = operator.proc.pid
         fig["heap after GC MiB"] = heap_after_gc(pid) / 1024
         fig["heap per service KiB"] = fig["heap after GC MiB"] * 1024 / n
+        hist = class_histogram(pid)
+        with open(os.path.join(a.work, "class-histogram.txt"), "w") as f:
+            for c, b in sorted(hist.items(), key=lambda kv: -kv[1]):
+                f.write("%12d %10.1f %s\n" % (b, b / n, c))
+        fig["heap by class, per service"] = histogram_growth({}, hist, n, 8)
         fig["RSS MiB"], fig["threads"] = proc_status(pid)
         fig["thread groups"] = thread_groups(pid)
         log("heap after GC %.0f MiB (%.1f KiB per service), RSS %d MiB, %d threads" % (

@@ -37,7 +37,10 @@ public final class RbacAudit {
       "get secrets", "the probe agent's token Secret (unix-socket probes of Pod services), not run against the"
           + " mock server: ProbeAgentRealClusterIT runs it on a real one, where scripts/rbac-audit.sh sees it",
       "create secrets", "the probe agent's token Secret, made before the first pod that mounts it"
-          + " (ProbeAgentRealClusterIT)");
+          + " (ProbeAgentRealClusterIT)",
+      "get procservices.hero.ourworld.tf", "JOSDK reads a ProcService again when its finalizer patch meets a 409"
+          + " Conflict (ReconciliationDispatcher.conflictRetryingPatch); no test provokes one, and status patches"
+          + " no longer read first (StatusWriter)");
 
   private RbacAudit() {
   }
