@@ -32,7 +32,6 @@ import http.client
 import json
 import os
 import random
-import re
 import resource
 import signal
 import socket
@@ -46,7 +45,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from repair import thread_cpu  # noqa: E402
-from scale import class_histogram, heap_after_gc, histogram_growth, proc_cpu, proc_status, thread_groups, log, wait_for  # noqa: E402
+from scale import Started, class_histogram, heap_after_gc, histogram_growth, proc_cpu, proc_status, thread_groups, log, wait_for  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -265,7 +264,7 @@ def free_port():
     return p
 
 
-class Operator:
+class Operator(Started):
     def __init__(self, work, jar, kubeconfig, jvm_opts, args):
         self.work, self.jar, self.kubeconfig, self.jvm_opts, self.args = work, jar, kubeconfig, jvm_opts, args
         self.proc = None
@@ -291,20 +290,6 @@ class Operator:
             return c.getresponse().status == 200
         except OSError:
             return False
-
-    def kill9(self):
-        os.kill(self.proc.pid, signal.SIGKILL)
-        self.proc.wait(30)
-        self.out.close()
-
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            os.kill(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(60)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(10)
 
 
 def pod(i, nodes, port):

@@ -159,7 +159,26 @@ class Listener:
             c.close()
 
 
-class Local:
+class Started:
+    """A JVM this harness started in a session of its own (self.proc), its output in self.out."""
+
+    def kill9(self):
+        os.kill(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(30)
+        self.out.close()
+
+    def stop(self):
+        """SIGTERM, then SIGKILL to its whole session after 60 s."""
+        if self.proc and self.proc.poll() is None:
+            os.kill(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(60)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(10)
+
+
+class Local(Started):
     def __init__(self, work, kubectl, jvm_opts):
         self.work = work
         self.state = os.path.join(work, "state")
@@ -264,19 +283,6 @@ class Local:
                     probed.add(m.group(1))
         return running, len(probed), probes
 
-    def kill9(self):
-        os.kill(self.proc.pid, signal.SIGKILL)
-        self.proc.wait(30)
-        self.out.close()
-
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            os.kill(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(60)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(10)
 
 
 def manifests(path, n, port):
