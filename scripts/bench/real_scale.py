@@ -45,7 +45,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from repair import thread_cpu  # noqa: E402
-from scale import Started, class_histogram, heap_after_gc, histogram_growth, proc_cpu, proc_status, thread_groups, log, wait_for  # noqa: E402
+from scale import SLEEP, Started, class_histogram, heap_after_gc, histogram_growth, proc_cpu, proc_status, thread_groups, log, wait_for  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -265,16 +265,17 @@ def free_port():
 
 
 class Operator(Started):
-    def __init__(self, work, jar, kubeconfig, jvm_opts, args):
+    def __init__(self, work, jar, kubeconfig, jvm_opts, args, namespace=NS, label="operator"):
         self.work, self.jar, self.kubeconfig, self.jvm_opts, self.args = work, jar, kubeconfig, jvm_opts, args
+        self.namespace, self.label = namespace, label
         self.proc = None
         self.starts = 0
 
     def start(self):
         self.starts += 1
         self.port = free_port()
-        self.out = open(os.path.join(self.work, "operator-%d.log" % self.starts), "w")
-        cmd = ["java"] + self.jvm_opts.split() + ["-jar", self.jar, "run", "--namespaces", NS,
+        self.out = open(os.path.join(self.work, "%s-%d.log" % (self.label, self.starts)), "w")
+        cmd = ["java"] + self.jvm_opts.split() + ["-jar", self.jar, "run", "--namespaces", self.namespace,
                                                   "--http-port", str(self.port), "--log-format", "json",
                                                   "--state-dir", os.path.join(self.work, "operator-state")] + self.args.split()
         self.t_start = time.time()
@@ -311,6 +312,30 @@ def procservice(i, port):
                                  "failureThreshold": THRESHOLD}]}}
 
 
+def process_service(i, port):
+    return {"apiVersion": "hero.ourworld.tf/v1alpha1", "kind": "ProcService",
+            "metadata": {"name": name(i), "namespace": NS},
+            "spec": {"runtime": "Process", "processes": [{"name": "main", "command": [SLEEP, "infinity"]}],
+                     "probes": [{"name": "tcp", "tcpSocket": {"host": "127.0.0.1", "port": port},
+                                 "periodSeconds": PERIOD, "failureThreshold": THRESHOLD}],
+                     "stopGracePeriodSeconds": 5}}
+
+
+def kill_leftovers(state_dir):
+    """Services' processes still running in a runtime dir under state_dir (the operator stops them when
+    their ProcService is deleted; this is the safety net when it could not): SIGKILL, counted."""
+    left = 0
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                if os.readlink("/proc/%s/cwd" % d).startswith(state_dir + "/"):
+                    os.kill(int(d), signal.SIGKILL)
+                    left += 1
+            except OSError:
+                pass
+    return left
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("n", type=int)
@@ -325,8 +350,14 @@ def main():
     ap.add_argument("--jvm-opts", default="-Xmx1g -XX:+ExitOnOutOfMemoryError")
     ap.add_argument("--operator-args", default="", help="more arguments of `run`, e.g. --reconcile-threads 8")
     ap.add_argument("--cold-only", action="store_true", help="stop after the cold start and the heap figure")
+    ap.add_argument("--runtime", choices=("Track", "Process"), default="Track",
+                    help="Process: N `sleep` processes run by the operator on this host, a tcpSocket probe each"
+                         " (no pods; no fault or restart phase): the operator's own heap per Process service")
     a = ap.parse_args()
     n = a.n
+    process = a.runtime == "Process"
+    if process:
+        a.operator_args += " --process-runtime --allow-exec " + SLEEP
     faults = a.faults if a.faults is not None else max(10, min(500, n // 20))
     faults = min(faults, n)
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -364,9 +395,32 @@ def main():
         audit = AuditLog(os.path.join(cluster_dir, "logs", "audit.log"))
         wait_for("the default ServiceAccount of %s" % NS, lambda: api.call("GET", "/api/v1/namespaces/%s/serviceaccounts" % NS)["items"], 60, 0.5)
 
+        # the base: the same operator watching an empty namespace (its heap after GC and threads)
+        base = Operator(a.work, a.jar, op_kubeconfig, a.jvm_opts, a.operator_args, "default", "base-operator")
+        base.start()
+        wait_for("the empty operator's /readyz", base.ready, 300, 0.1)
+        time.sleep(5)
+        fig["base (no service): heap after GC MiB"] = heap_after_gc(base.proc.pid) / 1024
+        fig["base (no service): RSS MiB"], fig["base (no service): threads"] = proc_status(base.proc.pid)
+        base_hist = class_histogram(base.proc.pid)
+        base.stop()
+
+        listener = None
+        if process:
+            listener = socket.socket()
+            listener.bind(("127.0.0.1", 0))
+            listener.listen(4096)
+            a.port = listener.getsockname()[1]
+
+            def accept():
+                while True:
+                    c, _ = listener.accept()
+                    c.close()
+            threading.Thread(target=accept, daemon=True).start()
         t = time.monotonic()
-        api.create_all("/api/v1/namespaces/%s/pods" % NS, [pod(i, a.nodes, a.port) for i in range(n)])
-        fig["create %d pods s" % n] = time.monotonic() - t
+        if not process:
+            api.create_all("/api/v1/namespaces/%s/pods" % NS, [pod(i, a.nodes, a.port) for i in range(n)])
+            fig["create %d pods s" % n] = time.monotonic() - t
 
         def pods_running():
             items = api.list("/api/v1/namespaces/%s/pods" % NS)["items"]
@@ -376,16 +430,18 @@ def main():
         def all_pods_running():
             ready[:] = pods_running()
             return len(ready) == n
-        wait_for("all %d pods Running with an IP (kwok)" % n, all_pods_running, 900, 3)
-        fig["create pods -> all Running (kwok) s"] = time.monotonic() - t
-        ip_of = {p["metadata"]["name"]: p["status"]["podIP"] for p in ready}
+        ip_of = {}
+        if not process:
+            wait_for("all %d pods Running with an IP (kwok)" % n, all_pods_running, 900, 3)
+            fig["create pods -> all Running (kwok) s"] = time.monotonic() - t
+            ip_of = {p["metadata"]["name"]: p["status"]["podIP"] for p in ready}
         handlers = Handlers(a.port)
         t = time.monotonic()
         handlers.serve(sorted(set(ip_of.values())))
         fig["listeners bound s"] = time.monotonic() - t
 
         t = time.monotonic()
-        api.create_all(GROUP_PATH, [procservice(i, a.port) for i in range(n)])
+        api.create_all(GROUP_PATH, [(process_service if process else procservice)(i, a.port) for i in range(n)])
         fig["create %d ProcServices s" % n] = time.monotonic() - t
         log("setup: %s" % ", ".join("%s %.1f" % kv for kv in fig.items()))
 
@@ -438,16 +494,16 @@ def main():
         time.sleep(a.settle)
         pid = operator.proc.pid
         fig["heap after GC MiB"] = heap_after_gc(pid) / 1024
-        fig["heap per service KiB"] = fig["heap after GC MiB"] * 1024 / n
+        fig["heap per service over the base KiB"] = (fig["heap after GC MiB"] - fig["base (no service): heap after GC MiB"]) * 1024 / n
         hist = class_histogram(pid)
-        with open(os.path.join(a.work, "class-histogram.txt"), "w") as f:
-            for c, b in sorted(hist.items(), key=lambda kv: -kv[1]):
+        with open(os.path.join(a.work, "class-histogram-growth.txt"), "w") as f:
+            for b, c in sorted(((hist[c] - base_hist.get(c, 0), c) for c in hist), reverse=True):
                 f.write("%12d %10.1f %s\n" % (b, b / n, c))
-        fig["heap by class, per service"] = histogram_growth({}, hist, n, 8)
+        fig["heap growth by class, per service"] = histogram_growth(base_hist, hist, n, 10)
         fig["RSS MiB"], fig["threads"] = proc_status(pid)
         fig["thread groups"] = thread_groups(pid)
-        log("heap after GC %.0f MiB (%.1f KiB per service), RSS %d MiB, %d threads" % (
-            fig["heap after GC MiB"], fig["heap per service KiB"], fig["RSS MiB"], fig["threads"]))
+        log("heap after GC %.0f MiB (%.1f KiB per service over the base), RSS %d MiB, %d threads" % (
+            fig["heap after GC MiB"], fig["heap per service over the base KiB"], fig["RSS MiB"], fig["threads"]))
         if a.cold_only:
             raise ColdOnly()
 
@@ -463,7 +519,7 @@ def main():
         fig["idle: status writes per hour"] = len(status_writes(ev)) * 3600 / (w1 - w0)
         fig["idle: operator API requests/s"] = len(ev) / (w1 - w0)
         fig["idle: requests by kind"] = by_kind(ev) or "none"
-        probes = 2 * n * (w1 - w0) / PERIOD
+        probes = (1 if process else 2) * n * (w1 - w0) / PERIOD
         fig["idle: /health requests served per s"] = (handlers.requests - r0) / (w1 - w0)
         fig["idle: CPU s/min"] = cpu / (w1 - w0) * 60
         fig["idle: CPU per probe us"] = cpu / probes * 1e6
@@ -475,6 +531,8 @@ def main():
             w1 - w0, fig["idle: status writes"], fig["idle: operator API requests/s"], fig["idle: CPU s/min"],
             fig["idle: CPU per probe us"]))
 
+        if process:
+            raise ColdOnly()   # the faults and the restart phase need pods: Track only
         # faults: threshold crossing -> status write
         victims = random.Random(16).sample(sorted(ip_of), faults)
         vip = {ip_of[v]: v for v in victims}
@@ -542,12 +600,23 @@ def main():
         stop.set()
         log("stopping")
         if operator:
+            if process:   # the operator stops the processes of deleted services
+                subprocess.run([os.path.join(a.k8s_bin, "kubectl"), "--kubeconfig", os.path.join(cluster_dir, "kubeconfig"),
+                                "delete", "procservices", "--all", "-n", NS, "--timeout=300s"], stdout=subprocess.DEVNULL)
             operator.stop()
         if not os.environ.get("BENCH_KEEP_CLUSTER"):
             subprocess.run([cluster, "down"], env=cenv)
+        if process:
+            left = kill_leftovers(os.path.join(a.work, "operator-state"))
+            if left:
+                log("%d processes were still running after the delete: killed" % left)
     print()
-    print("Scale on a real API server: %d Track services over %d kwok pods (an httpGet and a tcpSocket probe every %d s),"
-          " %d faults, load average now %.2f" % (n, n, PERIOD, faults, os.getloadavg()[0]))
+    if process:
+        print("Scale on a real API server: %d Process services (`sleep infinity`, a tcpSocket probe every %d s),"
+              " load average now %.2f" % (n, PERIOD, os.getloadavg()[0]))
+    else:
+        print("Scale on a real API server: %d Track services over %d kwok pods (an httpGet and a tcpSocket probe every %d s),"
+              " %d faults, load average now %.2f" % (n, n, PERIOD, faults, os.getloadavg()[0]))
     for k, v in fig.items():
         print("  %-52s %s" % (k, ("%.2f" % v) if isinstance(v, float) else v))
 
