@@ -3,19 +3,18 @@ package tf.ourworld.hero.procservice.app;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.List;
-import java.util.function.Function;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import tf.ourworld.hero.procservice.runtime.process.ProcessRuntime;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tf.ourworld.hero.procservice.config.OperatorConfig;
@@ -39,6 +38,7 @@ import tf.ourworld.hero.procservice.reconcile.TransitionEvents;
 import tf.ourworld.hero.procservice.recovery.RecoveryBook;
 import tf.ourworld.hero.procservice.recovery.RecoveryPlanner;
 import tf.ourworld.hero.procservice.runtime.DisabledRuntime;
+import tf.ourworld.hero.procservice.runtime.ManagedFieldsDroppingStore;
 import tf.ourworld.hero.procservice.runtime.WorkloadRuntime;
 import tf.ourworld.hero.procservice.runtime.process.ProcessRuntime;
 import tf.ourworld.hero.procservice.status.StatusCalculator;
@@ -241,7 +241,7 @@ public final class OperatorApp implements AutoCloseable {
       });
       operator.register(reconciler, o -> {
         o.withName("procservice").withGenerationAware(false).withFinalizer(ProcService.FINALIZER)
-            .withRetry(RECONCILE_RETRY);
+            .withRetry(RECONCILE_RETRY).withItemStore(new ManagedFieldsDroppingStore<>());
         if (config.namespaces().isEmpty()) {
           o.watchingAllNamespaces();
         } else {

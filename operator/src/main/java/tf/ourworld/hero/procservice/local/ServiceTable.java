@@ -14,6 +14,7 @@ import java.util.Objects;
 import tf.ourworld.hero.procservice.model.ProcService;
 import tf.ourworld.hero.procservice.model.ProcServiceStatus;
 import tf.ourworld.hero.procservice.model.ServiceState;
+import tf.ourworld.hero.procservice.runtime.ManagedFieldsDroppingStore;
 
 /**
  * The live table {@code local} prints: one line each time a service's state, ready probes,
@@ -44,7 +45,9 @@ public final class ServiceTable implements AutoCloseable {
 
   /** Starts watching every ProcService through {@code client}. */
   public ServiceTable start(KubernetesClient client) {
-    informer = client.resources(ProcService.class).inAnyNamespace().inform(new ResourceEventHandler<>() {
+    informer = client.resources(ProcService.class).inAnyNamespace().runnableInformer(0)
+        .itemStore(new ManagedFieldsDroppingStore<>());
+    informer.addEventHandler(new ResourceEventHandler<>() {
       @Override
       public void onAdd(ProcService ps) {
         update(ps, false);
@@ -60,6 +63,7 @@ public final class ServiceTable implements AutoCloseable {
         update(ps, true);
       }
     });
+    informer.start();
     return this;
   }
 

@@ -23,6 +23,7 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tf.ourworld.hero.procservice.model.ProcService;
+import tf.ourworld.hero.procservice.runtime.ManagedFieldsDroppingStore;
 
 /**
  * An informer cache of pods in the watched namespaces (all when none are given), optionally
@@ -80,7 +81,7 @@ public final class PodCache implements AutoCloseable {
   }
 
   private SharedIndexInformer<Pod> informer(FilterWatchListDeletable<Pod, PodList, PodResource> pods) {
-    SharedIndexInformer<Pod> informer = pods.runnableInformer(0);
+    SharedIndexInformer<Pod> informer = pods.runnableInformer(0).itemStore(new ManagedFieldsDroppingStore<>());
     Map<String, Function<Pod, List<String>>> indexers = new HashMap<>();
     indexers.put(BY_SERVICE, PodCache::serviceKeys);
     if (byLabel) {
