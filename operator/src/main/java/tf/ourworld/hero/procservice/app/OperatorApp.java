@@ -240,7 +240,8 @@ public final class OperatorApp implements AutoCloseable {
         }
       });
       operator.register(reconciler, o -> {
-        o.withName("procservice").withGenerationAware(false).withFinalizer(ProcService.FINALIZER)
+        // all events: deletion comes to reconcile, which adds the finalizer only where a runtime needs it
+        o.withName("procservice").withGenerationAware(false).withTriggerReconcilerOnAllEvents(true)
             .withRetry(RECONCILE_RETRY).withItemStore(new ManagedFieldsDroppingStore<>());
         if (config.namespaces().isEmpty()) {
           o.watchingAllNamespaces();

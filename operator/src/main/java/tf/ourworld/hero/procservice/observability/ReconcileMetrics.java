@@ -1,15 +1,15 @@
 package tf.ourworld.hero.procservice.observability;
 
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
-import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.util.Map;
 
 /**
  * JOSDK's metrics hook, feeding {@code procservice_reconcile_total} and
  * {@code procservice_reconcile_duration_seconds}: wire it with
  * {@code ConfigurationServiceOverrider.withMetrics(new ReconcileMetrics(metrics))}.
- * Outcomes: {@code success}, {@code error} (the reconciler threw), {@code cleanup},
- * {@code cleanup_error} (deletion with the finalizer).
+ * Outcomes: {@code success}, {@code error} (the reconciler threw). Deletion runs through the same
+ * reconcile (JOSDK's all-events mode); once JOSDK has seen a service gone, its series go too.
  */
 public final class ReconcileMetrics implements Metrics {
   private final OperatorMetrics metrics;
@@ -21,18 +21,20 @@ public final class ReconcileMetrics implements Metrics {
   @Override
   public <T> T timeControllerExecution(ControllerExecution<T> execution) throws Exception {
     long start = System.nanoTime();
-    String prefix = "cleanup".equals(execution.name()) ? "cleanup" : "";
     try {
       T result = execution.execute();
-      record(execution.resourceID(), System.nanoTime() - start, prefix.isEmpty() ? "success" : prefix);
-      if (result instanceof DeleteControl d && d.isRemoveFinalizer() && execution.resourceID() != null) {
-        // the service is gone: its series go too, after this last reconcile was counted
-        metrics.forget(execution.resourceID());
-      }
+      record(execution.resourceID(), System.nanoTime() - start, "success");
       return result;
     } catch (Exception e) {
-      record(execution.resourceID(), System.nanoTime() - start, prefix.isEmpty() ? "error" : prefix + "_error");
+      record(execution.resourceID(), System.nanoTime() - start, "error");
       throw e;
+    }
+  }
+
+  @Override
+  public void cleanupDoneFor(ResourceID resourceID, Map<String, Object> metadata) {
+    if (resourceID != null) {
+      metrics.forget(resourceID);
     }
   }
 

@@ -1,10 +1,9 @@
 package tf.ourworld.hero.procservice.reconcile;
 
-import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -52,8 +51,13 @@ import tf.ourworld.hero.procservice.validation.SpecValidator;
  * Orchestrates one ProcService: observe (runtime and probe states) → decide (validation, recovery)
  * → act (start, restart, stop, plan probes) → compute status → write it only when it changed.
  * Every collaborator comes in through the constructor; nothing slow runs here.
+ *
+ * <p>Registered in JOSDK's all-events mode, so deletion runs through {@link #reconcile} too and the
+ * finalizer is this class's choice per service: a service whose runtime must stop something before
+ * it may go ({@link WorkloadRuntime#needsFinalizer()}) gets {@link ProcService#FINALIZER} before
+ * anything is started for it; a Track service never gets one (no write spent on it).
  */
-public final class ProcServiceReconciler implements Reconciler<ProcService>, Cleaner<ProcService> {
+public final class ProcServiceReconciler implements Reconciler<ProcService> {
   private static final Logger LOG = LoggerFactory.getLogger(ProcServiceReconciler.class);
   private static final Duration STOP_POLL = Duration.ofSeconds(1);
 
@@ -67,6 +71,7 @@ public final class ProcServiceReconciler implements Reconciler<ProcService>, Cle
   private final TransitionEvents events;
   private final List<EventSource<?, ProcService>> eventSources;
   private final Clock clock;
+  private final FirstVerdictWait firstVerdict = new FirstVerdictWait();
 
   public ProcServiceReconciler(RuntimeRegistry runtimes, ProbeRunner probes, SpecValidator validator,
       RecoveryPlanner planner, RecoveryBook recoveryBook, StatusCalculator calculator, StatusWriter writer,
@@ -90,6 +95,13 @@ public final class ProcServiceReconciler implements Reconciler<ProcService>, Cle
 
   @Override
   public UpdateControl<ProcService> reconcile(ProcService resource, Context<ProcService> context) {
+    if (context.isPrimaryResourceDeleted() || context.isPrimaryResourceFinalStateUnknown()) {
+      gone(resource);
+      return UpdateControl.noUpdate();
+    }
+    if (resource.isMarkedForDeletion()) {
+      return deleting(resource, context);
+    }
     Instant now = clock.instant();
     ResourceID id = ResourceID.fromResource(resource);
     ProcServiceSpec spec = SpecDefaults.apply(resource.getSpec());
@@ -122,6 +134,10 @@ public final class ProcServiceReconciler implements Reconciler<ProcService>, Cle
       stopping = !runtime.get().stop(resource);
     } else {
       WorkloadRuntime rt = runtime.get();
+      if (rt.needsFinalizer() && !resource.hasFinalizer(ProcService.FINALIZER)) {
+        // before anything runs: a deletion then waits until it is stopped, even one made while we are down
+        resource = PrimaryUpdateAndCacheUtils.addFinalizer(context, ProcService.FINALIZER);
+      }
       if (!restartOnRequest(resource, spec, rt, recovery, handled) && !tracker.limitExceeded()) {
         Findings before = findings(spec, rt, resource, id);
         if (act(resource, spec, rt, before, recovery, now)) {
@@ -143,19 +159,33 @@ public final class ProcServiceReconciler implements Reconciler<ProcService>, Cle
     // status
     Findings findings = acted != null ? acted
         : problems.isEmpty() ? findings(spec, runtime.get(), resource, id) : unitsOnly(runtime, resource);
-    report(resource, new StatusInputs(spec, generation(resource), previous, problems, findings,
+    StatusInputs inputs = new StatusInputs(spec, generation(resource), previous, problems, findings,
         recoveryView(spec, recovery, acted != null), stopping, findings.observation().error(), emptyToNull(handled),
-        now));
+        now);
+    ProcServiceStatus status = calculator.compute(inputs);
+    Duration firstVerdictDue = firstVerdict.holdBack(id, previous, status, now);
+    if (firstVerdictDue == null) {
+      report(resource, inputs, status);
+    } else {
+      events.current(resource, status);
+    }
 
-    UpdateControl<ProcService> control = UpdateControl.noUpdate();
+    Long after = null;
     Instant due = recovery.nextRestartTime();
     Instant held = findings.heldAt(now, StatusCalculator.RESTART_HOLD);
     if (problems.isEmpty() && due != null) {
-      control.rescheduleAfter(Math.max(50, Duration.between(clock.instant(), due).toMillis()));
+      after = Math.max(50, Duration.between(clock.instant(), due).toMillis());
     } else if (stopping) {
-      control.rescheduleAfter(STOP_POLL.toMillis());
+      after = STOP_POLL.toMillis();
     } else if (problems.isEmpty() && held != null) {
-      control.rescheduleAfter(Math.max(50, Duration.between(clock.instant(), held).toMillis()));
+      after = Math.max(50, Duration.between(clock.instant(), held).toMillis());
+    }
+    if (firstVerdictDue != null) {
+      after = Math.min(after == null ? Long.MAX_VALUE : after, Math.max(50, firstVerdictDue.toMillis()));
+    }
+    UpdateControl<ProcService> control = UpdateControl.noUpdate();
+    if (after != null) {
+      control.rescheduleAfter(after);
     }
     return control;
   }
@@ -207,7 +237,10 @@ public final class ProcServiceReconciler implements Reconciler<ProcService>, Cle
   }
 
   private void report(ProcService resource, StatusInputs inputs) {
-    ProcServiceStatus status = calculator.compute(inputs);
+    report(resource, inputs, calculator.compute(inputs));
+  }
+
+  private void report(ProcService resource, StatusInputs inputs, ProcServiceStatus status) {
     if (writer.write(resource, status)) {
       events.statusChanged(resource, inputs.previous(), status, inputs.findings());
     }
@@ -349,22 +382,50 @@ public final class ProcServiceReconciler implements Reconciler<ProcService>, Cle
         recovery.operatorRestarts().get(), t.windowTimes(), restarting);
   }
 
-  @Override
-  public DeleteControl cleanup(ProcService resource, Context<ProcService> context) {
+  /**
+   * Being deleted: stop everything, forget the service, and only then let it go (remove our
+   * finalizer, when it has it). Until stopped, this runs again every STOP_POLL.
+   */
+  private UpdateControl<ProcService> deleting(ProcService resource, Context<ProcService> context) {
+    if (!stopAndForget(resource)) {
+      return UpdateControl.<ProcService>noUpdate().rescheduleAfter(STOP_POLL.toMillis());
+    }
+    if (resource.hasFinalizer(ProcService.FINALIZER)) {
+      PrimaryUpdateAndCacheUtils.removeFinalizer(context, ProcService.FINALIZER);
+    }
+    return UpdateControl.noUpdate();
+  }
+
+  /**
+   * Gone from the API: normally already stopped by {@link #deleting} (idempotent then). A service
+   * without a finalizer (Track) is forgotten here; one whose finalizer was removed by hand while
+   * something still ran is stopped here, and what is still stopping is finished by the orphan sweep
+   * of the next operator start if this one dies first.
+   */
+  private void gone(ProcService resource) {
+    if (!stopAndForget(resource)) {
+      LOG.warn("{}/{} was deleted while its processes still ran (its finalizer was removed by hand): stopping them",
+          resource.getMetadata().getNamespace(), resource.getMetadata().getName());
+    }
+  }
+
+  /** True once nothing of the service runs and the operator has forgotten it. */
+  private boolean stopAndForget(ProcService resource) {
     ResourceID id = ResourceID.fromResource(resource);
     probes.cancel(id);
     ProcServiceSpec spec = SpecDefaults.apply(resource.getSpec());
     Optional<WorkloadRuntime> runtime = runtimes.get(spec.getRuntime());
     if (runtime.isPresent() && runtime.get().unavailableMessage() == null) {
       if (!runtime.get().stop(resource)) {
-        return DeleteControl.noFinalizerRemoval().rescheduleAfter(STOP_POLL.toMillis());
+        return false;
       }
       runtime.get().forget(resource);
     }
     recoveryBook.forget(id);
     writer.forget(id);
+    firstVerdict.forget(id);
     events.forget(resource);
-    return DeleteControl.defaultDelete();
+    return true;
   }
 
   private static HandledAnnotations handledAnnotations(ProcServiceStatus previous) {

@@ -51,6 +51,15 @@ public interface WorkloadRuntime extends AutoCloseable {
    */
   boolean stop(ProcService service);
 
+  /**
+   * True when deleting a service must wait until {@link #stop} is done: the operator then keeps its
+   * finalizer on the service while it runs. False for a runtime that owns nothing a deletion could
+   * leave behind (Track only probes pods others own); such a service costs no finalizer write.
+   */
+  default boolean needsFinalizer() {
+    return true;
+  }
+
   /** Forgets the service after stop returned true (runtime dirs, bookkeeping). */
   default void forget(ProcService service) {
   }

@@ -48,10 +48,9 @@ class ReconcileMetricsTest {
   }
 
   @Test
-  void countsReconcilesAndCleanupsByOutcome() throws Exception {
+  void countsReconcilesByOutcome() throws Exception {
     assertThat(hook.timeControllerExecution(execution("reconcile", () -> "done"))).isEqualTo("done");
     hook.timeControllerExecution(execution("reconcile", () -> "done"));
-    hook.timeControllerExecution(execution("cleanup", () -> "gone"));
     assertThatThrownBy(() -> hook.timeControllerExecution(execution("reconcile", () -> {
       throw new IllegalStateException("boom");
     }))).hasMessage("boom");
@@ -61,8 +60,16 @@ class ReconcileMetricsTest {
         .contains(2.0);
     assertThat(out.value("procservice_reconcile_total", "namespace", "hero", "name", "hero-foundry", "outcome", "error"))
         .contains(1.0);
-    assertThat(out.value("procservice_reconcile_total", "namespace", "hero", "name", "hero-foundry", "outcome", "cleanup"))
-        .contains(1.0);
     assertThat(out.value("procservice_reconcile_duration_seconds_count", "outcome", "success")).contains(2.0);
+  }
+
+  @Test
+  void aServiceJosdkSawGoLosesItsSeries() throws Exception {
+    hook.timeControllerExecution(execution("reconcile", () -> "done"));
+    hook.cleanupDoneFor(new ResourceID("hero-foundry", "hero"), Map.of());
+
+    PrometheusText out = PrometheusText.parse(metrics.scrape());
+    assertThat(out.value("procservice_reconcile_total", "namespace", "hero", "name", "hero-foundry", "outcome", "success"))
+        .isEmpty();
   }
 }

@@ -26,6 +26,7 @@ public final class PodHandlers implements AutoCloseable {
   /** Which pod holds each IP now. */
   private final Map<String, String> holder = new ConcurrentHashMap<>();
   private final Set<String> broken = ConcurrentHashMap.newKeySet();
+  private final java.util.concurrent.atomic.AtomicLong requests = new java.util.concurrent.atomic.AtomicLong();
   private SharedIndexInformer<Pod> informer;
 
   public PodHandlers(int port) {
@@ -77,6 +78,7 @@ public final class PodHandlers implements AutoCloseable {
       }
       HttpServer server = HttpServer.create(new InetSocketAddress(ip, port), 0);
       server.createContext("/health", ex -> {
+        requests.incrementAndGet();
         String uid = holder.get(ip);
         boolean up = uid != null && !broken.contains(uid);
         byte[] body = (up ? "ok" : "broken").getBytes(StandardCharsets.UTF_8);
@@ -87,6 +89,11 @@ public final class PodHandlers implements AutoCloseable {
       server.start();
       servers.put(ip, server);
     }
+  }
+
+  /** How many requests every pod's handler answered so far. */
+  public long requests() {
+    return requests.get();
   }
 
   /** From now on this pod's handler answers 500. */

@@ -97,29 +97,20 @@ class TrackRuntimeRealClusterIT {
     return ps == null || ps.getStatus() == null ? null : ps.getStatus().getState();
   }
 
-  @Test
-  void failingPodIsNamedAndOnlyItIsReplacedByItsReplicaSet() throws Exception {
-    Deployment d = new DeploymentBuilder().withNewMetadata().withName("shop").withNamespace(ns).endMetadata()
-        .withNewSpec().withReplicas(2).withNewSelector().addToMatchLabels("app", "shop").endSelector()
-        .withNewTemplate().withNewMetadata().addToLabels("app", "shop").endMetadata()
+  static Deployment deployment(String app, int replicas) {
+    return new DeploymentBuilder().withNewMetadata().withName(app).withNamespace(ns).endMetadata()
+        .withNewSpec().withReplicas(replicas).withNewSelector().addToMatchLabels("app", app).endSelector()
+        .withNewTemplate().withNewMetadata().addToLabels("app", app).endMetadata()
         .withNewSpec().withTerminationGracePeriodSeconds(0L).addNewContainer().withName("shop").withImage("example.org/shop:1")
         .addNewPort().withName("http").withContainerPort(PORT).endPort().endContainer().endSpec().endTemplate()
         .endSpec().build();
-    handlers.serveEveryPod(admin, ns, "app");
-    admin.resource(d).create();
-    List<Pod> pods = await("2 running pods of the Deployment").atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(200)).until(this::running, l -> l.size() == 2);
+  }
 
-    forbidden = new ForbiddenLog();
-    operatorClient = RealCluster.operatorClient(admin);
-    app = OperatorApp.start(operatorClient, RealCluster.watching(
-        OperatorConfig.defaults().withHttpPort(-1).withStateDir(stateDir), ns));
-    ProcService ps = new ProcService();
-    ps.setMetadata(new ObjectMetaBuilder().withName("shop").withNamespace(ns).build());
+  static ProcServiceSpec trackSpec(String app) {
     ProcServiceSpec spec = new ProcServiceSpec();
     spec.setRuntime(RuntimeKind.Track);
     spec.setProcesses(null);
-    spec.setSelector(new LabelSelector(null, Map.of("app", "shop")));
+    spec.setSelector(new LabelSelector(null, Map.of("app", app)));
     ProbeSpec probe = new ProbeSpec();
     probe.setName("http");
     probe.setPeriodSeconds(1);
@@ -129,6 +120,83 @@ class TrackRuntimeRealClusterIT {
     h.setPort(new IntOrString("http"));
     probe.setHttpGet(h);
     spec.setProbes(List.of(probe));
+    return spec;
+  }
+
+  void startOperator() {
+    forbidden = new ForbiddenLog();
+    operatorClient = RealCluster.operatorClient(admin);
+    app = OperatorApp.start(operatorClient, RealCluster.watching(
+        OperatorConfig.defaults().withHttpPort(-1).withStateDir(stateDir), ns));
+  }
+
+  /**
+   * A Track service owns nothing a deletion could leave behind: it never gets a finalizer, and its
+   * first status is its probes' verdict, so a fresh service costs one write (issue 16, goal 5).
+   * Every change of the object is watched, none can slip by.
+   */
+  @Test
+  void aFreshTrackServiceIsOneStatusWriteAndNoFinalizer() throws Exception {
+    handlers.serveEveryPod(admin, ns, "app");
+    admin.resource(deployment("lean", 1)).create();
+    await("1 running pod").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+        .until(() -> admin.pods().inNamespace(ns).withLabel("app", "lean").list().getItems().stream()
+            .anyMatch(p -> p.getStatus() != null && p.getStatus().getPodIP() != null));
+    startOperator();
+    List<ProcService> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicBoolean deleted = new java.util.concurrent.atomic.AtomicBoolean();
+    try (io.fabric8.kubernetes.client.Watch w = admin.resources(ProcService.class).inNamespace(ns).withName("lean")
+        .watch(new io.fabric8.kubernetes.client.Watcher<>() {
+          @Override
+          public void eventReceived(Action action, ProcService resource) {
+            if (action == Action.DELETED) {
+              deleted.set(true);
+            } else {
+              seen.add(resource);
+            }
+          }
+
+          @Override
+          public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {
+          }
+        })) {
+      ProcService ps = new ProcService();
+      ps.setMetadata(new ObjectMetaBuilder().withName("lean").withNamespace(ns).build());
+      ps.setSpec(trackSpec("lean"));
+      admin.resource(ps).create();
+      await("lean Running, as the watch saw it").atMost(Duration.ofSeconds(60)).until(() -> !seen.isEmpty()
+          && seen.get(seen.size() - 1).getStatus() != null
+          && seen.get(seen.size() - 1).getStatus().getState() == ServiceState.Running);
+
+      assertThat(seen).as("every version of the object").allSatisfy(p ->
+          assertThat(p.getMetadata().getFinalizers()).as("finalizers").isNullOrEmpty());
+      assertThat(seen.stream().map(p -> p.getStatus() == null ? null : p.getStatus().getState()).toList())
+          .as("the states written: none, then the verdict").containsExactly(null, ServiceState.Running);
+
+      // no finalizer: deleted at once, and the operator stops probing its pod
+      admin.resources(ProcService.class).inNamespace(ns).withName("lean").delete();
+      await("lean gone").atMost(Duration.ofSeconds(30)).untilTrue(deleted);
+      java.util.concurrent.atomic.AtomicLong last = new java.util.concurrent.atomic.AtomicLong(-1);
+      await("no probe of lean's pod for 3 periods after its deletion").during(Duration.ofSeconds(3))
+          .atMost(Duration.ofSeconds(30)).until(() -> {
+            long n = handlers.requests();
+            return n == last.getAndSet(n);
+          });
+    }
+  }
+
+  @Test
+  void failingPodIsNamedAndOnlyItIsReplacedByItsReplicaSet() throws Exception {
+    Deployment d = deployment("shop", 2);
+    handlers.serveEveryPod(admin, ns, "app");
+    admin.resource(d).create();
+    List<Pod> pods = await("2 running pods of the Deployment").atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(200)).until(this::running, l -> l.size() == 2);
+
+    startOperator();
+    ProcService ps = new ProcService();
+    ps.setMetadata(new ObjectMetaBuilder().withName("shop").withNamespace(ns).build());
+    ProcServiceSpec spec = trackSpec("shop");
     RecoverySpec r = new RecoverySpec();
     r.setAction(RecoveryAction.Restart);
     BackoffSpec b = new BackoffSpec();

@@ -160,6 +160,12 @@ public final class TrackRuntime implements WorkloadRuntime {
     return true;
   }
 
+  /** Nothing to stop on a deletion: the pods are their owners'; the probes end with the delete event. */
+  @Override
+  public boolean needsFinalizer() {
+    return false;
+  }
+
   @Override
   public void forget(ProcService service) {
     selectors.remove(ResourceID.fromResource(service));
