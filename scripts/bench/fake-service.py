@@ -8,11 +8,15 @@ GET /health answers 200 "ok". The file SOCKET.mode switches it, read on every re
   500    every request gets HTTP 500
 The mode file is removed at start, so a restart always cures the handler (as the demo's poison
 file). Killing is done from outside (SIGKILL on the pid). One request per connection, one thread.
+Every request that is not the harness's own (header X-Bench: harness) leaves its time
+(time.monotonic(), comparable across processes on Linux) in SOCKET.probed: the harness times a
+fault from the supervising tool's last probe.
 """
 import os
 import signal
 import socket
 import sys
+import time
 
 
 def main():
@@ -40,7 +44,7 @@ def main():
         while True:
             conn, _ = srv.accept()
             try:
-                serve(conn, mode_file)
+                serve(conn, mode_file, path + ".probed")
             except OSError:
                 pass
             finally:
@@ -52,7 +56,7 @@ def main():
             pass
 
 
-def serve(conn, mode_file):
+def serve(conn, mode_file, probed_file):
     conn.settimeout(2)
     data = b""
     while b"\r\n\r\n" not in data and len(data) < 65536:
@@ -60,6 +64,10 @@ def serve(conn, mode_file):
         if not chunk:
             break
         data += chunk
+    if b"\r\nX-Bench: harness\r\n" not in data:
+        with open(probed_file + ".tmp", "w") as f:
+            f.write("%.6f\n" % time.monotonic())
+        os.replace(probed_file + ".tmp", probed_file)
     try:
         with open(mode_file) as f:
             mode = f.read().strip()

@@ -92,13 +92,23 @@ def healthy(sock, timeout=0.5):
     s.settimeout(timeout)
     try:
         s.connect(sock)
-        s.sendall(b"GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        s.sendall(b"GET /health HTTP/1.1\r\nHost: localhost\r\nX-Bench: harness\r\nConnection: close\r\n\r\n")
         data = s.recv(64)
         return data.startswith(b"HTTP/1.1 200")
     except OSError:
         return False
     finally:
         s.close()
+
+
+def read_probed(path):
+    """The time of the last probe the handler answered (fake-service.py), or None."""
+    try:
+        with open(path) as f:
+            text = f.read().strip()
+        return float(text) if text else None
+    except (OSError, ValueError):
+        return None
 
 
 def proc_cpu(pid):
@@ -382,12 +392,19 @@ def one_run(tool, fault, run, timeout):
     if isinstance(tool, Operator):
         tool.reset_backoff("bench-%s-%d-%d" % (fault, run, time.time_ns()))
     wait_for("fake-0 stable before the fault", tool.stable, 60, 0.1)
-    # A quiet moment (the reset handled, the last probe's status written), then a random phase within
-    # the 1 s period: monit's service becomes "stable" a fixed time after monit started it, in step
-    # with monit's cycle, so a fixed pause put every monit fault at the same point of its cycle
-    # (detections 1.19-1.47 s, where a random phase gives 1-2 s) while the operator's jittered probe
-    # slots met the fault at random. Seeded per run, fault and tool: reproducible.
-    time.sleep(1.5 + random.Random("%s/%s/%d" % (type(tool).__name__, fault, run)).random())
+    # A quiet moment (the reset handled, the last probe's status written), then the fault lands at a
+    # phase of the tool's own probe period: PHASE x 1 s after the tool's next probe of fake-0 (its
+    # time from the handler, fake-service.py's SOCKET.probed). PHASE is drawn per fault and run,
+    # seeded, and the same for both tools: each run puts both at the same point of their cycles, so
+    # the comparison is paired and what differs is the tools, not the luck of the draw. (A fixed pause
+    # once put every monit fault at the same point of its cycle; a pause drawn per tool made a median
+    # of 10 runs move by +-0.1 s with the draws.)
+    time.sleep(1.5)
+    phase = random.Random("%s/%d" % (fault, run)).random()
+    probed = tool.socket(0) + ".probed"
+    last = read_probed(probed)
+    wait_for("the tool's next probe of fake-0", lambda: read_probed(probed) not in (None, last), 10, 0.002)
+    time.sleep(max(0.0, read_probed(probed) + phase - time.monotonic()))
     mark = tool.mark()
     t0 = time.monotonic()
     inject(tool, fault)
