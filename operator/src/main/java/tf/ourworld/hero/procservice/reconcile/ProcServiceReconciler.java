@@ -60,6 +60,15 @@ import tf.ourworld.hero.procservice.validation.SpecValidator;
 public final class ProcServiceReconciler implements Reconciler<ProcService> {
   private static final Logger LOG = LoggerFactory.getLogger(ProcServiceReconciler.class);
   private static final Duration STOP_POLL = Duration.ofSeconds(1);
+  /**
+   * After it started or restarted something, the reconciler looks again this soon: what the runtime
+   * did is then observed and the next decision made (a start that failed at once is retried under
+   * backoff), whether or not the runtime or a probe reports a change by then.
+   */
+  static final Duration LOOK_AGAIN_AFTER_ACTING = Duration.ofMillis(100);
+
+  /** What act() did. */
+  private enum Acted { NOTHING, STARTED, RESTARTED_ON_FAILURE }
 
   private final RuntimeRegistry runtimes;
   private final ProbeRunner probes;
@@ -123,6 +132,7 @@ public final class ProcServiceReconciler implements Reconciler<ProcService> {
     List<SpecProblem> problems = problems(spec, resource, runtime);
     boolean stopping = false;
     Findings acted = null;
+    boolean changedWorkload = false;
 
     // decide and act
     recovery.escalationDue().set(null); // act() sets it again while a deferred restart is pending
@@ -138,12 +148,16 @@ public final class ProcServiceReconciler implements Reconciler<ProcService> {
         // before anything runs: a deletion then waits until it is stopped, even one made while we are down
         resource = PrimaryUpdateAndCacheUtils.addFinalizer(context, ProcService.FINALIZER);
       }
-      if (!restartOnRequest(resource, spec, rt, recovery, handled) && !tracker.limitExceeded()) {
+      if (restartOnRequest(resource, spec, rt, recovery, handled)) {
+        changedWorkload = true;
+      } else if (!tracker.limitExceeded()) {
         Findings before = findings(spec, rt, resource, id);
-        if (act(resource, spec, rt, before, recovery, now)) {
+        Acted did = act(resource, spec, rt, before, recovery, now);
+        if (did == Acted.RESTARTED_ON_FAILURE) {
           // a failure caused a restart: status shows that failure (and its Warning) now, the restart next
           acted = before;
         }
+        changedWorkload = did != Acted.NOTHING;
       }
       RuntimeObservation after = rt.observe(resource);
       // A restarted operator takes up the probe results its status shows for units that are still the same.
@@ -182,6 +196,9 @@ public final class ProcServiceReconciler implements Reconciler<ProcService> {
     }
     if (firstVerdictDue != null) {
       after = Math.min(after == null ? Long.MAX_VALUE : after, Math.max(50, firstVerdictDue.toMillis()));
+    }
+    if (changedWorkload) {
+      after = Math.min(after == null ? Long.MAX_VALUE : after, LOOK_AGAIN_AFTER_ACTING.toMillis());
     }
     UpdateControl<ProcService> control = UpdateControl.noUpdate();
     if (after != null) {
@@ -248,26 +265,28 @@ public final class ProcServiceReconciler implements Reconciler<ProcService> {
   }
 
   /**
-   * Starts what never ran, and restarts what needs it under backoff and the restart limit. True when
-   * it restarted something because of a failure.
+   * Starts what never ran, and restarts what needs it under backoff and the restart limit; says
+   * whether it started or restarted something, and whether that was a restart because of a failure.
    */
-  private boolean act(ProcService resource, ProcServiceSpec spec, WorkloadRuntime rt, Findings findings,
+  private Acted act(ProcService resource, ProcServiceSpec spec, WorkloadRuntime rt, Findings findings,
       RecoveryBook.Entry recovery, Instant now) {
     if (rt.needsReplacement(resource, findings.observation())) {
       // the template changed (a spec change, not a failure): replace at once, outside backoff and limit
       events.restarting(resource, "all processes", "the spec changed");
       rt.restart(resource, Set.of());
-      return false;
+      return Acted.STARTED;
     }
     RecoveryNeeds needs = planner.needs(spec, findings, recovery.restartedIncarnations(), now);
     recovery.escalationDue().set(needs.escalationDue());
+    Acted started = Acted.NOTHING;
     if (!needs.start().isEmpty()) {
       rt.start(resource, needs.start());
+      started = Acted.STARTED;
     }
     RestartTracker tracker = recovery.tracker();
     if (!needs.restartNeeded()) {
       tracker.clearPending();
-      return false;
+      return started;
     }
     RestartTracker.Decision decision = tracker.needRestart(spec.getRecovery(), now);
     if (decision instanceof RestartTracker.Decision.Now) {
@@ -282,9 +301,9 @@ public final class ProcServiceReconciler implements Reconciler<ProcService> {
       if (findings.rules().operatorCountsRestarts()) {
         recovery.operatorRestarts().incrementAndGet();
       }
-      return true;
+      return Acted.RESTARTED_ON_FAILURE;
     }
-    return false;
+    return started;
   }
 
   /**
