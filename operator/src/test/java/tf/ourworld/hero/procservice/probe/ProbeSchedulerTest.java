@@ -206,7 +206,10 @@ class ProbeSchedulerTest {
   @Test
   void runNowRunsAtOnce() throws Exception {
     TestServer s = server(r -> Reply.http(200, ""));
-    ProbeSpec spec = timing(httpGet(s.port(), "/"), 3600, 1, 3, 1); // first run jittered within an hour
+    ProbeSpec spec = timing(httpGet(s.port(), "/"), 3600, 1, 3, 1);
+    // its first scheduled run an hour away: the one run is runNow's (a fresh probe's first run is
+    // otherwise within its 250 ms warm-up retry, and could answer the request or run beside it)
+    spec.setInitialDelaySeconds(3600);
     scheduler.plan(SVC, List.of(planned(spec, "a")));
     scheduler.runNow(SVC, "r1");
     await().atMost(Duration.ofSeconds(10)).until(() -> state("web").passing());
