@@ -231,6 +231,12 @@ final class ApiHandler {
   }
 
   private static Reply validate(ApiResource resource, ResourcePath rp, JsonNode object) {
+    ObjectNode invalid = invalid(resource, rp, object);
+    return invalid == null ? null : Reply.json(422, invalid);
+  }
+
+  /** The 422 Status when the object breaks its CRD's structural schema, else null. */
+  private static ObjectNode invalid(ApiResource resource, ResourcePath rp, JsonNode object) {
     if (resource.schema() == null) {
       return null;
     }
@@ -239,7 +245,7 @@ final class ApiHandler {
       return null;
     }
     String name = rp.name() != null ? rp.name() : object.path("metadata").path("name").asText("");
-    return Reply.json(422, ApiStatus.invalid(resource, name, problems));
+    return ApiStatus.invalid(resource, name, problems);
   }
 
   private Reply patch(ResourcePath rp, Optional<ApiResource> resource, String contentType, byte[] body) {
@@ -269,8 +275,8 @@ final class ApiHandler {
   }
 
   /** The current object with the patch applied: a JSON patch, or a merge patch with the schema's defaults. */
-  private static ObjectNode patched(ResourcePath rp, Optional<ApiResource> resource, ObjectNode current, JsonNode patch,
-      boolean jsonPatch) {
+  private static ObjectNode patched(ResourcePath rp, Optional<ApiResource> resource, ObjectNode current,
+      JsonNode patch, boolean jsonPatch) {
     JsonNode result;
     if (jsonPatch) {
       try {
@@ -286,9 +292,9 @@ final class ApiHandler {
     if (!(result instanceof ObjectNode object)) {
       throw ApiError.of(422, "Invalid", "the patch cannot be applied: the result is not an object");
     }
-    Reply invalid = resource.map(r -> validate(r, rp, object)).orElse(null);
+    ObjectNode invalid = resource.map(r -> invalid(r, rp, object)).orElse(null);
     if (invalid != null) {
-      throw new ApiError((ObjectNode) parse(new String(invalid.body(), StandardCharsets.UTF_8)));
+      throw new ApiError(invalid);
     }
     return object;
   }
@@ -304,7 +310,8 @@ final class ApiHandler {
       String name = item.path("metadata").path("name").asText();
       String ns = item.path("metadata").path("namespace").asText(null);
       try {
-        after.add(parse(store.delete(new ResourcePath(rp.group(), rp.version(), ns, rp.plural(), name, null, rp.query()))));
+        ResourcePath one = new ResourcePath(rp.group(), rp.version(), ns, rp.plural(), name, null, rp.query());
+        after.add(parse(store.delete(one)));
       } catch (ApiError e) {
         // deleted meanwhile
       }

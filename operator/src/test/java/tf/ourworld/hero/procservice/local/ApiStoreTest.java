@@ -124,8 +124,8 @@ class ApiStoreTest {
     assertThat(labelled.at("/metadata/resourceVersion").asLong())
         .isGreaterThan(created.at("/metadata/resourceVersion").asLong());
 
-    assertThatThrownBy(() -> store.replace(a, relabelled, false))
-        .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.status().path("reason").asText()).isEqualTo("Conflict"));
+    assertThatThrownBy(() -> store.replace(a, relabelled, false)).isInstanceOfSatisfying(ApiError.class,
+        e -> assertThat(e.status().path("reason").asText()).isEqualTo("Conflict"));
 
     JsonNode respecced = parse(store.update(a, o -> {
       o.with("data").put("k", "w");
