@@ -5,21 +5,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.fabric8.mockwebserver.dsl.HttpMethod;
-import io.fabric8.mockwebserver.http.Buffer;
-import io.fabric8.mockwebserver.http.Headers;
-import io.fabric8.mockwebserver.http.MockResponse;
-import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * Answers one non-watch API request: discovery, OpenAPI and version documents itself, object
- * requests through the CRUD {@link ApiStore}, adding what the mock lacks for real clients —
- * field/label selectors on any field, Table responses, RFC 7386 merge patches, Status errors.
+ * requests through the {@link ApiStore}, with what real clients need: schema defaults and
+ * validation, field/label selectors on any field, Table responses, JSON and RFC 7386 merge
+ * patches, Status errors.
  */
 final class ApiHandler {
   static final String TABLE_MARKER = "as=Table";
@@ -76,21 +73,24 @@ final class ApiHandler {
           : Reply.json(200, list);
     }
     Optional<ApiResource> resource = registry.find(rp.group(), rp.version(), rp.plural());
-    return switch (method) {
-      case "GET" -> get(rp, resource, accept);
-      case "POST", "PUT" -> {
-        byte[] prepared = withDefaults(resource, body);
-        Reply invalid = checkNames(resource, rp, prepared);
-        if (invalid == null) {
-          invalid = validate(resource, rp, prepared);
+    try {
+      return switch (method) {
+        case "GET" -> get(rp, resource, accept);
+        case "POST", "PUT" -> {
+          byte[] prepared = withDefaults(resource, body);
+          Reply invalid = checkNames(resource, rp, prepared);
+          if (invalid == null) {
+            invalid = validate(resource, rp, prepared);
+          }
+          yield invalid != null ? invalid : write(method, rp, resource, prepared);
         }
-        yield invalid != null ? invalid
-            : write(method.equals("POST") ? HttpMethod.POST : HttpMethod.PUT, rp, contentType, prepared);
-      }
-      case "PATCH" -> patch(rp, resource, contentType, body);
-      case "DELETE" -> delete(rp);
-      default -> Reply.status(405, "MethodNotAllowed", method + " is not supported");
-    };
+        case "PATCH" -> patch(rp, resource, contentType, body);
+        case "DELETE" -> delete(rp);
+        default -> Reply.status(405, "MethodNotAllowed", method + " is not supported");
+      };
+    } catch (ApiError e) {
+      return Reply.json(e.code(), e.status());
+    }
   }
 
   private Reply fixedDocument(String path, String accept) {
@@ -135,29 +135,11 @@ final class ApiHandler {
   }
 
   private Reply get(ResourcePath rp, Optional<ApiResource> resource, String accept) {
-    MockResponse r = store.dispatch(request(HttpMethod.GET, rp.storePath(), null, null));
-    if (r.code() == 404 || (rp.name() != null && r.code() == 200 && bodyOf(r).isEmpty())) {
-      return Reply.json(404, ApiStatus.notFound(rp.plural(), rp.group(), rp.name()));
-    }
-    if (r.code() >= 300) {
-      return passThrough(r);
-    }
-    JsonNode node = parse(bodyOf(r));
-    if (rp.name() == null && node.has("items")) {
-      Predicate<JsonNode> keep = Selectors.field(rp.query().get("fieldSelector"))
-          .and(Selectors.label(rp.query().get("labelSelector")));
-      ArrayNode items = JSON.createArrayNode();
-      node.get("items").forEach(i -> {
-        if (keep.test(i)) {
-          items.add(i);
-        }
-      });
-      ObjectNode list = (ObjectNode) node;
-      list.set("items", items);
-      resource.ifPresent(res -> {
-        list.put("apiVersion", res.groupVersion());
-        list.put("kind", res.kind() + "List");
-      });
+    JsonNode node;
+    if (rp.name() != null) {
+      node = parse(store.get(ObjectKey.of(rp)));
+    } else {
+      node = list(rp, resource, store.list(ObjectKey.of(rp)));
     }
     if (accept != null && accept.contains(TABLE_MARKER) && resource.isPresent()) {
       return Reply.json(200, tables.toTable(resource.get(), node, true));
@@ -165,21 +147,48 @@ final class ApiHandler {
     return Reply.json(200, node);
   }
 
-  private Reply write(HttpMethod method, ResourcePath rp, String contentType, byte[] body) {
-    if (rp.query().containsKey("dryRun")) {
-      return new Reply(method == HttpMethod.POST ? 201 : 200, "application/json", body);
-    }
-    MockResponse r = store.dispatch(request(method, rp.storePath(), contentType, body));
-    if (method == HttpMethod.POST && r.code() == 201) {
-      // answer with the object as stored (its uid and timestamps are settled on the way in)
-      String name = parse(bodyOf(r)).path("metadata").path("name").asText("");
-      ResourcePath created = new ResourcePath(rp.group(), rp.version(), rp.namespace(), rp.plural(), name, null, rp.query());
-      MockResponse stored = store.dispatch(request(HttpMethod.GET, created.storePath(), null, null));
-      if (stored.code() == 200 && !bodyOf(stored).isEmpty()) {
-        return new Reply(201, "application/json", bodyOf(stored).getBytes(StandardCharsets.UTF_8));
+  /** A List of the stored objects that pass the request's field and label selectors. */
+  private static ObjectNode list(ResourcePath rp, Optional<ApiResource> resource, ApiStore.Listing stored) {
+    Predicate<JsonNode> keep = Selectors.field(rp.query().get("fieldSelector"))
+        .and(Selectors.label(rp.query().get("labelSelector")));
+    ObjectNode list = JSON.createObjectNode();
+    list.put("apiVersion", resource.map(ApiResource::groupVersion)
+        .orElse(rp.group().isEmpty() ? rp.version() : rp.group() + "/" + rp.version()));
+    list.put("kind", resource.map(r -> r.kind() + "List").orElse("List"));
+    list.putObject("metadata").put("resourceVersion", Long.toString(stored.resourceVersion()));
+    ArrayNode items = list.putArray("items");
+    for (String json : stored.items()) {
+      JsonNode item = parse(json);
+      if (keep.test(item)) {
+        items.add(item);
       }
     }
-    return passThrough(r);
+    return list;
+  }
+
+  private Reply write(String method, ResourcePath rp, Optional<ApiResource> resource, byte[] body) {
+    ObjectNode object = objectBody(body);
+    if (rp.query().containsKey("dryRun")) {
+      return Reply.json(method.equals("POST") ? 201 : 200, object);
+    }
+    boolean statusSubresource = resource.map(ApiResource::statusSubresource).orElse(false);
+    if (method.equals("POST")) {
+      return new Reply(201, "application/json", bytes(store.create(rp, object, statusSubresource)));
+    }
+    return new Reply(200, "application/json", bytes(store.replace(rp, object, statusSubresource)));
+  }
+
+  private static ObjectNode objectBody(byte[] body) {
+    JsonNode node;
+    try {
+      node = body == null || body.length == 0 ? null : JSON.readTree(body);
+    } catch (IOException e) {
+      throw ApiError.of(400, "BadRequest", "the body of the request is not valid JSON: " + e.getMessage());
+    }
+    if (!(node instanceof ObjectNode object)) {
+      throw ApiError.of(400, "BadRequest", "the body of the request must be a JSON object");
+    }
+    return object;
   }
 
   /** The body with the CRD's schema defaults filled in, as the API server stores it. */
@@ -222,6 +231,12 @@ final class ApiHandler {
   }
 
   private static Reply validate(ApiResource resource, ResourcePath rp, JsonNode object) {
+    ObjectNode invalid = invalid(resource, rp, object);
+    return invalid == null ? null : Reply.json(422, invalid);
+  }
+
+  /** The 422 Status when the object breaks its CRD's structural schema, else null. */
+  private static ObjectNode invalid(ApiResource resource, ResourcePath rp, JsonNode object) {
     if (resource.schema() == null) {
       return null;
     }
@@ -230,7 +245,7 @@ final class ApiHandler {
       return null;
     }
     String name = rp.name() != null ? rp.name() : object.path("metadata").path("name").asText("");
-    return Reply.json(422, ApiStatus.invalid(resource, name, problems));
+    return ApiStatus.invalid(resource, name, problems);
   }
 
   private Reply patch(ResourcePath rp, Optional<ApiResource> resource, String contentType, byte[] body) {
@@ -244,109 +259,69 @@ final class ApiHandler {
         && !type.startsWith("application/strategic-merge-patch+json")) {
       return Reply.status(415, "UnsupportedMediaType", "unsupported patch type " + contentType);
     }
-    ResourcePath main = new ResourcePath(rp.group(), rp.version(), rp.namespace(), rp.plural(), rp.name(), null, rp.query());
-    // A merge patch is computed here from the current object and stored as a JSON patch guarded
-    // by a test of its resourceVersion: if another write slipped in between, compute it again,
-    // so a merge patch is as atomic as on the API server.
-    for (int attempt = 0; ; attempt++) {
-      MockResponse current = store.dispatch(request(HttpMethod.GET, main.storePath(), null, null));
-      if (current.code() != 200 || bodyOf(current).isEmpty()) {
-        return Reply.json(404, ApiStatus.notFound(rp.plural(), rp.group(), rp.name()));
-      }
-      JsonNode currentNode = parse(bodyOf(current));
-      byte[] effective = body;
-      if (jsonPatch && resource.isPresent() && resource.get().schema() != null) {
-        JsonNode result;
-        try {
-          result = io.fabric8.zjsonpatch.JsonPatch.apply(JSON.readTree(body), currentNode);
-        } catch (IOException | RuntimeException e) {
-          return Reply.status(422, "Invalid", "the patch cannot be applied: " + e.getMessage());
-        }
-        Reply invalid = validate(resource.get(), rp, result);
-        if (invalid != null) {
-          return invalid;
-        }
-      }
-      if (!jsonPatch) {
-        JsonNode patchNode;
-        try {
-          patchNode = JSON.readTree(body);
-        } catch (IOException e) {
-          return Reply.status(400, "BadRequest", "the patch is not valid JSON: " + e.getMessage());
-        }
-        JsonNode merged = MergePatch.apply(currentNode, patchNode);
-        if (resource.isPresent() && resource.get().schema() != null) {
-          SchemaDefaults.apply(merged, resource.get().schema());
-          Reply invalid = validate(resource.get(), rp, merged);
-          if (invalid != null) {
-            return invalid;
-          }
-        }
-        if (rp.query().containsKey("dryRun")) {
-          return Reply.json(200, merged);
-        }
-        ArrayNode ops = JSON.createArrayNode();
-        ops.addObject().put("op", "test").put("path", "/metadata/resourceVersion")
-            .put("value", currentNode.path("metadata").path("resourceVersion").asText());
-        ops.addAll(MergePatch.asJsonPatch(currentNode, merged));
-        effective = ops.toString().getBytes(StandardCharsets.UTF_8);
-      }
-      MockResponse r;
-      try {
-        r = store.dispatch(request(HttpMethod.PATCH, rp.storePath(), "application/json-patch+json", effective));
-      } catch (RuntimeException e) {
-        if (!jsonPatch && attempt < 10 && changedSince(main, currentNode)) {
-          continue; // the object changed under us (the resourceVersion test failed): merge again
-        }
-        // zjsonpatch rejects e.g. a replace of a missing field; the API server answers 422 too
-        return Reply.status(422, "Invalid", "the patch cannot be applied: " + e.getMessage());
-      }
-      if (r.code() < 300 && bodyOf(r).isEmpty()) {
-        // the patch removed the last finalizer of a deleted object: it is gone; answer with what it was
-        return Reply.json(200, currentNode);
-      }
-      return passThrough(r);
+    JsonNode patch;
+    try {
+      patch = JSON.readTree(body);
+    } catch (IOException e) {
+      return Reply.status(400, "BadRequest", "the patch is not valid JSON: " + e.getMessage());
     }
+    UnaryOperator<ObjectNode> change = current -> patched(rp, resource, current, patch, jsonPatch);
+    if (rp.query().containsKey("dryRun")) {
+      return Reply.json(200, change.apply((ObjectNode) parse(store.get(ObjectKey.of(rp)))));
+    }
+    // applied to the current object under the store's write lock: as atomic as on the API server
+    boolean statusSubresource = resource.map(ApiResource::statusSubresource).orElse(false);
+    return new Reply(200, "application/json", bytes(store.update(rp, change, statusSubresource)));
   }
 
-  private boolean changedSince(ResourcePath main, JsonNode seen) {
-    MockResponse now = store.dispatch(request(HttpMethod.GET, main.storePath(), null, null));
-    return now.code() == 200 && !bodyOf(now).isEmpty() && !parse(bodyOf(now)).path("metadata").path("resourceVersion")
-        .asText().equals(seen.path("metadata").path("resourceVersion").asText());
+  /** The current object with the patch applied: a JSON patch, or a merge patch with the schema's defaults. */
+  private static ObjectNode patched(ResourcePath rp, Optional<ApiResource> resource, ObjectNode current,
+      JsonNode patch, boolean jsonPatch) {
+    JsonNode result;
+    if (jsonPatch) {
+      try {
+        result = io.fabric8.zjsonpatch.JsonPatch.apply(patch, current);
+      } catch (RuntimeException e) {
+        // e.g. a replace of a missing field, or a failed test; the API server answers 422 too
+        throw ApiError.of(422, "Invalid", "the patch cannot be applied: " + e.getMessage());
+      }
+    } else {
+      result = MergePatch.apply(current, patch);
+      resource.filter(r -> r.schema() != null).ifPresent(r -> SchemaDefaults.apply(result, r.schema()));
+    }
+    if (!(result instanceof ObjectNode object)) {
+      throw ApiError.of(422, "Invalid", "the patch cannot be applied: the result is not an object");
+    }
+    ObjectNode invalid = resource.map(r -> invalid(r, rp, object)).orElse(null);
+    if (invalid != null) {
+      throw new ApiError(invalid);
+    }
+    return object;
   }
 
   private Reply delete(ResourcePath rp) {
-    MockResponse r = store.dispatch(request(HttpMethod.DELETE, rp.storePath(), null, null));
-    if (rp.name() != null && (r.code() == 404 || bodyOf(r).isEmpty())) {
-      return Reply.json(404, ApiStatus.notFound(rp.plural(), rp.group(), rp.name()));
+    if (rp.name() != null) {
+      return new Reply(200, "application/json", bytes(store.delete(rp)));
     }
-    return passThrough(r);
+    // deletecollection: every selected object of the collection, each as a DELETE of its own
+    ObjectNode deleted = list(rp, Optional.empty(), store.list(ObjectKey.of(rp)));
+    ArrayNode after = JSON.createArrayNode();
+    for (JsonNode item : deleted.get("items")) {
+      String name = item.path("metadata").path("name").asText();
+      String ns = item.path("metadata").path("namespace").asText(null);
+      try {
+        ResourcePath one = new ResourcePath(rp.group(), rp.version(), ns, rp.plural(), name, null, rp.query());
+        after.add(parse(store.delete(one)));
+      } catch (ApiError e) {
+        // deleted meanwhile
+      }
+    }
+    deleted.set("items", after);
+    return Reply.json(200, deleted);
   }
 
-  private static Reply passThrough(MockResponse r) {
-    String body = bodyOf(r);
-    int code = r.code() == 202 ? 200 : r.code(); // the mock answers PATCH with 202; the API server with 200
-    if (code >= 400 && (body.isEmpty() || !body.trim().startsWith("{"))) {
-      return Reply.status(code, code == 404 ? "NotFound" : code == 409 ? "Conflict" : "BadRequest",
-          body.isEmpty() ? "request failed with HTTP " + code : body);
-    }
-    return new Reply(code, "application/json", body.getBytes(StandardCharsets.UTF_8));
-  }
-
-  static RecordedRequest request(HttpMethod method, String path, String contentType, byte[] body) {
-    Headers.Builder h = Headers.builder();
-    if (contentType != null) {
-      h.add("Content-Type", contentType);
-    }
-    Buffer b = new Buffer();
-    if (body != null) {
-      b.write(body);
-    }
-    return new RecordedRequest("HTTP/1.1", method, path, h.build(), b);
-  }
-
-  private static String bodyOf(MockResponse r) {
-    return r.getBody() == null ? "" : new String(r.getBody().getBytes(), StandardCharsets.UTF_8);
+  private static byte[] bytes(String json) {
+    return json.getBytes(StandardCharsets.UTF_8);
   }
 
   private static JsonNode parse(String json) {

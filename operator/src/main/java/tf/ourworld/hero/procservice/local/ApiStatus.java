@@ -22,13 +22,32 @@ final class ApiStatus {
 
   /** The Status of a missing object, worded like the real API server's. */
   static ObjectNode notFound(String resource, String group, String name) {
-    String what = group.isEmpty() ? resource : resource + "." + group;
-    ObjectNode n = of(404, "NotFound", what + " \"" + name + "\" not found");
-    ObjectNode d = n.putObject("details");
+    return withDetails(of(404, "NotFound", what(resource, group) + " \"" + name + "\" not found"), resource, group, name);
+  }
+
+  /** 409 AlreadyExists: a create of a name that is taken. */
+  static ObjectNode alreadyExists(String resource, String group, String name) {
+    return withDetails(of(409, "AlreadyExists", what(resource, group) + " \"" + name + "\" already exists"),
+        resource, group, name);
+  }
+
+  /** 409 Conflict: a write based on a resourceVersion that is no longer the object's. */
+  static ObjectNode conflict(String resource, String group, String name) {
+    return withDetails(of(409, "Conflict", "Operation cannot be fulfilled on " + what(resource, group) + " \"" + name
+        + "\": the object has been modified; please apply your changes to the latest version and try again"),
+        resource, group, name);
+  }
+
+  private static String what(String resource, String group) {
+    return group.isEmpty() ? resource : resource + "." + group;
+  }
+
+  private static ObjectNode withDetails(ObjectNode status, String resource, String group, String name) {
+    ObjectNode d = status.putObject("details");
     d.put("name", name);
     d.put("group", group);
     d.put("kind", resource);
-    return n;
+    return status;
   }
 
   /** 422 Invalid, worded like the API server: The Kind "name" is invalid: field: problem, ... */

@@ -32,8 +32,9 @@ import tf.ourworld.hero.procservice.model.CrdDefinition;
 
 /**
  * A Kubernetes API on 127.0.0.1 that real kubectl (1.31) and fabric8 clients can use, with its
- * objects in memory or also kept in an {@link ObjectDatabase}: fabric8's KubernetesMockServer CRUD store behind a small HTTP front end that adds
- * discovery, OpenAPI, server-side Tables, streamed and WebSocket watches and proper errors.
+ * objects in memory or also kept in an {@link ObjectDatabase}: an indexed object store
+ * ({@link ApiStore}) behind a small HTTP front end that adds discovery, OpenAPI, server-side
+ * Tables, streamed and WebSocket watches and proper errors.
  * On start it holds the {@code default} namespace and the ProcService CRD.
  */
 public final class EmbeddedApiServer implements AutoCloseable {
@@ -58,7 +59,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
     this.database = database;
     this.hub = new WatchHub();
     this.registry = ApiResourceRegistry.withBuiltIns();
-    this.store = new ApiStore(hub, registry, database);
+    this.store = new ApiStore(hub, registry, database, Clock.systemUTC());
     this.tables = new TableConverter(Clock.systemUTC());
     this.server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1")
         .setMaxWebSocketFrameSize(16 * 1024 * 1024).setMaxWebSocketMessageSize(64 * 1024 * 1024));
@@ -274,7 +275,8 @@ public final class EmbeddedApiServer implements AutoCloseable {
         });
       }
     };
-    WatchHub.Registration reg = hub.open(filter, sink, rp.query().get("resourceVersion"), store::snapshot);
+    WatchHub.Registration reg = hub.open(filter, sink, rp.query().get("resourceVersion"),
+        () -> store.snapshot(ObjectKey.of(rp)));
     resp.closeHandler(v -> reg.close());
     resp.exceptionHandler(e -> reg.close());
     timeout(rp).ifPresent(seconds -> vertx.setTimer(seconds * 1000, id -> {
@@ -308,7 +310,8 @@ public final class EmbeddedApiServer implements AutoCloseable {
         });
       }
     };
-    WatchHub.Registration reg = hub.open(filter, sink, rp.query().get("resourceVersion"), store::snapshot);
+    WatchHub.Registration reg = hub.open(filter, sink, rp.query().get("resourceVersion"),
+        () -> store.snapshot(ObjectKey.of(rp)));
     ws.closeHandler(v -> reg.close());
     ws.exceptionHandler(e -> reg.close());
     timeout(rp).ifPresent(seconds -> vertx.setTimer(seconds * 1000, id -> {

@@ -1,17 +1,15 @@
 package tf.ourworld.hero.procservice.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Iterator;
 import java.util.Map;
 
 /**
- * JSON merge patch (RFC 7386), which the mock applies without its null-means-delete rule, and a
- * translation of the merged result into a JSON patch the mock applies faithfully. Strategic merge
- * patches (what kubectl sends for built-in kinds) are treated as merge patches: right for maps
- * such as labels and annotations, which is what kubectl annotate/label/apply change here.
+ * JSON merge patch (RFC 7386), with its null-means-delete rule. Strategic merge patches (what
+ * kubectl sends for built-in kinds) are treated as merge patches: right for maps such as labels
+ * and annotations, which is what kubectl annotate/label/apply change here.
  */
 public final class MergePatch {
   private MergePatch() {
@@ -37,28 +35,5 @@ public final class MergePatch {
       }
     }
     return result;
-  }
-
-  /** A JSON patch that turns {@code current} into {@code desired}, replacing whole top-level fields. */
-  static ArrayNode asJsonPatch(JsonNode current, JsonNode desired) {
-    ArrayNode ops = JsonNodeFactory.instance.arrayNode();
-    Iterator<String> names = current.fieldNames();
-    while (names.hasNext()) {
-      String name = names.next();
-      if (!desired.has(name)) {
-        ops.addObject().put("op", "remove").put("path", "/" + name);
-      }
-    }
-    Iterator<Map.Entry<String, JsonNode>> fields = desired.fields();
-    while (fields.hasNext()) {
-      Map.Entry<String, JsonNode> e = fields.next();
-      if (!e.getValue().equals(current.get(e.getKey()))) {
-        ObjectNode op = ops.addObject();
-        op.put("op", current.has(e.getKey()) ? "replace" : "add");
-        op.put("path", "/" + e.getKey());
-        op.set("value", e.getValue());
-      }
-    }
-    return ops;
   }
 }

@@ -15,8 +15,8 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -53,6 +53,8 @@ public final class OperatorMetrics implements ProbeObserver {
   private final Map<Key, AtomicReference<ServiceState>> states = new ConcurrentHashMap<>();
   /** The meters of each probe, registered on its first run, dropped by {@link #forget}. */
   private final Map<ProbeSeries, ProbeMeters> probeMeters = new ConcurrentHashMap<>();
+  /** The ids of every meter of each service, so that forgetting one does not scan all the meters. */
+  private final Map<Key, Set<Meter.Id>> serviceMeters = new ConcurrentHashMap<>();
   private volatile Timer probeLag;
 
   /** A registry with the JVM binders (memory, GC, threads, class loading, CPU, uptime) bound. */
@@ -92,11 +94,11 @@ public final class OperatorMetrics implements ProbeObserver {
     states.computeIfAbsent(key, k -> {
       AtomicReference<ServiceState> current = new AtomicReference<>(state);
       for (ServiceState s : ServiceState.values()) {
-        Gauge.builder(STATE, current, c -> c.get() == s ? 1 : 0)
+        owned(key, Gauge.builder(STATE, current, c -> c.get() == s ? 1 : 0)
             .description("1 for the state the ProcService is in, 0 for the others")
             .tags(Tags.of("namespace", namespace, "name", name, "state", s.name()))
             .strongReference(true)
-            .register(registry);
+            .register(registry));
       }
       return current;
     }).set(state);
@@ -140,36 +142,37 @@ public final class OperatorMetrics implements ProbeObserver {
   }
 
   private ProbeMeters register(ProbeSeries k) {
+    Key service = new Key(k.namespace(), k.name());
     return new ProbeMeters(probeCounter(k, "success"), probeCounter(k, "failure"),
-        Timer.builder(PROBE_DURATION)
+        owned(service, Timer.builder(PROBE_DURATION)
             .description("Probe latency, from connect to verdict")
             .tags("namespace", k.namespace(), "name", k.name(), "probe", k.probe(), "kind", k.kind())
             .serviceLevelObjectives(PROBE_BUCKETS)
-            .register(registry));
+            .register(registry)));
   }
 
   private Counter probeCounter(ProbeSeries k, String result) {
-    return Counter.builder(PROBE)
+    return owned(new Key(k.namespace(), k.name()), Counter.builder(PROBE)
         .description("Probe runs by result")
         .tags("namespace", k.namespace(), "name", k.name(), "probe", k.probe(), "kind", k.kind(), "result", result)
-        .register(registry);
+        .register(registry));
   }
 
   /** Counts one restart of a process (or pod) made by the operator. */
   public void restart(String namespace, String name, String process) {
-    Counter.builder(RESTARTS)
+    owned(new Key(namespace, name), Counter.builder(RESTARTS)
         .description("Restarts made by the operator")
         .tags("namespace", namespace, "name", name, "process", process == null ? "" : process)
-        .register(registry)
+        .register(registry))
         .increment();
   }
 
   /** Counts one reconcile and records its duration; {@code outcome} is e.g. success, error, invalid. */
   public void reconcile(String namespace, String name, long durationNanos, String outcome) {
-    Counter.builder(RECONCILE)
+    owned(new Key(namespace, name), Counter.builder(RECONCILE)
         .description("Reconciles by outcome")
         .tags("namespace", namespace, "name", name, "outcome", outcome)
-        .register(registry)
+        .register(registry))
         .increment();
     // Without namespace/name: one histogram per service would multiply the series by ~12 buckets.
     Timer.builder(RECONCILE_DURATION)
@@ -184,11 +187,16 @@ public final class OperatorMetrics implements ProbeObserver {
   public void forget(String namespace, String name) {
     states.remove(new Key(namespace, name));
     probeMeters.keySet().removeIf(k -> k.namespace().equals(namespace) && k.name().equals(name));
-    List<Meter> mine = registry.getMeters().stream()
-        .filter(m -> m.getId().getName().startsWith("procservice."))
-        .filter(m -> namespace.equals(m.getId().getTag("namespace")) && name.equals(m.getId().getTag("name")))
-        .toList();
-    mine.forEach(registry::remove);
+    Set<Meter.Id> mine = serviceMeters.remove(new Key(namespace, name));
+    if (mine != null) {
+      mine.forEach(registry::remove);
+    }
+  }
+
+  /** Notes the meter as one of the service's, for {@link #forget}. */
+  private <M extends Meter> M owned(Key service, M meter) {
+    serviceMeters.computeIfAbsent(service, k -> ConcurrentHashMap.newKeySet()).add(meter.getId());
+    return meter;
   }
 
   /** Removes every series of a deleted service. */

@@ -76,9 +76,6 @@ class ApiPiecesTest {
     JsonNode current = json("{'metadata':{'annotations':{'a':'1','b':'2'}},'spec':{'list':[1,2,3],'x':1}}");
     JsonNode merged = MergePatch.apply(current, json("{'metadata':{'annotations':{'a':null,'c':'3'}},'spec':{'list':[9]}}"));
     assertThat(merged).isEqualTo(json("{'metadata':{'annotations':{'b':'2','c':'3'}},'spec':{'list':[9],'x':1}}"));
-    assertThat(MergePatch.asJsonPatch(current, merged).toString()).contains("\"op\":\"replace\",\"path\":\"/metadata\"")
-        .contains("\"path\":\"/spec\"");
-    assertThat(MergePatch.asJsonPatch(current, current)).isEmpty();
   }
 
   @Test

@@ -3,12 +3,16 @@ package tf.ourworld.hero.procservice.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -87,6 +91,42 @@ class ObjectDatabaseTest {
     try (ObjectDatabase db = ObjectDatabase.open(file)) {
       assertThatThrownBy(db::objects).isInstanceOf(ObjectDatabase.UnusableException.class)
           .hasMessageContaining("/ConfigMap/default/a").hasMessageContaining("not valid JSON");
+    }
+  }
+
+  @Test
+  void aCheckpointFsyncsTheCommitsIntoTheDatabaseFileItself() throws Exception {
+    Path file = dir.resolve("api.db");
+    try (ObjectDatabase db = ObjectDatabase.open(file, Duration.ofHours(1))) {
+      assertThat(db.checkpoint()).as("nothing written yet").isFalse();
+      db.put("/ConfigMap/default/a", "/api/v1/namespaces/default/configmaps", "{\"marker\":\"in-the-main-file\"}", 1);
+      // committed: in the WAL file, which a killed process leaves to the OS; not in the database file yet
+      assertThat(Files.readString(file, StandardCharsets.ISO_8859_1)).doesNotContain("in-the-main-file");
+      assertThat(db.checkpoint()).isTrue();
+      assertThat(Files.readString(file, StandardCharsets.ISO_8859_1)).contains("in-the-main-file");
+      assertThat(db.checkpoint()).as("nothing new").isFalse();
+    }
+  }
+
+  @Test
+  void everyAcknowledgedWriteSurvivesASigkillOfTheWriter() throws Exception {
+    Path file = dir.resolve("api.db");
+    Process writer = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), ObjectDatabaseWriter.class.getName(), file.toString())
+        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    long acked = 0;
+    try (BufferedReader out = new BufferedReader(new InputStreamReader(writer.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line = out.readLine(); line != null && acked < 200; line = out.readLine()) {
+        acked = Long.parseLong(line.substring("acked ".length()));
+      }
+      writer.destroyForcibly(); // SIGKILL, in the middle of the writes that follow
+      assertThat(writer.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+    assertThat(acked).as("the writer acknowledged writes before it was killed").isEqualTo(200);
+    try (ObjectDatabase db = ObjectDatabase.open(file)) {
+      assertThat(db.resourceVersion()).isGreaterThanOrEqualTo(acked);
+      assertThat(db.objects()).hasSizeGreaterThanOrEqualTo((int) acked)
+          .extracting(ObjectDatabase.Stored::key).contains("/ConfigMap/default/cm-1", "/ConfigMap/default/cm-200");
     }
   }
 }
