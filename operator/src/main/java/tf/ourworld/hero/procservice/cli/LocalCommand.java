@@ -106,6 +106,8 @@ public class LocalCommand implements Callable<Integer> {
    * `run` keeps {@link OperatorConfig#DEFAULT_PROBE_CONCURRENCY}.
    */
   static final int LOCAL_PROBE_CONCURRENCY = 8;
+  /** One host's services against an API in the same JVM: writes are quick, and threads cost memory (goal 2's 150 MiB). */
+  static final int LOCAL_RECONCILE_THREADS = 4;
 
   @Option(names = "--probe-concurrency", paramLabel = "N",
       description = "Probes run at the same time at most (default: " + LOCAL_PROBE_CONCURRENCY + ").")
@@ -396,7 +398,7 @@ public class LocalCommand implements Callable<Integer> {
     OperatorConfig d = OperatorConfig.defaults();
     return new OperatorConfig(d.namespaces(), d.labelSelector(), true, allow, state,
         d.socketRoots(), metricsPort, false, d.leaseName(), d.leaseNamespace(),
-        probeConcurrency != null ? probeConcurrency : LOCAL_PROBE_CONCURRENCY, d.reconcileThreads(),
+        probeConcurrency != null ? probeConcurrency : LOCAL_PROBE_CONCURRENCY, LOCAL_RECONCILE_THREADS,
         format, d.stableResetAfter(), env, null);
   }
 

@@ -1,6 +1,7 @@
 package tf.ourworld.hero.procservice.cli;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -20,12 +21,30 @@ public class RunCommand implements Callable<Integer> {
   @Mixin
   OperatorOptions options = new OperatorOptions();
 
+  /**
+   * fabric8's configuration from the environment (in-cluster, KUBECONFIG, KUBERNETES_* variables),
+   * with room for a request per reconcile thread beside the informers' lists and watches: fabric8
+   * allows 5 requests to a host at once by default, fewer than the reconcile threads that may each
+   * be writing a status. A higher KUBERNETES_MAX_CONCURRENT_REQUESTS_PER_HOST is kept.
+   */
+  static Config clientConfig(OperatorConfig operator) {
+    Config config = Config.autoConfigure(null);
+    int wanted = operator.reconcileThreads() + 8;
+    if (config.getMaxConcurrentRequestsPerHost() < wanted) {
+      config.setMaxConcurrentRequestsPerHost(wanted);
+    }
+    if (config.getMaxConcurrentRequests() < wanted) {
+      config.setMaxConcurrentRequests(wanted);
+    }
+    return config;
+  }
+
   @Override
   public Integer call() throws InterruptedException {
     OperatorConfig config = options.toConfig("json");
     Logging.apply(config.logFormat());
     Logger log = LoggerFactory.getLogger(RunCommand.class);
-    KubernetesClient client = new KubernetesClientBuilder().build();
+    KubernetesClient client = new KubernetesClientBuilder().withConfig(clientConfig(config)).build();
     OperatorApp app = OperatorApp.start(client, config);
     CountDownLatch stop = new CountDownLatch(1);
     AtomicBoolean closed = new AtomicBoolean();
