@@ -33,7 +33,6 @@ import tf.ourworld.hero.procservice.probe.ProbeObserver;
 import tf.ourworld.hero.procservice.probe.ProbeRunner;
 import tf.ourworld.hero.procservice.reconcile.ProcServiceReconciler;
 import tf.ourworld.hero.procservice.reconcile.RuntimeRegistry;
-import tf.ourworld.hero.procservice.reconcile.StatusOnlyChangeFilter;
 import tf.ourworld.hero.procservice.reconcile.StatusWriter;
 import tf.ourworld.hero.procservice.reconcile.TransitionEvents;
 import tf.ourworld.hero.procservice.recovery.RecoveryBook;
@@ -243,8 +242,7 @@ public final class OperatorApp implements AutoCloseable {
       operator.register(reconciler, o -> {
         // all events: deletion comes to reconcile, which adds the finalizer only where a runtime needs it
         o.withName("procservice").withGenerationAware(false).withTriggerReconcilerOnAllEvents(true)
-            .withRetry(RECONCILE_RETRY).withItemStore(new ManagedFieldsDroppingStore<>())
-            .withOnUpdateFilter(new StatusOnlyChangeFilter());
+            .withRetry(RECONCILE_RETRY).withItemStore(new ManagedFieldsDroppingStore<>());
         if (config.namespaces().isEmpty()) {
           o.watchingAllNamespaces();
         } else {
