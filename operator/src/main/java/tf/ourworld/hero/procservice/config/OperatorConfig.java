@@ -57,8 +57,8 @@ public record OperatorConfig(
   public static final int DEFAULT_PROBE_CONCURRENCY = 64;
   /**
    * A status write holds its reconcile thread for the request's round trip: with 4, a cold start
-   * over 10,000 fresh services on a real API server wrote ~100 statuses/s (98.6 s), with 16 ~130/s
-   * (76 s; docs/benchmarks.md, goal 5). A fixed number, whatever the number of services.
+   * over 10,000 fresh services on a real API server wrote ~100 statuses/s, with 16 115–130/s
+   * (docs/benchmarks.md, goal 5). A fixed number, whatever the number of services.
    */
   public static final int DEFAULT_RECONCILE_THREADS = 16;
   public static final String DEFAULT_LOG_FORMAT = "json";
