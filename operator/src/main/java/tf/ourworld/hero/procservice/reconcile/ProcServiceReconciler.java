@@ -195,10 +195,10 @@ public final class ProcServiceReconciler implements Reconciler<ProcService> {
       after = Math.max(50, Duration.between(clock.instant(), held).toMillis());
     }
     if (firstVerdictDue != null) {
-      after = Math.min(after == null ? Long.MAX_VALUE : after, Math.max(50, firstVerdictDue.toMillis()));
+      after = sooner(after, Math.max(50, firstVerdictDue.toMillis()));
     }
     if (changedWorkload) {
-      after = Math.min(after == null ? Long.MAX_VALUE : after, LOOK_AGAIN_AFTER_ACTING.toMillis());
+      after = sooner(after, LOOK_AGAIN_AFTER_ACTING.toMillis());
     }
     UpdateControl<ProcService> control = UpdateControl.noUpdate();
     if (after != null) {
@@ -251,6 +251,11 @@ public final class ProcServiceReconciler implements Reconciler<ProcService> {
       return Findings.none(UnitRules.DECLARED_PROCESSES);
     }
     return new Findings(runtime.get().unitRules(), runtime.get().observe(resource), List.of(), List.of());
+  }
+
+  /** The sooner of a reschedule already chosen (null: none) and another. */
+  private static long sooner(Long after, long millis) {
+    return after == null ? millis : Math.min(after, millis);
   }
 
   private void report(ProcService resource, StatusInputs inputs) {
