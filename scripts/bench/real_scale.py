@@ -235,6 +235,28 @@ class AuditLog:
         return [e for e in self.events if t0 <= e[0] < t1]
 
 
+def cpu_by_process(cluster_dir, operator_pid):
+    """CPU seconds so far of each control-plane process (scripts/cluster.sh's NAME.pid files), the
+    operator and this harness (which serves the pods' probes and watches the ProcServices)."""
+    out = {}
+    for f in sorted(os.listdir(cluster_dir)):
+        if f.endswith(".pid"):
+            try:
+                with open(os.path.join(cluster_dir, f)) as pf:
+                    out[f[:-4]] = proc_cpu(int(pf.read().strip()))
+            except (OSError, ValueError):
+                pass
+    out["operator"] = proc_cpu(operator_pid)
+    out["harness"] = sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
+    return out
+
+
+def cpu_between(before, after):
+    """CPU seconds per process between two cpu_by_process readings, the busiest first."""
+    spent = {k: after[k] - before.get(k, 0) for k in after}
+    return ", ".join("%s %.1f" % (k, v) for k, v in sorted(spent.items(), key=lambda kv: -kv[1]))
+
+
 def epoch(ts):
     return datetime.datetime.strptime(ts, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=datetime.timezone.utc).timestamp()
 
@@ -474,6 +496,7 @@ def main():
         operator = Operator(a.work, jar, op_kubeconfig, a.jvm_opts, a.operator_args)
         audit.read()
         operator.start()
+        cpu0 = cpu_by_process(cluster_dir, operator.proc.pid)
         t0 = operator.t_start
         wait_for("the operator's /readyz", operator.ready, 300, 0.1)
         fig["cold: start -> ready (informers synced) s"] = time.time() - t0
@@ -482,6 +505,7 @@ def main():
         wait_for("all %d Running" % n, lambda: count("Running") == n, 1200, 0.1)
         t_all = time.time()
         fig["cold: start -> all Running s"] = t_all - t0
+        fig["cold: CPU s by process"] = cpu_between(cpu0, cpu_by_process(cluster_dir, operator.proc.pid))
         time.sleep(2)   # the audit log is written asynchronously
         ev = audit.between(t0, t_all)
         fig["cold: operator API requests"] = len(ev)
@@ -490,6 +514,8 @@ def main():
         fig["cold: status writes"] = len(status_writes(ev))
         log("cold start: ready %.1f s, all %d Running %.1f s, %d requests (%s)" % (
             fig["cold: start -> ready (informers synced) s"], n, fig["cold: start -> all Running s"], len(ev), fig["cold: requests by kind"]))
+        log("cold start CPU, seconds: %s (%d cores: %.0f CPU-seconds available)" % (
+            fig["cold: CPU s by process"], os.cpu_count(), os.cpu_count() * fig["cold: start -> all Running s"]))
 
         time.sleep(a.settle)
         pid = operator.proc.pid

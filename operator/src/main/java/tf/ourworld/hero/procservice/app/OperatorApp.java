@@ -31,6 +31,7 @@ import tf.ourworld.hero.procservice.observability.TransitionReporter;
 import tf.ourworld.hero.procservice.probe.ProbeListener;
 import tf.ourworld.hero.procservice.probe.ProbeObserver;
 import tf.ourworld.hero.procservice.probe.ProbeRunner;
+import tf.ourworld.hero.procservice.reconcile.OwnStatusEchoFilter;
 import tf.ourworld.hero.procservice.reconcile.ProcServiceReconciler;
 import tf.ourworld.hero.procservice.reconcile.RuntimeRegistry;
 import tf.ourworld.hero.procservice.reconcile.StatusWriter;
@@ -220,9 +221,10 @@ public final class OperatorApp implements AutoCloseable {
       }
       registry.all().forEach(r -> r.onChange(runtimeChanges::propagateEvent));
 
+      StatusWriter statusWriter = new StatusWriter(client);
       ProcServiceReconciler reconciler = new ProcServiceReconciler(registry, probes, new SpecValidator(),
           new RecoveryPlanner(), new RecoveryBook(config.stableResetAfter()), new StatusCalculator(),
-          new StatusWriter(client), events, List.of(runtimeChanges, probeChanges), clock);
+          statusWriter, events, List.of(runtimeChanges, probeChanges), clock);
 
       Operator operator = new Operator(o -> {
         o.withKubernetesClient(client)
@@ -242,7 +244,8 @@ public final class OperatorApp implements AutoCloseable {
       operator.register(reconciler, o -> {
         // all events: deletion comes to reconcile, which adds the finalizer only where a runtime needs it
         o.withName("procservice").withGenerationAware(false).withTriggerReconcilerOnAllEvents(true)
-            .withRetry(RECONCILE_RETRY).withItemStore(new ManagedFieldsDroppingStore<>());
+            .withRetry(RECONCILE_RETRY).withItemStore(new ManagedFieldsDroppingStore<>())
+            .withOnUpdateFilter(new OwnStatusEchoFilter(statusWriter));
         if (config.namespaces().isEmpty()) {
           o.watchingAllNamespaces();
         } else {

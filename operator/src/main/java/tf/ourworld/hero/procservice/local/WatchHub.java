@@ -24,10 +24,17 @@ import java.util.function.Supplier;
  */
 final class WatchHub {
   private static final ObjectMapper JSON = Serialization.jsonMapper();
+  /**
+   * Changes kept for watches that resume from a resourceVersion. A client that has seen the latest
+   * change needs none of them; older ones get 410 Gone and list again, as fabric8 and client-go do.
+   */
   private static final int HISTORY = 4096;
 
-  /** A change: ADDED, MODIFIED or DELETED, with the object as it is after the change. */
-  record Change(long resourceVersion, String type, JsonNode object) {
+  /**
+   * A change: ADDED, MODIFIED or DELETED, with the object as it is after the change, as JSON text:
+   * a parsed tree costs about ten times its text in heap, and the history holds thousands.
+   */
+  record Change(long resourceVersion, String type, String json) {
   }
 
   /** The receiving end of a watch. */
@@ -68,22 +75,24 @@ final class WatchHub {
   synchronized void publish(String oldJson, String newJson, LongSupplier nextResourceVersion) {
     try {
       Change change;
+      JsonNode object;
       if (newJson == null) {
         ObjectNode gone = (ObjectNode) JSON.readTree(oldJson);
         long rv = nextResourceVersion.getAsLong();
         ((ObjectNode) gone.path("metadata")).put("resourceVersion", String.valueOf(rv));
-        change = new Change(rv, "DELETED", gone);
+        object = gone;
+        change = new Change(rv, "DELETED", gone.toString());
       } else {
-        JsonNode now = JSON.readTree(newJson);
-        change = new Change(resourceVersionOf(now), oldJson == null ? "ADDED" : "MODIFIED", now);
+        object = JSON.readTree(newJson);
+        change = new Change(resourceVersionOf(object), oldJson == null ? "ADDED" : "MODIFIED", newJson);
       }
       history.addLast(change);
       while (history.size() > HISTORY) {
         oldestRetained = history.removeFirst().resourceVersion();
       }
       for (Registration w : watches) {
-        if (w.filter.test(change.object())) {
-          w.sink.send(change.type(), change.object());
+        if (w.filter.test(object)) {
+          w.sink.send(change.type(), object);
         }
       }
     } catch (java.io.IOException e) {
@@ -117,8 +126,11 @@ final class WatchHub {
         return reg;
       }
       for (Change c : history) {
-        if (c.resourceVersion() > since && filter.test(c.object())) {
-          sink.send(c.type(), c.object());
+        if (c.resourceVersion() > since) {
+          JsonNode object = parse(c.json());
+          if (filter.test(object)) {
+            sink.send(c.type(), object);
+          }
         }
       }
     }
