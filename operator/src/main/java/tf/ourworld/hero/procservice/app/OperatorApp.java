@@ -39,6 +39,7 @@ import tf.ourworld.hero.procservice.reconcile.TransitionEvents;
 import tf.ourworld.hero.procservice.recovery.RecoveryBook;
 import tf.ourworld.hero.procservice.recovery.RecoveryPlanner;
 import tf.ourworld.hero.procservice.runtime.DisabledRuntime;
+import tf.ourworld.hero.procservice.runtime.CachedTexts;
 import tf.ourworld.hero.procservice.runtime.ManagedFieldsDroppingStore;
 import tf.ourworld.hero.procservice.runtime.WorkloadRuntime;
 import tf.ourworld.hero.procservice.runtime.process.ProcessRuntime;
@@ -244,7 +245,7 @@ public final class OperatorApp implements AutoCloseable {
       operator.register(reconciler, o -> {
         // all events: deletion comes to reconcile, which adds the finalizer only where a runtime needs it
         o.withName("procservice").withGenerationAware(false).withTriggerReconcilerOnAllEvents(true)
-            .withRetry(RECONCILE_RETRY).withItemStore(new ManagedFieldsDroppingStore<>())
+            .withRetry(RECONCILE_RETRY).withItemStore(new ManagedFieldsDroppingStore<>(CachedTexts::share))
             .withOnUpdateFilter(new OwnStatusEchoFilter(statusWriter));
         if (config.namespaces().isEmpty()) {
           o.watchingAllNamespaces();

@@ -106,6 +106,8 @@ public final class EmbeddedApiServer implements AutoCloseable {
     api.handler = new ApiHandler(api.store, api.registry,
         new DiscoveryDocuments(api.registry, "127.0.0.1:" + api.port()), api.tables);
     api.bootstrap();
+    // a quiet API publishes nothing, so the watch history's window is also enforced on a timer
+    vertx.setPeriodic(WatchHub.HISTORY_WINDOW.toMillis() / 5, id -> api.hub.expire());
     log.atInfo().addKeyValue("url", api.url()).log("Embedded Kubernetes API listening");
     return api;
   }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Comparator;
@@ -25,16 +27,20 @@ import java.util.function.Supplier;
 final class WatchHub {
   private static final ObjectMapper JSON = Serialization.jsonMapper();
   /**
-   * Changes kept for watches that resume from a resourceVersion. A client that has seen the latest
-   * change needs none of them; older ones get 410 Gone and list again, as fabric8 and client-go do.
+   * Changes kept for watches that resume from a resourceVersion: the last 4096, none older than 75 s
+   * (the window kube-apiserver's watch cache keeps at least). A client that has seen the latest
+   * change needs none of them; one further behind gets 410 Gone and lists again, as fabric8's
+   * informers and client-go do. Kept longer, the changes of a mass apply stayed in the heap for
+   * good: 2 KiB per service of `local` at 1,000.
    */
   private static final int HISTORY = 4096;
+  static final Duration HISTORY_WINDOW = Duration.ofSeconds(75);
 
   /**
-   * A change: ADDED, MODIFIED or DELETED, with the object as it is after the change, as JSON text:
-   * a parsed tree costs about ten times its text in heap, and the history holds thousands.
+   * A change: ADDED, MODIFIED or DELETED, with the object as it is after the change, as JSON text
+   * (a parsed tree costs about ten times its text in heap), and when it was made.
    */
-  record Change(long resourceVersion, String type, String json) {
+  record Change(long resourceVersion, String type, String json, long atMillis) {
   }
 
   /** The receiving end of a watch. */
@@ -49,6 +55,15 @@ final class WatchHub {
   private final Deque<Change> history = new ArrayDeque<>();
   private final Set<Registration> watches = new CopyOnWriteArraySet<>();
   private long oldestRetained = 0;
+  private final Clock clock;
+
+  WatchHub() {
+    this(Clock.systemUTC());
+  }
+
+  WatchHub(Clock clock) {
+    this.clock = clock;
+  }
 
   /** An open watch; close it when the client goes away. */
   final class Registration implements AutoCloseable {
@@ -81,15 +96,14 @@ final class WatchHub {
         long rv = nextResourceVersion.getAsLong();
         ((ObjectNode) gone.path("metadata")).put("resourceVersion", String.valueOf(rv));
         object = gone;
-        change = new Change(rv, "DELETED", gone.toString());
+        change = new Change(rv, "DELETED", gone.toString(), clock.millis());
       } else {
         object = JSON.readTree(newJson);
-        change = new Change(resourceVersionOf(object), oldJson == null ? "ADDED" : "MODIFIED", newJson);
+        change = new Change(resourceVersionOf(object), oldJson == null ? "ADDED" : "MODIFIED", newJson,
+            clock.millis());
       }
       history.addLast(change);
-      while (history.size() > HISTORY) {
-        oldestRetained = history.removeFirst().resourceVersion();
-      }
+      expire();
       for (Registration w : watches) {
         if (w.filter.test(object)) {
           w.sink.send(change.type(), object);
@@ -98,6 +112,19 @@ final class WatchHub {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
+  }
+
+  /** Drops the changes beyond the history's size or window (also called periodically: a quiet API publishes nothing). */
+  synchronized void expire() {
+    long cutoff = clock.millis() - HISTORY_WINDOW.toMillis();
+    while (!history.isEmpty() && (history.size() > HISTORY || history.peekFirst().atMillis() < cutoff)) {
+      oldestRetained = history.removeFirst().resourceVersion();
+    }
+  }
+
+  /** Changes kept (tests). */
+  synchronized int historySize() {
+    return history.size();
   }
 
   /**
@@ -121,6 +148,7 @@ final class WatchHub {
         sink.fail(ApiStatus.of(400, "BadRequest", "invalid resourceVersion " + resourceVersion));
         return reg;
       }
+      expire();
       if (since < oldestRetained) {
         sink.fail(ApiStatus.of(410, "Expired", "too old resource version: " + since + " (" + oldestRetained + ")"));
         return reg;

@@ -1,8 +1,6 @@
 package tf.ourworld.hero.procservice.reconcile;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -10,7 +8,10 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,23 +20,24 @@ import tf.ourworld.hero.procservice.model.ProcServiceStatus;
 import tf.ourworld.hero.procservice.status.StatusDiff;
 
 /**
- * Writes status as a JSON merge patch on /status, only when it differs from what the server holds.
+ * Writes status on /status, only when it differs from what the server holds, and then whole: a
+ * JSON patch that sets {@code /status} to the status wanted, whatever the server held before
+ * (the operator owns status; a merge patch from a stale copy could leave keys behind).
  *
  * <p>What the server holds is the cached resource's status, unless the cache still holds the very
- * version our last patch was computed from: then the server holds our last write on top of it, and
+ * version our last write was computed from: then the server holds our last write on top of it, and
  * the cache has not caught up yet. The versions are compared for equality only, never for order.
  *
  * <p>It also knows the version each of its writes produced ({@link #isOwnWrite}), so that the
  * informer's echo of a write can be told from anyone else's change.
  */
 public final class StatusWriter {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   /**
-   * Our last write of one service: the status as JSON text (a parsed tree costs ten times as much
-   * heap), the resourceVersion of the cached resource it was computed from, and the one it made.
+   * Our last write of one service: a digest of the status written (what it is compared with while
+   * the cache lags; the status itself would cost a kilobyte per service), the resourceVersion of
+   * the cached resource it was computed from, and the one it made.
    */
-  private record Written(String status, String from, String made) {
+  private record Written(byte[] digest, String from, String made) {
   }
 
   private final KubernetesClient client;
@@ -50,32 +52,22 @@ public final class StatusWriter {
     ResourceID id = ResourceID.fromResource(resource);
     String version = resource.getMetadata().getResourceVersion();
     JsonNode wanted = StatusDiff.tree(status);
+    byte[] digest = digest(wanted.toString());
     Written last = lastWritten.get(id);
     boolean cacheBehindUs = last != null && Objects.equals(version, last.from());
-    JsonNode current = cacheBehindUs ? parse(last.status()) : StatusDiff.tree(resource.getStatus());
-    if (wanted.equals(current)) {
+    if (cacheBehindUs ? Arrays.equals(digest, last.digest()) : wanted.equals(StatusDiff.tree(resource.getStatus()))) {
       return false;
     }
-    JsonNode diff = StatusDiff.mergePatch(current, wanted);
-    if (last != null && !cacheBehindUs && diff instanceof ObjectNode d) {
-      // The cache holds a version that is not the one we computed from; it may still be older than
-      // our write (someone else's write in between): remove what our last write added, too.
-      parse(last.status()).fieldNames().forEachRemaining(k -> {
-        if (!wanted.has(k) && !d.has(k)) {
-          d.putNull(k);
-        }
-      });
-    }
-    ObjectNode patch = JsonNodeFactory.instance.objectNode();
-    patch.set("status", diff);
+    ObjectNode set = JsonNodeFactory.instance.objectNode().put("op", "add").put("path", "/status");
+    set.set("value", wanted);
     try {
       // Through the cached resource, not withName(): given only a name, fabric8 GETs the object
-      // before every patch (10,000 GETs at a cold start of 10,000 services). The merge patch carries
-      // no resourceVersion either way: it is not a precondition.
+      // before every patch (10,000 GETs at a cold start of 10,000 services). The patch carries no
+      // resourceVersion either way: it is not a precondition.
       ProcService made = client.resources(ProcService.class).inNamespace(resource.getMetadata().getNamespace())
           .resource(resource).subresource("status")
-          .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
-      lastWritten.put(id, new Written(wanted.toString(), version,
+          .patch(PatchContext.of(PatchType.JSON), JsonNodeFactory.instance.arrayNode().add(set).toString());
+      lastWritten.put(id, new Written(digest, version,
           made == null || made.getMetadata() == null ? null : made.getMetadata().getResourceVersion()));
       return true;
     } catch (KubernetesClientException e) {
@@ -100,12 +92,11 @@ public final class StatusWriter {
     lastWritten.remove(id);
   }
 
-  /** Back to a tree through the model, so its numbers have the types {@link StatusDiff#tree} gives them. */
-  private static JsonNode parse(String json) {
+  private static byte[] digest(String status) {
     try {
-      return StatusDiff.tree(JSON.readValue(json, ProcServiceStatus.class));
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
+      return MessageDigest.getInstance("SHA-256").digest(status.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is in every JDK", e);
     }
   }
 }

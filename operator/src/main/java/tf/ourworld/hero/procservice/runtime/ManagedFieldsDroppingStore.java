@@ -3,6 +3,7 @@ package tf.ourworld.hero.procservice.runtime;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
+import java.util.function.UnaryOperator;
 
 /**
  * An informer's store that keeps objects without {@code metadata.managedFields}: the operator never
@@ -11,9 +12,16 @@ import io.fabric8.kubernetes.client.informers.cache.Cache;
  * as controller-runtime's {@code TransformStripManagedFields}.
  */
 public final class ManagedFieldsDroppingStore<T extends HasMetadata> extends BasicItemStore<T> {
+  private final UnaryOperator<T> compact;
 
   public ManagedFieldsDroppingStore() {
+    this(UnaryOperator.identity());
+  }
+
+  /** Also applies {@code compact} to each object before it is kept (e.g. {@link CachedTexts#share}). */
+  public ManagedFieldsDroppingStore(UnaryOperator<T> compact) {
     super(Cache::metaNamespaceKeyFunc);
+    this.compact = compact;
   }
 
   @Override
@@ -21,6 +29,6 @@ public final class ManagedFieldsDroppingStore<T extends HasMetadata> extends Bas
     if (obj.getMetadata() != null) {
       obj.getMetadata().setManagedFields(null);
     }
-    return super.put(key, obj);
+    return super.put(key, compact.apply(obj));
   }
 }

@@ -147,6 +147,60 @@ class ApiPiecesTest {
   }
 
   @Test
+  void watchHistoryKeepsTheLast75SecondsAndTheLatestClientNeverGetsGone() {
+    Instant[] now = {Instant.parse("2026-12-07T12:00:00Z")};
+    Clock clock = new Clock() {
+      @Override
+      public java.time.ZoneId getZone() {
+        return ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(java.time.ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public Instant instant() {
+        return now[0];
+      }
+    };
+    WatchHub hub = new WatchHub(clock);
+    long[] rv = {0};
+    hub.publish(null, "{'kind':'K','metadata':{'name':'a','resourceVersion':'1'}}".replace('\'', '"'), () -> ++rv[0]);
+    now[0] = now[0].plusSeconds(30);
+    hub.publish("{'kind':'K','metadata':{'name':'a','resourceVersion':'1'}}".replace('\'', '"'),
+        "{'kind':'K','metadata':{'name':'a','resourceVersion':'2'}}".replace('\'', '"'), () -> ++rv[0]);
+    now[0] = now[0].plus(WatchHub.HISTORY_WINDOW).minusSeconds(10);
+    hub.expire();
+    assertThat(hub.historySize()).as("the first change is older than the window, the second is not").isEqualTo(1);
+
+    List<String> seen = new ArrayList<>();
+    WatchHub.Sink sink = new WatchHub.Sink() {
+      @Override
+      public void send(String type, JsonNode object) {
+        seen.add(type + "@" + object.at("/metadata/resourceVersion").asText());
+      }
+
+      @Override
+      public void fail(JsonNode status) {
+        seen.add("ERROR " + status.get("code").asInt());
+      }
+    };
+    hub.open(o -> true, sink, "1", List::of).close();
+    assertThat(seen).as("from the expired change's version: the rest is still there").containsExactly("MODIFIED@2");
+    seen.clear();
+    hub.open(o -> true, sink, "0", List::of).close();
+    now[0] = now[0].plusSeconds(60);
+    hub.expire();
+    assertThat(hub.historySize()).isZero();
+    hub.open(o -> true, sink, "2", List::of).close();
+    assertThat(seen).as("a client that saw the latest change resumes with nothing to replay").isEmpty();
+    hub.open(o -> true, sink, "1", List::of).close();
+    assertThat(seen).as("one further behind lists again").containsExactly("ERROR 410");
+  }
+
+  @Test
   void requestCounterNamesStatusWritesAsKubeApiserverDoes() {
     ApiRequestCounter c = new ApiRequestCounter();
     ResourcePath status = ResourcePath.parse("/apis/hero.ourworld.tf/v1alpha1/namespaces/ns/procservices/demo/status");

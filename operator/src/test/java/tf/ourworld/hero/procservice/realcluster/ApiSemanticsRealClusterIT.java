@@ -134,7 +134,7 @@ class ApiSemanticsRealClusterIT {
     assertThatThrownBy(() -> client.resource(first).updateStatus())
         .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(409));
 
-    // the operator's StatusWriter patches (JSON merge, no resourceVersion) from a stale cached copy: applied
+    // the operator's StatusWriter patches (a JSON patch setting /status, no resourceVersion) from a stale cached copy: applied
     ProcService staleCopy = client.resources(ProcService.class).inNamespace(ns).withName("stale").get();
     staleCopy.getMetadata().setResourceVersion(first.getMetadata().getResourceVersion());
     staleCopy.setStatus(null);

@@ -89,13 +89,16 @@ class StatusWriterIT {
     created("shop");
     assertThat(writer.write(onServer("shop"), status(ServiceState.Running, "AllProbesPassing"))).isTrue();
     api.client().resources(ProcService.class).inNamespace("hero").withName("shop").subresource("status")
-        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"status\":{\"state\":\"Failed\",\"reason\":\"ByHand\"}}");
+        .patch(PatchContext.of(PatchType.JSON_MERGE),
+            "{\"status\":{\"state\":\"Failed\",\"reason\":\"ByHand\",\"nextRestartTime\":\"2026-12-07T12:00:00Z\"}}");
     ProcService edited = onServer("shop");
     assertThat(writer.isOwnWrite(edited)).isFalse();
 
     assertThat(writer.write(edited, status(ServiceState.Running, "AllProbesPassing"))).isTrue();
-    assertThat(onServer("shop").getStatus().getState()).isEqualTo(ServiceState.Running);
-    assertThat(onServer("shop").getStatus().getReason()).isEqualTo("AllProbesPassing");
+    ProcServiceStatus now = onServer("shop").getStatus();
+    assertThat(now.getState()).isEqualTo(ServiceState.Running);
+    assertThat(now.getReason()).isEqualTo("AllProbesPassing");
+    assertThat(now.getNextRestartTime()).as("status is set whole: nothing of the hand edit stays").isNull();
   }
 
   @Test
