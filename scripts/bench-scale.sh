@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Scale benchmark (docs/benchmarks.md, issue 16). Two forms:
 #
-#   scripts/bench-scale.sh N [--idle 60] [--settle 30] [--jvm-opts "..."]
+#   scripts/bench-scale.sh N [--idle 60] [--settle 90] [--jvm-opts "..."]
 #     `procservice local` with N Process services (one `sleep` each, a tcpSocket probe every 10 s):
 #     apply -> all Running, heap after GC per service, threads, RSS, idle CPU and status writes per
 #     minute, operator SIGKILL -> restart -> all adopted (time, status writes, restarts), delete --all.

@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import tf.ourworld.hero.procservice.config.OperatorConfig;
 import tf.ourworld.hero.procservice.model.ProcService;
 import tf.ourworld.hero.procservice.model.RuntimeKind;
+import tf.ourworld.hero.procservice.validation.SpecDefaults;
 import tf.ourworld.hero.procservice.observability.EventRecorder;
 import tf.ourworld.hero.procservice.observability.HealthServer;
 import tf.ourworld.hero.procservice.observability.OperatorHealth;
@@ -282,7 +283,7 @@ public final class OperatorApp implements AutoCloseable {
 
   /**
    * Once the informers are synced: processes earlier operators left for services that no longer
-   * exist are stopped (docs/process-runtime.md, "Operator restarts"). A failure here is logged,
+   * exist, or no longer name the Process runtime, are stopped (docs/process-runtime.md, "Operator restarts"). A failure here is logged,
    * never fatal: the processes are then left as before.
    */
   private static void stopOrphans(KubernetesClient client, OperatorConfig config, RuntimeRegistry registry) {
@@ -300,7 +301,9 @@ public final class OperatorApp implements AutoCloseable {
           all.addAll(client.resources(ProcService.class).inNamespace(ns).list().getItems());
         }
       }
-      all.forEach(p -> known.add(ResourceID.fromResource(p)));
+      // a service whose spec.runtime is no longer Process left them too (changed while we were down)
+      all.stream().filter(p -> p.getSpec() == null || SpecDefaults.apply(p.getSpec()).getRuntime() == RuntimeKind.Process)
+          .forEach(p -> known.add(ResourceID.fromResource(p)));
       int stopped = process.stopOrphans(known::contains);
       if (stopped > 0) {
         LOG.warn("Stopping {} process(es) of services that no longer exist", stopped);

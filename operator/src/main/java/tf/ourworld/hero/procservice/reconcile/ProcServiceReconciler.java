@@ -27,6 +27,7 @@ import tf.ourworld.hero.procservice.model.ProcServiceSpec;
 import tf.ourworld.hero.procservice.model.ProcServiceStatus;
 import tf.ourworld.hero.procservice.model.Reason;
 import tf.ourworld.hero.procservice.model.RestartLimitSpec;
+import tf.ourworld.hero.procservice.model.RuntimeKind;
 import tf.ourworld.hero.procservice.model.ServiceState;
 import tf.ourworld.hero.procservice.probe.ProbeKey;
 import tf.ourworld.hero.procservice.probe.ProbeRunner;
@@ -141,7 +142,11 @@ public final class ProcServiceReconciler implements Reconciler<ProcService> {
     } else if (Boolean.TRUE.equals(spec.getSuspend())) {
       probes.cancel(id);
       tracker.clearPending();
-      stopping = !runtime.get().stop(resource);
+      stopping = !runtime.get().stop(resource) | stopOtherRuntimes(resource, spec.getRuntime());
+    } else if (stopOtherRuntimes(resource, spec.getRuntime())) {
+      // spec.runtime changed: the new runtime starts nothing until the old one's units are gone
+      probes.cancel(id);
+      stopping = true;
     } else {
       WorkloadRuntime rt = runtime.get();
       if (rt.needsFinalizer() && !resource.hasFinalizer(ProcService.FINALIZER)) {
@@ -433,17 +438,45 @@ public final class ProcServiceReconciler implements Reconciler<ProcService> {
     }
   }
 
-  /** True once nothing of the service runs and the operator has forgotten it. */
+  /**
+   * Stops what runtimes other than {@code current} still run of the service and forgets it there:
+   * after a change of {@code spec.runtime} the old runtime's processes or pods would otherwise run
+   * on unsupervised. True while some are still stopping.
+   */
+  private boolean stopOtherRuntimes(ProcService resource, RuntimeKind current) {
+    boolean stillStopping = false;
+    for (WorkloadRuntime other : runtimes.all()) {
+      if (other.kind() == current || other.unavailableMessage() != null || !other.holds(resource)) {
+        continue;
+      }
+      if (other.stop(resource)) {
+        other.forget(resource);
+        LOG.atInfo().setMessage("spec.runtime is no longer this runtime: what it ran of the service is stopped")
+            .addKeyValue("event", "runtime_changed").addKeyValue("namespace", resource.getMetadata().getNamespace())
+            .addKeyValue("name", resource.getMetadata().getName()).addKeyValue("from", other.kind())
+            .addKeyValue("to", current).log();
+      } else {
+        stillStopping = true;
+      }
+    }
+    return stillStopping;
+  }
+
+  /** True once nothing of the service runs (under its runtime or one it had before) and the operator has forgotten it. */
   private boolean stopAndForget(ProcService resource) {
     ResourceID id = ResourceID.fromResource(resource);
     probes.cancel(id);
     ProcServiceSpec spec = SpecDefaults.apply(resource.getSpec());
+    boolean stopped = !stopOtherRuntimes(resource, spec.getRuntime());
     Optional<WorkloadRuntime> runtime = runtimes.get(spec.getRuntime());
     if (runtime.isPresent() && runtime.get().unavailableMessage() == null) {
       if (!runtime.get().stop(resource)) {
         return false;
       }
       runtime.get().forget(resource);
+    }
+    if (!stopped) {
+      return false;
     }
     recoveryBook.forget(id);
     writer.forget(id);

@@ -13,7 +13,7 @@ import tf.ourworld.hero.procservice.model.ProcessStatus;
 import tf.ourworld.hero.procservice.model.TrackedPodStatus;
 
 /**
- * Makes a cached ProcService share the texts that repeat across services: condition types,
+ * Makes a cached ProcService share the texts that repeat across services: its apiVersion and kind, condition types,
  * statuses, reasons and messages ("Nothing is degraded"), states, probe and process names,
  * timestamps written in the same second, the namespace and the finalizer. JSON decoding gives
  * every service its own copy of each (about 60 strings, 1.5-2 KiB of a service's heap); the JVM's
@@ -25,6 +25,8 @@ public final class CachedTexts {
 
   /** The same object, its repeated texts shared. */
   public static ProcService share(ProcService p) {
+    shared(p::getApiVersion, p::setApiVersion);
+    shared(p::getKind, p::setKind);
     ObjectMeta m = p.getMetadata();
     if (m != null) {
       shared(m::getNamespace, m::setNamespace);

@@ -60,6 +60,16 @@ public interface WorkloadRuntime extends AutoCloseable {
     return true;
   }
 
+  /**
+   * Whether this runtime still runs or keeps something of the service (its processes, its pods,
+   * its selector), from memory: how a change of {@code spec.runtime} finds what the old runtime
+   * must stop and forget. Cheap: asked at every reconcile of the service by the runtimes it does
+   * not name.
+   */
+  default boolean holds(ProcService service) {
+    return false;
+  }
+
   /** Forgets the service after stop returned true (runtime dirs, bookkeeping). */
   default void forget(ProcService service) {
   }

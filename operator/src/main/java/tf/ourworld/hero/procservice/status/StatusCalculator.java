@@ -118,6 +118,11 @@ public final class StatusCalculator {
       }
       return new Verdict(ServiceState.Stopped, Reason.Suspended, "Suspended: nothing is running", true, false);
     }
+    if (in.stopping()) {
+      // not suspended, yet stopping: spec.runtime changed, and the new runtime waits for the old one's units to go
+      return new Verdict(ServiceState.Starting, Reason.Stopping,
+          "spec.runtime changed: stopping what the previous runtime ran", false, true);
+    }
     if (in.runtimeError() != null) {
       return new Verdict(ServiceState.Degraded, Reason.RuntimeError, in.runtimeError(), false, true);
     }

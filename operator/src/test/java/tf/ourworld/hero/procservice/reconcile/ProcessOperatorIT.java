@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
@@ -95,6 +96,59 @@ class ProcessOperatorIT {
         .until(() -> api.statusWrites("steady") == writes);
     assertThat(target.requests.get() - probesBefore).isGreaterThanOrEqualTo(5);
     assertThat(get("steady").getStatus().getProcesses().get(0).getPid()).isPositive();
+  }
+
+  @Test
+  void aChangeOfSpecRuntimeStopsWhatTheOldRuntimeRan() {
+    client.resource(service("moved", RecoveryAction.Restart)).create();
+    await().atMost(Duration.ofSeconds(30)).until(() -> state("moved") == ServiceState.Running);
+    long pid = get("moved").getStatus().getProcesses().get(0).getPid();
+    assertThat(alive(pid)).isTrue();
+
+    client.resources(ProcService.class).inNamespace(NS).withName("moved").edit(p -> {
+      p.getSpec().setRuntime(RuntimeKind.Track);
+      p.getSpec().setProcesses(null);
+      p.getSpec().getProbes().forEach(probe -> probe.setProcess(null));
+      p.getSpec().setSelector(new LabelSelectorBuilder().addToMatchLabels("app", "moved").build());
+      return p;
+    });
+
+    await("the Process runtime's sleep stopped").atMost(Duration.ofSeconds(30)).until(() -> !alive(pid));
+    await("status no longer shows the process").atMost(Duration.ofSeconds(30)).until(() -> {
+      ProcService p = get("moved");
+      return p.getStatus() != null && (p.getStatus().getProcesses() == null || p.getStatus().getProcesses().isEmpty());
+    });
+  }
+
+  @Test
+  void aRuntimeChangedWhileTheOperatorWasDownIsStoppedAtItsNextStart() throws Exception {
+    client.resource(service("moved-offline", RecoveryAction.Restart)).create();
+    await().atMost(Duration.ofSeconds(30)).until(() -> state("moved-offline") == ServiceState.Running);
+    long pid = get("moved-offline").getStatus().getProcesses().get(0).getPid();
+    app.close(); // run mode leaves the processes for the next operator to adopt
+    assertThat(alive(pid)).isTrue();
+
+    client.resources(ProcService.class).inNamespace(NS).withName("moved-offline").edit(p -> {
+      p.getSpec().setRuntime(RuntimeKind.Track);
+      p.getSpec().setProcesses(null);
+      p.getSpec().getProbes().forEach(probe -> probe.setProcess(null));
+      p.getSpec().setSelector(new LabelSelectorBuilder().addToMatchLabels("app", "moved").build());
+      return p;
+    });
+    app = OperatorApp.start(api.operatorClient(), config);
+
+    await("the sleep no Process service claims is stopped").atMost(Duration.ofSeconds(30)).until(() -> !alive(pid));
+  }
+
+  /** Alive and not a zombie. */
+  static boolean alive(long pid) {
+    try {
+      String stat = java.nio.file.Files.readString(Path.of("/proc/" + pid + "/stat"));
+      char state = stat.substring(stat.lastIndexOf(')') + 2).charAt(0);
+      return state != 'Z' && state != 'X';
+    } catch (java.io.IOException e) {
+      return false;
+    }
   }
 
   @Test

@@ -206,6 +206,12 @@ public final class PodRuntime implements WorkloadRuntime {
     }
   }
 
+  /** Pods of the service are in the cache (by its label), or a start of one is pending. */
+  @Override
+  public boolean holds(ProcService service) {
+    return unavailableMessage() == null && (pending.containsKey(ResourceID.fromResource(service)) || !podsOf(service).isEmpty());
+  }
+
   @Override
   public void forget(ProcService service) {
     ResourceID id = ResourceID.fromResource(service);

@@ -245,6 +245,12 @@ public final class ProcessRuntime implements WorkloadRuntime {
     return supervisor(service).stop(service);
   }
 
+  /** A supervisor of the service's processes exists (it is dropped by {@link #forget}). */
+  @Override
+  public boolean holds(ProcService service) {
+    return services.containsKey(ResourceID.fromResource(service));
+  }
+
   @Override
   public void forget(ProcService service) {
     ResourceID id = ResourceID.fromResource(service);

@@ -50,6 +50,10 @@ final class SelectorIndex {
     }
   }
 
+  boolean contains(ResourceID id) {
+    return selectors.containsKey(id);
+  }
+
   void remove(ResourceID id) {
     LabelSelector previous = selectors.remove(id);
     if (previous != null) {

@@ -171,6 +171,12 @@ public final class TrackRuntime implements WorkloadRuntime {
     selectors.remove(ResourceID.fromResource(service));
   }
 
+  /** Its selector is registered: pod changes it selects still trigger the service. */
+  @Override
+  public boolean holds(ProcService service) {
+    return selectors.contains(ResourceID.fromResource(service));
+  }
+
   /** One probe instance per spec probe and running pod with an IP ({@link UnitRules#probePerUnit()}). */
   @Override
   public List<PlannedProbe> plannedProbes(ProcService service, RuntimeObservation observation) {
