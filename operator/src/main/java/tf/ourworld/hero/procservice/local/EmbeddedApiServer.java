@@ -106,8 +106,12 @@ public final class EmbeddedApiServer implements AutoCloseable {
     api.handler = new ApiHandler(api.store, api.registry,
         new DiscoveryDocuments(api.registry, "127.0.0.1:" + api.port()), api.tables);
     api.bootstrap();
-    // a quiet API publishes nothing, so the watch history's window is also enforced on a timer
-    vertx.setPeriodic(WatchHub.HISTORY_WINDOW.toMillis() / 5, id -> api.hub.expire());
+    // a quiet API publishes nothing, so the watch history's window is also enforced on a timer; off
+    // the event loop, as the hub's monitor may be held by a write committing to the database
+    vertx.setPeriodic(WatchHub.HISTORY_WINDOW.toMillis() / 5, id -> vertx.executeBlocking(() -> {
+      api.hub.expire();
+      return null;
+    }, false));
     log.atInfo().addKeyValue("url", api.url()).log("Embedded Kubernetes API listening");
     return api;
   }
