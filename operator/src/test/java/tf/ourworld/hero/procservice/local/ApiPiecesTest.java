@@ -117,15 +117,9 @@ class ApiPiecesTest {
     assertThat(TableConverter.humanDuration(Duration.ofSeconds(seconds))).isEqualTo(expected);
   }
 
-  @Test
-  void watchReplaysChangesAfterTheClientsResourceVersion() {
-    WatchHub hub = new WatchHub();
-    long[] rv = {100};
-    hub.publish(null, "{'kind':'K','metadata':{'name':'a','resourceVersion':'1'}}".replace('\'', '"'), () -> ++rv[0]);
-    hub.publish("{'kind':'K','metadata':{'name':'a','resourceVersion':'1'}}".replace('\'', '"'),
-        "{'kind':'K','metadata':{'name':'a','resourceVersion':'2'}}".replace('\'', '"'), () -> ++rv[0]);
-    List<String> seen = new ArrayList<>();
-    WatchHub.Sink sink = new WatchHub.Sink() {
+  /** A watch's receiving end that notes each event as TYPE@resourceVersion and each failure as ERROR code. */
+  private static WatchHub.Sink recording(List<String> seen) {
+    return new WatchHub.Sink() {
       @Override
       public void send(String type, JsonNode object) {
         seen.add(type + "@" + object.at("/metadata/resourceVersion").asText());
@@ -136,6 +130,17 @@ class ApiPiecesTest {
         seen.add("ERROR " + status.get("code").asInt());
       }
     };
+  }
+
+  @Test
+  void watchReplaysChangesAfterTheClientsResourceVersion() {
+    WatchHub hub = new WatchHub();
+    long[] rv = {100};
+    hub.publish(null, "{'kind':'K','metadata':{'name':'a','resourceVersion':'1'}}".replace('\'', '"'), () -> ++rv[0]);
+    hub.publish("{'kind':'K','metadata':{'name':'a','resourceVersion':'1'}}".replace('\'', '"'),
+        "{'kind':'K','metadata':{'name':'a','resourceVersion':'2'}}".replace('\'', '"'), () -> ++rv[0]);
+    List<String> seen = new ArrayList<>();
+    WatchHub.Sink sink = recording(seen);
     try (WatchHub.Registration r = hub.open(o -> true, sink, "1", List::of)) {
       assertThat(seen).containsExactly("MODIFIED@2");
       hub.publish("{'kind':'K','metadata':{'name':'a','resourceVersion':'2'}}".replace('\'', '"'), null, () -> ++rv[0]);
@@ -176,21 +181,10 @@ class ApiPiecesTest {
     assertThat(hub.historySize()).as("the first change is older than the window, the second is not").isEqualTo(1);
 
     List<String> seen = new ArrayList<>();
-    WatchHub.Sink sink = new WatchHub.Sink() {
-      @Override
-      public void send(String type, JsonNode object) {
-        seen.add(type + "@" + object.at("/metadata/resourceVersion").asText());
-      }
-
-      @Override
-      public void fail(JsonNode status) {
-        seen.add("ERROR " + status.get("code").asInt());
-      }
-    };
+    WatchHub.Sink sink = recording(seen);
     hub.open(o -> true, sink, "1", List::of).close();
     assertThat(seen).as("from the expired change's version: the rest is still there").containsExactly("MODIFIED@2");
     seen.clear();
-    hub.open(o -> true, sink, "0", List::of).close();
     now[0] = now[0].plusSeconds(60);
     hub.expire();
     assertThat(hub.historySize()).isZero();

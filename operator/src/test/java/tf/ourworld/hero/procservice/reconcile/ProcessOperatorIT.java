@@ -105,13 +105,7 @@ class ProcessOperatorIT {
     long pid = get("moved").getStatus().getProcesses().get(0).getPid();
     assertThat(alive(pid)).isTrue();
 
-    client.resources(ProcService.class).inNamespace(NS).withName("moved").edit(p -> {
-      p.getSpec().setRuntime(RuntimeKind.Track);
-      p.getSpec().setProcesses(null);
-      p.getSpec().getProbes().forEach(probe -> probe.setProcess(null));
-      p.getSpec().setSelector(new LabelSelectorBuilder().addToMatchLabels("app", "moved").build());
-      return p;
-    });
+    switchToTrack("moved");
 
     await("the Process runtime's sleep stopped").atMost(Duration.ofSeconds(30)).until(() -> !alive(pid));
     await("status no longer shows the process").atMost(Duration.ofSeconds(30)).until(() -> {
@@ -128,16 +122,21 @@ class ProcessOperatorIT {
     app.close(); // run mode leaves the processes for the next operator to adopt
     assertThat(alive(pid)).isTrue();
 
-    client.resources(ProcService.class).inNamespace(NS).withName("moved-offline").edit(p -> {
-      p.getSpec().setRuntime(RuntimeKind.Track);
-      p.getSpec().setProcesses(null);
-      p.getSpec().getProbes().forEach(probe -> probe.setProcess(null));
-      p.getSpec().setSelector(new LabelSelectorBuilder().addToMatchLabels("app", "moved").build());
-      return p;
-    });
+    switchToTrack("moved-offline");
     app = OperatorApp.start(api.operatorClient(), config);
 
     await("the sleep no Process service claims is stopped").atMost(Duration.ofSeconds(30)).until(() -> !alive(pid));
+  }
+
+  /** Edits the service's spec from runtime Process to Track (a selector, no processes). */
+  void switchToTrack(String name) {
+    client.resources(ProcService.class).inNamespace(NS).withName(name).edit(p -> {
+      p.getSpec().setRuntime(RuntimeKind.Track);
+      p.getSpec().setProcesses(null);
+      p.getSpec().getProbes().forEach(probe -> probe.setProcess(null));
+      p.getSpec().setSelector(new LabelSelectorBuilder().addToMatchLabels("app", name).build());
+      return p;
+    });
   }
 
   /** Alive and not a zombie. */
