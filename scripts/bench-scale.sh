@@ -12,6 +12,8 @@
 #     scripts/k8s-bin.sh, ports from CLUSTER_PORT_BASE=16500) with N Track services over N kwok pods,
 #     two probes each every 10 s: cold start -> all Running, heap, idle status writes and API requests
 #     per second (audit log), threshold -> status write latency for F broken services, warm restart.
+#     The pods' handlers are scripts/bench/podserver (Go, built here). --pprof SECONDS: a CPU profile
+#     of kube-apiserver over the cold start's first SECONDS (go tool pprof -top beside it).
 #     BENCH_KEEP_CLUSTER=1 leaves the cluster up afterwards (scripts/cluster.sh down with its CLUSTER_DIR).
 #
 # Runs on this host only (loopback addresses, ports picked free), stops by itself, stops everything it
@@ -37,8 +39,11 @@ cp operator/target/procservice-operator.jar "$work/procservice-operator.jar"
 export PROCSERVICE_JAR="$(readlink -f "$work")/procservice-operator.jar"
 if [[ -n $real ]]; then
   k8s_bin=$(scripts/k8s-bin.sh)
-  exec /usr/bin/python3 scripts/bench/real_scale.py --work "$(readlink -f "$work")" --jar "$PROCSERVICE_JAR" \
-    --k8s-bin "$k8s_bin" "${args[@]}"
+  work_abs=$(readlink -f "$work")
+  # the pods' handlers (Go, standard library only): built here, a second or two
+  (cd scripts/bench/podserver && GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS= go build -trimpath -o "$work_abs/podserver" .)
+  exec /usr/bin/python3 scripts/bench/real_scale.py --work "$work_abs" --jar "$PROCSERVICE_JAR" \
+    --k8s-bin "$k8s_bin" --podserver "$work_abs/podserver" "${args[@]}"
 fi
 scripts/fetch-tools.sh >/dev/null
 exec /usr/bin/python3 scripts/bench/scale.py --work "$(readlink -f "$work")" --kubectl "$PWD/build/tools/bin/kubectl" "${args[@]}"

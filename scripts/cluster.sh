@@ -15,6 +15,7 @@
 # State (certificates, kubeconfigs, etcd data, logs, pidfiles): CLUSTER_DIR, default build/cluster.
 # Ports: CLUSTER_PORT_BASE (default 16000) + 379/380 (etcd), 443 (apiserver), 257 (controller
 # manager), 259 (scheduler); they must stay within 16000-16999. CLUSTER_NODES (default 3) fake Nodes.
+# CLUSTER_PROFILING=true serves kube-apiserver's /debug/pprof (to the admin; benchmarks use it).
 set -euo pipefail
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 
@@ -22,6 +23,8 @@ DIR="${CLUSTER_DIR:-$root/build/cluster}"
 BASE="${CLUSTER_PORT_BASE:-16000}"
 NODES="${CLUSTER_NODES:-3}"
 UP_TIMEOUT="${CLUSTER_UP_TIMEOUT:-120}"
+PROFILING="${CLUSTER_PROFILING:-false}"
+[[ $PROFILING == true || $PROFILING == false ]] || { echo "cluster.sh: CLUSTER_PROFILING must be true or false, not '$PROFILING'" >&2; exit 2; }
 ETCD_PORT=$((BASE + 379))
 ETCD_PEER_PORT=$((BASE + 380))
 API_PORT=$((BASE + 443))
@@ -178,7 +181,7 @@ start_apiserver() {
     --service-account-issuer="$SA_ISSUER" \
     --service-account-key-file="$p/sa.pub" --service-account-signing-key-file="$p/sa.key" \
     --service-cluster-ip-range=10.96.0.0/16 \
-    --allow-privileged=false --profiling=false \
+    --allow-privileged=false --profiling="$PROFILING" \
     --enable-admission-plugins=NodeRestriction --endpoint-reconciler-type=none \
     --audit-policy-file="$DIR/audit-policy.yaml" --audit-log-path="$DIR/logs/audit.log" \
     --audit-log-format=json --audit-log-maxsize=200

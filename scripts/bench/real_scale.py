@@ -10,15 +10,15 @@ the end:
      that ServiceAccount, so the API server's audit log holds every request it makes and no other;
   2. N pods (bound to kwok's nodes, which give them loopback IPs from 127.1.0.0/16) and N
      ProcServices `runtime: Track`, each selecting its one pod, with two probes every 10 s: an
-     httpGet /health and a tcpSocket, both on the pod IP; this harness answers them on every pod IP
-     (one listener per IP, 200 "ok", or 500 for a pod it was told to break);
+     httpGet /health and a tcpSocket, both on the pod IP; scripts/bench/podserver (Go) answers them
+     on every pod IP (one listener per IP, 200 "ok", or 500 for a pod it was told to break);
   3. cold start: the operator started with all of that in place and no status written yet: time
      until a watch of the ProcServices sees all N Running, the operator's API requests meanwhile
      (from the audit log, by verb and resource);
   4. after a settle: heap after a full GC (jcmd), RSS, threads;
   5. idle window: status writes (must be 0), the operator's requests per second, CPU per probe;
   6. faults: F services' handlers answer 500; for each, the time from the response that makes the
-     threshold-th consecutive failure (as this harness sent it) to the operator's status write
+     threshold-th consecutive failure (as the pod server sent it) to the operator's status write
      (its ResponseComplete in the audit log): p50/p99/max; then the same for the recovery;
   7. the operator SIGKILLed and started again: time until every pod was probed by the new one,
      status writes meanwhile (0 expected: every service is unchanged).
@@ -112,6 +112,18 @@ class Api:
     def list(self, path):
         return self.call("GET", path)
 
+    def raw(self, path, timeout):
+        c = http.client.HTTPSConnection(self.host, int(self.port), context=self.ctx, timeout=timeout)
+        try:
+            c.request("GET", path)
+            r = c.getresponse()
+            out = r.read()
+            if r.status != 200:
+                raise SystemExit("GET %s: %d %s" % (path, r.status, out[:300]))
+            return out
+        finally:
+            c.close()
+
     def watch(self, path, rv, on_event, stop):
         """Follows path from resourceVersion rv until stop is set; on_event(type, object)."""
         while not stop.is_set():
@@ -138,67 +150,53 @@ class Api:
 
 
 class Handlers:
-    """Plays the pods' containers: one listener per pod IP on the port, on an asyncio loop of its own.
-    GET /health answers 200, or 500 for a broken IP; a connection closed without a request (a
-    tcpSocket probe) is just accepted. Records when each broken IP's 500s went out and when each IP
-    was last asked for /health."""
+    """Plays the pods' containers: scripts/bench/podserver (Go), one listener per pod IP on the port.
+    GET /health answers 200, or 500 for a broken IP; a tcpSocket probe's connection is just
+    accepted. It records when each broken IP's 500s went out (since it broke), each healed IP's 200s
+    (since it healed), and when each IP was last asked for /health. Driven over its stdin."""
 
-    def __init__(self, port):
-        self.port = port
-        self.loop = asyncio.new_event_loop()
-        self.broken = set()
-        self.fails = {}      # ip -> send times (time.time()) of 500s since it broke
-        self.oks = {}        # ip -> send times of 200s since it was healed
-        self.healed = set()
-        self.last_health = {}  # ip -> time.time() of the latest /health request
-        self.requests = 0
-        threading.Thread(target=self.loop.run_forever, daemon=True, name="handlers").start()
+    def __init__(self, binary, port):
+        self.proc = subprocess.Popen([binary, str(port)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     text=True, bufsize=1)
+        self.lock = threading.Lock()
+        self.fails, self.oks = {}, {}   # ip -> send times (time.time()), from the latest sent()
+
+    def _ask(self, line):
+        with self.lock:
+            self.proc.stdin.write(line + "\n")
+            self.proc.stdin.flush()
+            out = self.proc.stdout.readline().strip()
+        if not out or out.startswith("error"):
+            raise SystemExit("podserver: %s -> %s" % (line[:80], out or "exited"))
+        return out
 
     def serve(self, ips):
-        async def bind_all():
-            for ip in ips:
-                await self.loop.create_server(lambda: _Conn(self), host=ip, port=self.port, backlog=128,
-                                              reuse_address=True)
-        asyncio.run_coroutine_threadsafe(bind_all(), self.loop).result(600)
-
-    def answer(self, ip):
-        now = time.time()
-        self.requests += 1
-        self.last_health[ip] = now
-        if ip in self.broken:
-            self.fails.setdefault(ip, []).append(now)
-            return b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 6\r\nConnection: close\r\n\r\nbroken"
-        if ip in self.healed:
-            self.oks.setdefault(ip, []).append(now)
-        return b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+        for i in range(0, len(ips), 1000):
+            self._ask("serve " + " ".join(ips[i:i + 1000]))
 
     def break_(self, ips):
-        self.loop.call_soon_threadsafe(lambda: (self.fails.clear(), self.broken.update(ips)))
+        self._ask("break " + " ".join(sorted(ips)))
 
     def heal(self, ips):
-        def do():
-            self.oks.clear()
-            self.broken.difference_update(ips)
-            self.healed.update(ips)
-        self.loop.call_soon_threadsafe(do)
+        self._ask("heal " + " ".join(sorted(ips)))
 
+    def sent(self):
+        """Reads the send times of the 500s and 200s recorded so far into .fails and .oks; the requests served."""
+        got = json.loads(self._ask("sent"))
+        self.fails, self.oks = got["fails"] or {}, got["oks"] or {}
+        return got["requests"]
 
-class _Conn(asyncio.Protocol):
-    def __init__(self, handlers):
-        self.h = handlers
-        self.buf = b""
+    @property
+    def requests(self):
+        return self.sent()
 
-    def connection_made(self, transport):
-        self.t = transport
-        self.ip = transport.get_extra_info("sockname")[0]
+    def probed_since(self, t):
+        return int(self._ask("probed-since %.6f" % t))
 
-    def data_received(self, data):
-        self.buf += data
-        if b"\r\n\r\n" in self.buf:
-            self.t.write(self.h.answer(self.ip))
-            self.t.close()
-        elif len(self.buf) > 65536:
-            self.t.close()
+    def stop(self):
+        self.proc.stdin.close()
+        self.proc.kill()
+        self.proc.wait()
 
 
 class AuditLog:
@@ -235,9 +233,9 @@ class AuditLog:
         return [e for e in self.events if t0 <= e[0] < t1]
 
 
-def cpu_by_process(cluster_dir, operator_pid):
+def cpu_by_process(cluster_dir, operator_pid, podserver_pid):
     """CPU seconds so far of each control-plane process (scripts/cluster.sh's NAME.pid files), the
-    operator and this harness (which serves the pods' probes and watches the ProcServices)."""
+    operator, the pod server (answers the probes) and this harness (watches the ProcServices)."""
     out = {}
     for f in sorted(os.listdir(cluster_dir)):
         if f.endswith(".pid"):
@@ -247,6 +245,7 @@ def cpu_by_process(cluster_dir, operator_pid):
             except (OSError, ValueError):
                 pass
     out["operator"] = proc_cpu(operator_pid)
+    out["podserver"] = proc_cpu(podserver_pid)
     out["harness"] = sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
     return out
 
@@ -255,6 +254,17 @@ def cpu_between(before, after):
     """CPU seconds per process (or thread group) between two readings, the busiest first, from 0.1 s."""
     spent = {k: after[k] - before.get(k, 0) for k in after}
     return ", ".join("%s %.1f" % (k, v) for k, v in sorted(spent.items(), key=lambda kv: -kv[1]) if v >= 0.1)
+
+
+def apiserver_profile(api, seconds, work):
+    """kube-apiserver's CPU profile over the next `seconds` (its /debug/pprof, CLUSTER_PROFILING=true),
+    and `go tool pprof -top` of it, by cumulative time, beside it."""
+    out = os.path.join(work, "kube-apiserver-cold.pprof")
+    with open(out, "wb") as f:
+        f.write(api.raw("/debug/pprof/profile?seconds=%d" % seconds, seconds + 60))
+    with open(os.path.join(work, "kube-apiserver-cold.top"), "w") as f:
+        subprocess.run(["go", "tool", "pprof", "-top", "-cum", "-nodecount=120", out], stdout=f, stderr=subprocess.STDOUT)
+    log("kube-apiserver's profile: %s (top: %s.top)" % (out, out[:-len(".pprof")]))
 
 
 def epoch(ts):
@@ -364,6 +374,7 @@ def main():
     ap.add_argument("--work", required=True)
     ap.add_argument("--jar", required=True)
     ap.add_argument("--k8s-bin", required=True, help="kube-apiserver, etcd, kwok, kubectl, ... (scripts/k8s-bin.sh)")
+    ap.add_argument("--podserver", required=True, help="scripts/bench/podserver, built")
     ap.add_argument("--nodes", type=int, default=4)
     ap.add_argument("--port", type=int, default=28080, help="the pods' port, served on every pod IP")
     ap.add_argument("--faults", type=int, default=None, help="services broken for the latency figure (default N/20, 10..500)")
@@ -372,6 +383,9 @@ def main():
     ap.add_argument("--jvm-opts", default="-Xmx1g -XX:+ExitOnOutOfMemoryError")
     ap.add_argument("--operator-args", default="", help="more arguments of `run`, e.g. --reconcile-threads 8")
     ap.add_argument("--cold-only", action="store_true", help="stop after the cold start and the heap figure")
+    ap.add_argument("--pprof", type=float, default=0, metavar="SECONDS",
+                    help="a CPU profile of kube-apiserver over the first SECONDS of the cold start, into"
+                         " WORK/kube-apiserver-cold.pprof, its top functions into WORK/kube-apiserver-cold.top")
     ap.add_argument("--runtime", choices=("Track", "Process"), default="Track",
                     help="Process: N `sleep` processes run by the operator on this host, a tcpSocket probe each"
                          " (no pods; no fault or restart phase): the operator's own heap per Process service")
@@ -390,10 +404,11 @@ def main():
                                                        subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0]))
     cluster_dir = os.path.join(a.work, "cluster")
     cenv = dict(os.environ, K8S_BIN=a.k8s_bin, CLUSTER_DIR=cluster_dir, CLUSTER_PORT_BASE=os.environ.get("CLUSTER_PORT_BASE", "16500"),
-                CLUSTER_NODES=str(a.nodes))
+                CLUSTER_NODES=str(a.nodes), CLUSTER_PROFILING="true" if a.pprof else "false")
     cluster = os.path.join(ROOT, "scripts", "cluster.sh")
     fig = {}
     operator = None
+    handlers = None
     stop = threading.Event()
     try:
         t = time.monotonic()
@@ -457,7 +472,7 @@ def main():
             wait_for("all %d pods Running with an IP (kwok)" % n, all_pods_running, 900, 3)
             fig["create pods -> all Running (kwok) s"] = time.monotonic() - t
             ip_of = {p["metadata"]["name"]: p["status"]["podIP"] for p in ready}
-        handlers = Handlers(a.port)
+        handlers = Handlers(a.podserver, a.port)
         t = time.monotonic()
         handlers.serve(sorted(set(ip_of.values())))
         fig["listeners bound s"] = time.monotonic() - t
@@ -496,8 +511,12 @@ def main():
         operator = Operator(a.work, jar, op_kubeconfig, a.jvm_opts, a.operator_args)
         audit.read()
         operator.start()
-        cpu0 = cpu_by_process(cluster_dir, operator.proc.pid)
+        cpu0 = cpu_by_process(cluster_dir, operator.proc.pid, handlers.proc.pid)
         threads0 = thread_cpu(operator.proc.pid)
+        profiler = None
+        if a.pprof:
+            profiler = threading.Thread(target=apiserver_profile, args=(api, a.pprof, a.work), daemon=True)
+            profiler.start()
         t0 = operator.t_start
         wait_for("the operator's /readyz", operator.ready, 300, 0.1)
         fig["cold: start -> ready (informers synced) s"] = time.time() - t0
@@ -506,7 +525,7 @@ def main():
         wait_for("all %d Running" % n, lambda: count("Running") == n, 1200, 0.1)
         t_all = time.time()
         fig["cold: start -> all Running s"] = t_all - t0
-        fig["cold: CPU s by process"] = cpu_between(cpu0, cpu_by_process(cluster_dir, operator.proc.pid))
+        fig["cold: CPU s by process"] = cpu_between(cpu0, cpu_by_process(cluster_dir, operator.proc.pid, handlers.proc.pid))
         fig["cold: operator CPU s by thread"] = cpu_between(threads0, thread_cpu(operator.proc.pid))
         time.sleep(2)   # the audit log is written asynchronously
         ev = audit.between(t0, t_all)
@@ -520,6 +539,8 @@ def main():
             fig["cold: CPU s by process"], os.cpu_count(), os.cpu_count() * fig["cold: start -> all Running s"],
             fig["cold: operator CPU s by thread"]))
 
+        if profiler:
+            profiler.join()
         time.sleep(a.settle)
         pid = operator.proc.pid
         fig["heap after GC MiB"] = heap_after_gc(pid) / 1024
@@ -575,6 +596,7 @@ def main():
                      600, 0.1)
             te = time.time()
             time.sleep(2)
+            handlers.sent()
             writes = {}
             for e in status_writes(audit.between(tb, te + 2)):
                 writes.setdefault(e[3], []).append(e[0])
@@ -611,7 +633,7 @@ def main():
         wait_for("the restarted operator's /readyz", operator.ready, 300, 0.1)
         fig["restart: start -> ready s"] = time.time() - t0
         wait_for("every pod probed by the restarted operator",
-                 lambda: sum(1 for ip in ip_of.values() if handlers.last_health.get(ip, 0) >= t0) == n, 600, 0.2)
+                 lambda: handlers.probed_since(t0) == n, 600, 0.2)
         t_all = time.time()
         fig["restart: start -> every pod probed s"] = t_all - t0
         time.sleep(2 * PERIOD)
@@ -633,6 +655,8 @@ def main():
                 subprocess.run([os.path.join(a.k8s_bin, "kubectl"), "--kubeconfig", os.path.join(cluster_dir, "kubeconfig"),
                                 "delete", "procservices", "--all", "-n", NS, "--timeout=300s"], stdout=subprocess.DEVNULL)
             operator.stop()
+        if handlers:
+            handlers.stop()
         if not os.environ.get("BENCH_KEEP_CLUSTER"):
             subprocess.run([cluster, "down"], env=cenv)
         if process:

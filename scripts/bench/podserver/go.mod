@@ -1,0 +1,3 @@
+module procservice.local/bench/podserver
+
+go 1.26
