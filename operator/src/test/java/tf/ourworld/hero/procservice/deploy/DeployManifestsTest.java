@@ -112,7 +112,7 @@ class DeployManifestsTest {
         }
       }
     }
-    assertThat(used).contains("procservice_state", "procservice_probe_total", "procservice_probe_duration_seconds_bucket",
+    assertThat(used).contains("procservice_state", "procservice_probe_total", "procservice_probe_last_duration_seconds",
         "procservice_restarts_total");
     assertThat(exposed).containsAll(used);
   }

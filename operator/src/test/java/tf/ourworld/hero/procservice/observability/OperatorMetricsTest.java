@@ -28,23 +28,32 @@ class OperatorMetricsTest {
   }
 
   @Test
-  void probeResultsAreCountedByResultWithALatencyHistogram() {
+  void probeResultsAreCountedByResultWithTheLatestLatencyAndAHistogramByKind() {
     ResourceID svc = new ResourceID("hero-foundry", "hero");
     metrics.probeResult(svc, "rpc", "openRpc", true, TimeUnit.MILLISECONDS.toNanos(3));
     metrics.probeResult(svc, "rpc", "openRpc", false, TimeUnit.MILLISECONDS.toNanos(700));
     metrics.probeResult(svc, "rpc", "openRpc", false, TimeUnit.MILLISECONDS.toNanos(20));
+    metrics.probeResult("other", "svc", "rpc", "openRpc", true, TimeUnit.MILLISECONDS.toNanos(4));
+    metrics.probeResult("other", "svc", "web", "httpGet", true, TimeUnit.MILLISECONDS.toNanos(2));
 
     PrometheusText out = scrape();
     String[] probe = {"namespace", "hero", "name", "hero-foundry", "probe", "rpc", "kind", "openRpc"};
     assertThat(out.types()).containsEntry("procservice_probe_total", "counter")
+        .containsEntry("procservice_probe_last_duration_seconds", "gauge")
         .containsEntry("procservice_probe_duration_seconds", "histogram");
     assertThat(out.value("procservice_probe_total", with(probe, "result", "failure"))).contains(2.0);
     assertThat(out.value("procservice_probe_total", with(probe, "result", "success"))).contains(1.0);
-    assertThat(out.value("procservice_probe_duration_seconds_bucket", with(probe, "le", "0.005"))).contains(1.0);
-    assertThat(out.value("procservice_probe_duration_seconds_bucket", with(probe, "le", "0.025"))).contains(2.0);
-    assertThat(out.value("procservice_probe_duration_seconds_bucket", with(probe, "le", "+Inf"))).contains(3.0);
-    assertThat(out.value("procservice_probe_duration_seconds_count", probe)).contains(3.0);
-    assertThat(out.value("procservice_probe_duration_seconds_sum", probe)).contains(0.723);
+    assertThat(out.value("procservice_probe_last_duration_seconds", probe)).contains(0.02);
+    // one histogram per kind, every probe of that kind in it; no per-probe buckets
+    String[] openRpc = {"kind", "openRpc"};
+    assertThat(out.value("procservice_probe_duration_seconds_bucket", with(openRpc, "le", "0.005"))).contains(2.0);
+    assertThat(out.value("procservice_probe_duration_seconds_bucket", with(openRpc, "le", "0.025"))).contains(3.0);
+    assertThat(out.value("procservice_probe_duration_seconds_bucket", with(openRpc, "le", "+Inf"))).contains(4.0);
+    assertThat(out.value("procservice_probe_duration_seconds_count", openRpc)).contains(4.0);
+    assertThat(out.value("procservice_probe_duration_seconds_sum", openRpc)).contains(0.727);
+    assertThat(out.value("procservice_probe_duration_seconds_count", "kind", "httpGet")).contains(1.0);
+    assertThat(out.samples()).filteredOn(s -> s.name().startsWith("procservice_probe_duration_seconds"))
+        .allMatch(s -> !s.labels().containsKey("name"));
   }
 
   @Test
