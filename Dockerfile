@@ -16,8 +16,9 @@ FROM gcr.io/distroless/java17-debian12:nonroot
 LABEL org.opencontainers.image.title="procservice-operator" \
       org.opencontainers.image.description="Keeps services actually working: handler probes, not PID liveness."
 COPY --from=build /src/operator/target/procservice-operator.jar /app/procservice-operator.jar
+COPY operator/jvm.options /app/jvm.options
 # distroless "nonroot" is uid/gid 65532, the same the Deployment's securityContext asks for.
 USER 65532:65532
 EXPOSE 8080
-ENTRYPOINT ["/usr/bin/java", "-jar", "/app/procservice-operator.jar"]
+ENTRYPOINT ["/usr/bin/java", "@/app/jvm.options", "-jar", "/app/procservice-operator.jar"]
 CMD ["run", "--log-format", "json"]

@@ -52,6 +52,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 NS = "bench"
 SA_USER = "system:serviceaccount:procservice-system:procservice-operator"
 CRD = os.path.join(ROOT, "crds", "procservices.hero.ourworld.tf-v1.yml")
+JVM_OPTIONS = os.path.join(ROOT, "operator", "jvm.options")   # the image's (Dockerfile)
 GROUP_PATH = "/apis/hero.ourworld.tf/v1alpha1/namespaces/%s/procservices" % NS
 PERIOD = 10
 THRESHOLD = 3
@@ -380,7 +381,9 @@ def main():
     ap.add_argument("--faults", type=int, default=None, help="services broken for the latency figure (default N/20, 10..500)")
     ap.add_argument("--idle", type=float, default=120)
     ap.add_argument("--settle", type=float, default=30)
-    ap.add_argument("--jvm-opts", default="-Xmx1g -XX:+ExitOnOutOfMemoryError")
+    ap.add_argument("--jvm-opts", default="-Xmx1g -XX:+ExitOnOutOfMemoryError @" + JVM_OPTIONS,
+                    help="the operator's JVM options; the default is what the image and deploy/ run (a heap of 1 GiB"
+                         " for MaxRAMPercentage, and the image's operator/jvm.options)")
     ap.add_argument("--operator-args", default="", help="more arguments of `run`, e.g. --reconcile-threads 8")
     ap.add_argument("--cold-only", action="store_true", help="stop after the cold start and the heap figure")
     ap.add_argument("--pprof", type=float, default=0, metavar="SECONDS",

@@ -3,9 +3,11 @@ package tf.ourworld.hero.procservice.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,6 +28,20 @@ class DockerfileTest {
     String runAsUser = Manifests.load(ROOT.resolve("deploy/deployment.yaml")).one("Deployment")
         .path("spec").path("template").path("spec").path("securityContext").path("runAsUser").asText();
     assertThat(runAsUser).isEqualTo("65532");
-    assertThat(lines).anyMatch(l -> l.startsWith("ENTRYPOINT [\"/usr/bin/java\", \"-jar\", \"/app/procservice-operator.jar\"]"));
+    assertThat(lines).contains("COPY operator/jvm.options /app/jvm.options");
+    assertThat(lines).anyMatch(l -> l.startsWith(
+        "ENTRYPOINT [\"/usr/bin/java\", \"@/app/jvm.options\", \"-jar\", \"/app/procservice-operator.jar\"]"));
+  }
+
+  /** The image's JVM options are ones this JDK takes: a wrong one would stop the JVM from starting. */
+  @Test
+  void theImagesJvmOptionsStartAJvm() throws Exception {
+    Path options = ROOT.resolve("operator/jvm.options");
+    assertThat(Files.readAllLines(options)).anyMatch(l -> l.startsWith("-XX:"));
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    Process p = new ProcessBuilder(java.toString(), "@" + options, "-version").redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
   }
 }
