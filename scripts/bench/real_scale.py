@@ -315,6 +315,16 @@ class Operator(Started):
         self.proc = subprocess.Popen(cmd, stdout=self.out, stderr=subprocess.STDOUT, start_new_session=True,
                                      env=dict(os.environ, KUBECONFIG=self.kubeconfig))
 
+    def reconciles(self):
+        """Reconciles so far, from the operator's /metrics (procservice_reconcile_total)."""
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        c.request("GET", "/metrics")
+        total = 0.0
+        for line in c.getresponse().read().decode().splitlines():
+            if line.startswith("procservice_reconcile_total{"):
+                total += float(line.rsplit(" ", 1)[1])
+        return int(total)
+
     def ready(self):
         if self.proc.poll() is not None:
             raise SystemExit("the operator exited (%s): see %s" % (self.proc.returncode, self.out.name))
@@ -530,14 +540,16 @@ def main():
         fig["cold: start -> all Running s"] = t_all - t0
         fig["cold: CPU s by process"] = cpu_between(cpu0, cpu_by_process(cluster_dir, operator.proc.pid, handlers.proc.pid))
         fig["cold: operator CPU s by thread"] = cpu_between(threads0, thread_cpu(operator.proc.pid))
+        fig["cold: reconciles"] = operator.reconciles()
         time.sleep(2)   # the audit log is written asynchronously
         ev = audit.between(t0, t_all)
         fig["cold: operator API requests"] = len(ev)
         fig["cold: operator API requests/s"] = len(ev) / (t_all - t0)
         fig["cold: requests by kind"] = by_kind(ev)
         fig["cold: status writes"] = len(status_writes(ev))
-        log("cold start: ready %.1f s, all %d Running %.1f s, %d requests (%s)" % (
-            fig["cold: start -> ready (informers synced) s"], n, fig["cold: start -> all Running s"], len(ev), fig["cold: requests by kind"]))
+        log("cold start: ready %.1f s, all %d Running %.1f s, %d requests (%s), %d reconciles" % (
+            fig["cold: start -> ready (informers synced) s"], n, fig["cold: start -> all Running s"], len(ev), fig["cold: requests by kind"],
+            fig["cold: reconciles"]))
         log("cold start CPU, seconds: %s (%d cores: %.0f CPU-seconds available); the operator's by thread: %s" % (
             fig["cold: CPU s by process"], os.cpu_count(), os.cpu_count() * fig["cold: start -> all Running s"],
             fig["cold: operator CPU s by thread"]))

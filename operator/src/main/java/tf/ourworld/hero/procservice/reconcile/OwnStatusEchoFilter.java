@@ -7,7 +7,8 @@ import tf.ourworld.hero.procservice.model.ProcService;
 
 /**
  * The one update that triggers no reconcile: the informer's echo of the operator's own status
- * write, told by the resourceVersion that write made ({@link StatusWriter#isOwnWrite}). It decides
+ * write, told by the resourceVersion that write made, or by its status while the write's response
+ * is not back yet: the watch can deliver first ({@link StatusWriter#isOwnWrite}). It decides
  * nothing new (the runtimes and probes trigger a reconcile for whatever changes there) and was
  * half the reconciles of a cold start. Every other update triggers one: a spec change, the
  * annotations (restart, probe-now, reset-failed), labels, finalizers, a deletion, and a status

@@ -35,7 +35,7 @@ public final class StatusWriter {
   /**
    * Our last write of one service: a digest of the status written (what it is compared with while
    * the cache lags; the status itself would cost a kilobyte per service), the resourceVersion of
-   * the cached resource it was computed from, and the one it made.
+   * the cached resource it was computed from, and the one it made (null while it is in flight).
    */
   private record Written(byte[] digest, String from, String made) {
   }
@@ -52,7 +52,7 @@ public final class StatusWriter {
     ResourceID id = ResourceID.fromResource(resource);
     String version = resource.getMetadata().getResourceVersion();
     JsonNode wanted = StatusDiff.tree(status);
-    byte[] digest = digest(wanted.toString());
+    byte[] digest = digest(wanted);
     Written last = lastWritten.get(id);
     boolean cacheBehindUs = last != null && Objects.equals(version, last.from());
     if (cacheBehindUs ? Arrays.equals(digest, last.digest()) : wanted.equals(StatusDiff.tree(resource.getStatus()))) {
@@ -60,6 +60,10 @@ public final class StatusWriter {
     }
     ObjectNode set = JsonNodeFactory.instance.objectNode().put("op", "add").put("path", "/status");
     set.set("value", wanted);
+    // In flight (made unknown): the informer's echo may come before the response does, and is
+    // then told by its content (isOwnWrite). Put back as it was if the write does not go through.
+    lastWritten.put(id, new Written(digest, version, null));
+    boolean done = false;
     try {
       // Through the cached resource, not withName(): given only a name, fabric8 GETs the object
       // before every patch (10,000 GETs at a cold start of 10,000 services). The patch carries no
@@ -69,32 +73,53 @@ public final class StatusWriter {
           .patch(PatchContext.of(PatchType.JSON), JsonNodeFactory.instance.arrayNode().add(set).toString());
       lastWritten.put(id, new Written(digest, version,
           made == null || made.getMetadata() == null ? null : made.getMetadata().getResourceVersion()));
+      done = true;
       return true;
     } catch (KubernetesClientException e) {
       if (e.getCode() == 404) {
         lastWritten.remove(id);
+        done = true;
         return false;
       }
       throw e;
+    } finally {
+      if (!done) {
+        if (last == null) {
+          lastWritten.remove(id);
+        } else {
+          lastWritten.put(id, last);
+        }
+      }
     }
   }
 
-  /** Whether this version of the resource is the one our last status write made (its echo). */
+  /**
+   * Whether this version of the resource is the one our last status write made (its echo): told by
+   * the resourceVersion the write made, or, while that write's response has not come back yet, by
+   * its status being the one being written.
+   */
   public boolean isOwnWrite(ProcService resource) {
     if (resource == null || resource.getMetadata() == null || resource.getMetadata().getResourceVersion() == null) {
       return false;
     }
     Written last = lastWritten.get(ResourceID.fromResource(resource));
-    return last != null && resource.getMetadata().getResourceVersion().equals(last.made());
+    if (last == null) {
+      return false;
+    }
+    if (last.made() != null) {
+      return resource.getMetadata().getResourceVersion().equals(last.made());
+    }
+    return !resource.getMetadata().getResourceVersion().equals(last.from())
+        && Arrays.equals(last.digest(), digest(StatusDiff.tree(resource.getStatus())));
   }
 
   public void forget(ResourceID id) {
     lastWritten.remove(id);
   }
 
-  private static byte[] digest(String status) {
+  private static byte[] digest(JsonNode status) {
     try {
-      return MessageDigest.getInstance("SHA-256").digest(status.getBytes(StandardCharsets.UTF_8));
+      return MessageDigest.getInstance("SHA-256").digest(status.toString().getBytes(StandardCharsets.UTF_8));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is in every JDK", e);
     }

@@ -117,4 +117,39 @@ class StatusWriterIT {
         .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"status\":{\"reason\":\"ByHand\"}}");
     assertThat(filter.accept(onServer("shop"), echo)).as("someone else's status write").isTrue();
   }
+
+  /** The watch may deliver the echo before the patch's response is back: it is told by its status then. */
+  @Test
+  void anEchoArrivingBeforeTheResponseIsStillOurs() {
+    OwnStatusEchoFilter filter = new OwnStatusEchoFilter(writer);
+    ProcService before = created("shop");
+    java.util.List<Boolean> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+    api.beforeStatusResponse(json -> accepted.add(filter.accept(
+        api.client().getKubernetesSerialization().unmarshal(json, ProcService.class), before)));
+
+    assertThat(writer.write(before, status(ServiceState.Running, "AllProbesPassing"))).isTrue();
+    assertThat(accepted).as("the echo, seen while the write was in flight").containsExactly(false);
+
+    // someone else's different status, written while ours is in flight, is not ours
+    api.beforeStatusResponse(json -> {
+      ProcService other = api.client().getKubernetesSerialization().unmarshal(json, ProcService.class);
+      other.getStatus().setReason("ByHand");
+      other.getMetadata().setResourceVersion(other.getMetadata().getResourceVersion() + "0");
+      accepted.add(filter.accept(other, before));
+    });
+    ProcService cached = onServer("shop");
+    assertThat(writer.write(cached, status(ServiceState.Degraded, "ProbeFailed"))).isTrue();
+    assertThat(accepted).containsExactly(false, true);
+  }
+
+  /** A write to a service deleted meanwhile writes nothing and forgets the service. */
+  @Test
+  void aWriteToADeletedServiceForgetsIt() {
+    ProcService before = created("shop");
+    assertThat(writer.write(before, status(ServiceState.Running, "AllProbesPassing"))).isTrue();
+    ProcService echo = onServer("shop");
+    api.client().resources(ProcService.class).inNamespace("hero").withName("shop").delete();
+    assertThat(writer.write(echo, status(ServiceState.Degraded, "ProbeFailed"))).as("404: nothing written").isFalse();
+    assertThat(writer.isOwnWrite(echo)).isFalse();
+  }
 }

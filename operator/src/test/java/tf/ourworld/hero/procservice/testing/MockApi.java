@@ -25,6 +25,8 @@ public final class MockApi implements AutoCloseable {
   public static final String OPERATOR_AGENT = "procservice-operator-under-test";
 
   private final List<Request> requests = new CopyOnWriteArrayList<>();
+  /** Sees the stored object of each status write (its JSON) before the writer gets the response. */
+  private volatile java.util.function.Consumer<String> beforeStatusResponse = json -> { };
   private final KubernetesMockServer server;
   private final NamespacedKubernetesClient client;
   private final NamespacedKubernetesClient operatorClient;
@@ -42,7 +44,12 @@ public final class MockApi implements AutoCloseable {
               + "\"nonResourceRules\":[],\"resourceRules\":[{\"verbs\":[\"*\"],\"apiGroups\":[\"*\"],"
               + "\"resources\":[\"*\"]}]}}");
         }
-        return crud.dispatch(request);
+        MockResponse response = crud.dispatch(request);
+        if (("PATCH".equals(request.getMethod()) || "PUT".equals(request.getMethod()))
+            && request.getPath().matches(".*/procservices/[^/?]+/status(\\?.*)?") && response.getBody() != null) {
+          beforeStatusResponse.accept(new String(response.getBody().getBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return response;
       }
     };
     server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), recording, false);
@@ -68,6 +75,14 @@ public final class MockApi implements AutoCloseable {
 
   public List<Request> requests() {
     return List.copyOf(requests);
+  }
+
+  /**
+   * Runs {@code hook} with the stored object (JSON) of every later status write, before its response
+   * goes out: what an informer's watch may deliver before the writer has the response.
+   */
+  public void beforeStatusResponse(java.util.function.Consumer<String> hook) {
+    beforeStatusResponse = hook;
   }
 
   /** PATCH/PUT requests on a ProcService's /status subresource so far. */
