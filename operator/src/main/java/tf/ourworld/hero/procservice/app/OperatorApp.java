@@ -4,7 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import tf.ourworld.hero.procservice.reconcile.ReconcileRequests;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import java.time.Clock;
 import java.time.Duration;
@@ -193,18 +193,18 @@ public final class OperatorApp implements AutoCloseable {
       StatusBoard board = new StatusBoard(clock);
       events = board.after(events);
       // A runtime's or the probe scheduler's "something changed for this service" becomes a reconcile at once.
-      SimpleInboundEventSource<ProcService> runtimeChanges = new SimpleInboundEventSource<>("runtime-changes");
-      SimpleInboundEventSource<ProcService> probeChanges = new SimpleInboundEventSource<>("probe-changes");
+      ReconcileRequests requests = new ReconcileRequests();
+      owned.add(requests);
       ProbeListener listener = new ProbeListener() {
         @Override
         public void onChange(ResourceID id, tf.ourworld.hero.procservice.probe.ProbeState before,
             tf.ourworld.hero.procservice.probe.ProbeState after) {
-          probeChanges.propagateEvent(id);
+          requests.request(id);
         }
 
         @Override
         public void onRunNowDone(ResourceID id) {
-          probeChanges.propagateEvent(id);
+          requests.request(id);
         }
       };
       ProbeRunner probes = Defaults.probeRunner(probeRunnerFactory, config, clock, probeObserver).apply(listener);
@@ -221,12 +221,12 @@ public final class OperatorApp implements AutoCloseable {
           registry.add(new DisabledRuntime(kind, "runtime " + kind + " is not available on this operator build"));
         }
       }
-      registry.all().forEach(r -> r.onChange(runtimeChanges::propagateEvent));
+      registry.all().forEach(r -> r.onChange(requests::request));
 
       StatusWriter statusWriter = new StatusWriter(client);
       ProcServiceReconciler reconciler = new ProcServiceReconciler(registry, probes, new SpecValidator(),
           new RecoveryPlanner(), new RecoveryBook(config.stableResetAfter()), new StatusCalculator(),
-          statusWriter, events, List.of(runtimeChanges, probeChanges), clock);
+          statusWriter, events, requests, clock);
 
       Operator operator = new Operator(o -> {
         o.withKubernetesClient(client)

@@ -79,13 +79,13 @@ public final class ProcServiceReconciler implements Reconciler<ProcService> {
   private final StatusCalculator calculator;
   private final StatusWriter writer;
   private final TransitionEvents events;
-  private final List<EventSource<?, ProcService>> eventSources;
+  private final ReconcileRequests requests;
   private final Clock clock;
-  private final FirstVerdictWait firstVerdict = new FirstVerdictWait();
+  private final FirstVerdictWait firstVerdict;
 
   public ProcServiceReconciler(RuntimeRegistry runtimes, ProbeRunner probes, SpecValidator validator,
       RecoveryPlanner planner, RecoveryBook recoveryBook, StatusCalculator calculator, StatusWriter writer,
-      TransitionEvents events, List<EventSource<?, ProcService>> eventSources, Clock clock) {
+      TransitionEvents events, ReconcileRequests requests, Clock clock) {
     this.runtimes = runtimes;
     this.probes = probes;
     this.validator = validator;
@@ -94,17 +94,19 @@ public final class ProcServiceReconciler implements Reconciler<ProcService> {
     this.calculator = calculator;
     this.writer = writer;
     this.events = events;
-    this.eventSources = List.copyOf(eventSources);
+    this.requests = requests;
     this.clock = clock;
+    this.firstVerdict = new FirstVerdictWait(requests);
   }
 
   @Override
   public List<EventSource<?, ProcService>> prepareEventSources(EventSourceContext<ProcService> context) {
-    return eventSources;
+    return List.of(requests.eventSource());
   }
 
   @Override
   public UpdateControl<ProcService> reconcile(ProcService resource, Context<ProcService> context) {
+    requests.takenUp(ResourceID.fromResource(resource)); // before anything is read
     if (context.isPrimaryResourceDeleted() || context.isPrimaryResourceFinalStateUnknown()) {
       gone(resource);
       return UpdateControl.noUpdate();
@@ -198,9 +200,6 @@ public final class ProcServiceReconciler implements Reconciler<ProcService> {
       after = STOP_POLL.toMillis();
     } else if (problems.isEmpty() && held != null) {
       after = Math.max(50, Duration.between(clock.instant(), held).toMillis());
-    }
-    if (firstVerdictDue != null) {
-      after = sooner(after, Math.max(50, firstVerdictDue.toMillis()));
     }
     if (changedWorkload) {
       after = sooner(after, LOOK_AGAIN_AFTER_ACTING.toMillis());
@@ -481,6 +480,7 @@ public final class ProcServiceReconciler implements Reconciler<ProcService> {
     recoveryBook.forget(id);
     writer.forget(id);
     firstVerdict.forget(id);
+    requests.forget(id);
     events.forget(resource);
     return true;
   }
