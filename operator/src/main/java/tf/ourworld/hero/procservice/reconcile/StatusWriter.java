@@ -1,13 +1,20 @@
 package tf.ourworld.hero.procservice.reconcile;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.io.IOException;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -15,6 +22,8 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import tf.ourworld.hero.procservice.model.ProcService;
 import tf.ourworld.hero.procservice.model.ProcServiceStatus;
 import tf.ourworld.hero.procservice.status.StatusDiff;
@@ -30,6 +39,11 @@ import tf.ourworld.hero.procservice.status.StatusDiff;
  *
  * <p>It also knows the version each of its writes produced ({@link #isOwnWrite}), so that the
  * informer's echo of a write can be told from anyone else's change.
+ *
+ * <p>The patch goes through the client's HTTP client (its authentication, TLS and retries), not
+ * its resource DSL: the DSL decodes every response into a ProcService, and only the response's
+ * resourceVersion is needed (the informer decodes the same object from the watch anyway). At a
+ * cold start of 10,000 services those decodes were 7 % of the operator's Java CPU.
  */
 public final class StatusWriter {
   /**
@@ -39,6 +53,9 @@ public final class StatusWriter {
    */
   private record Written(byte[] digest, String from, String made) {
   }
+
+  private static final JsonFactory JSON = new JsonFactory();
+  private static final String JSON_PATCH = "application/json-patch+json";
 
   private final KubernetesClient client;
   private final Map<ResourceID, Written> lastWritten = new ConcurrentHashMap<>();
@@ -65,14 +82,9 @@ public final class StatusWriter {
     lastWritten.put(id, new Written(digest, version, null));
     boolean done = false;
     try {
-      // Through the cached resource, not withName(): given only a name, fabric8 GETs the object
-      // before every patch (10,000 GETs at a cold start of 10,000 services). The patch carries no
-      // resourceVersion either way: it is not a precondition.
-      ProcService made = client.resources(ProcService.class).inNamespace(resource.getMetadata().getNamespace())
-          .resource(resource).subresource("status")
-          .patch(PatchContext.of(PatchType.JSON), JsonNodeFactory.instance.arrayNode().add(set).toString());
-      lastWritten.put(id, new Written(digest, version,
-          made == null || made.getMetadata() == null ? null : made.getMetadata().getResourceVersion()));
+      // The patch carries no resourceVersion: it is not a precondition.
+      String made = patchStatus(resource, JsonNodeFactory.instance.arrayNode().add(set).toString());
+      lastWritten.put(id, new Written(digest, version, made));
       done = true;
       return true;
     } catch (KubernetesClientException e) {
@@ -111,6 +123,92 @@ public final class StatusWriter {
     }
     return !resource.getMetadata().getResourceVersion().equals(last.from())
         && Arrays.equals(last.digest(), digest(StatusDiff.tree(resource.getStatus())));
+  }
+
+  /** PATCHes /status; returns the resourceVersion the write made (null if the response has none). */
+  private String patchStatus(ProcService resource, String jsonPatch) {
+    String ns = resource.getMetadata().getNamespace();
+    String name = resource.getMetadata().getName();
+    String url = client.getMasterUrl().toString().replaceAll("/+$", "") + "/apis/"
+        + HasMetadata.getGroup(ProcService.class) + "/" + HasMetadata.getVersion(ProcService.class)
+        + "/namespaces/" + URLEncoder.encode(ns, StandardCharsets.UTF_8) + "/"
+        + HasMetadata.getPlural(ProcService.class) + "/" + URLEncoder.encode(name, StandardCharsets.UTF_8) + "/status";
+    HttpRequest request = client.getHttpClient().newHttpRequestBuilder().uri(url)
+        .method("PATCH", JSON_PATCH, jsonPatch)
+        .timeout(client.getConfiguration().getRequestTimeout(), TimeUnit.MILLISECONDS)
+        .build();
+    HttpResponse<byte[]> response;
+    try {
+      response = client.getHttpClient().sendAsync(request, byte[].class).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KubernetesClientException("interrupted while writing the status of " + ns + "/" + name, e);
+    } catch (ExecutionException e) {
+      throw new KubernetesClientException("writing the status of " + ns + "/" + name + " failed: "
+          + e.getCause().getMessage(), e.getCause());
+    }
+    byte[] body = response.body();
+    if (!response.isSuccessful()) {
+      String why = failureMessage(body);
+      throw new KubernetesClientException("writing the status of " + ns + "/" + name + " was refused: HTTP "
+          + response.code() + ": " + why, response.code(),
+          new StatusBuilder().withCode(response.code()).withMessage(why).build());
+    }
+    return resourceVersion(body);
+  }
+
+  /** metadata.resourceVersion of an object, read without decoding the rest. */
+  static String resourceVersion(byte[] object) {
+    if (object == null) {
+      return null;
+    }
+    try (JsonParser p = JSON.createParser(object)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken value = p.nextToken();
+        if ("metadata".equals(field) && value == JsonToken.START_OBJECT) {
+          while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String key = p.currentName();
+            JsonToken v = p.nextToken();
+            if ("resourceVersion".equals(key) && v == JsonToken.VALUE_STRING) {
+              return p.getText();
+            }
+            p.skipChildren();
+          }
+          return null;
+        }
+        p.skipChildren();
+      }
+      return null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /** The message of a Kubernetes Status in a refusal (what the API server says is wrong), bounded. */
+  private static String failureMessage(byte[] body) {
+    if (body == null || body.length == 0) {
+      return "(no message)";
+    }
+    try (JsonParser p = JSON.createParser(body)) {
+      if (p.nextToken() == JsonToken.START_OBJECT) {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String field = p.currentName();
+          JsonToken v = p.nextToken();
+          if ("message".equals(field) && v == JsonToken.VALUE_STRING) {
+            String m = p.getText();
+            return m.length() > 500 ? m.substring(0, 500) + "..." : m;
+          }
+          p.skipChildren();
+        }
+      }
+    } catch (IOException e) {
+      // not JSON: said below
+    }
+    return "(a response that is not a Kubernetes Status)";
   }
 
   public void forget(ResourceID id) {

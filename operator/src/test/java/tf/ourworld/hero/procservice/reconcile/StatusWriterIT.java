@@ -1,8 +1,10 @@
 package tf.ourworld.hero.procservice.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import org.junit.jupiter.api.AfterEach;
@@ -151,5 +153,33 @@ class StatusWriterIT {
     api.client().resources(ProcService.class).inNamespace("hero").withName("shop").delete();
     assertThat(writer.write(echo, status(ServiceState.Degraded, "ProbeFailed"))).as("404: nothing written").isFalse();
     assertThat(writer.isOwnWrite(echo)).isFalse();
+  }
+
+  /** A refused write says what the API server said, and changes nothing the writer knew. */
+  @Test
+  void aRefusedWriteSaysWhyAndIsMadeAgainLater() {
+    ProcService before = created("shop");
+    api.refuseStatusWrites(422, "status.state: Unsupported value: \"Bogus\"");
+    assertThatThrownBy(() -> writer.write(before, status(ServiceState.Running, "AllProbesPassing")))
+        .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+          assertThat(e.getCode()).isEqualTo(422);
+          assertThat(RuntimeErrors.message(e))
+              .isEqualTo("Runtime error: API server answered 422: status.state: Unsupported value: \"Bogus\"");
+        });
+    api.refuseStatusWrites(0, null);
+    assertThat(writer.write(before, status(ServiceState.Running, "AllProbesPassing"))).as("written now").isTrue();
+    assertThat(onServer("shop").getStatus().getState()).isEqualTo(ServiceState.Running);
+    assertThat(writer.isOwnWrite(onServer("shop"))).as("its version, read from the response").isTrue();
+  }
+
+  @Test
+  void theVersionAWriteMadeIsReadFromTheResponseWithoutTheRest() {
+    assertThat(StatusWriter.resourceVersion(("{\"apiVersion\":\"x/v1\",\"spec\":{\"metadata\":{\"resourceVersion\":\"no\"}},"
+        + "\"metadata\":{\"name\":\"a\",\"labels\":{\"resourceVersion\":\"no\"},\"resourceVersion\":\"42\"},"
+        + "\"status\":{}}").getBytes(java.nio.charset.StandardCharsets.UTF_8))).isEqualTo("42");
+    assertThat(StatusWriter.resourceVersion("{\"metadata\":{\"name\":\"a\"}}".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+        .isNull();
+    assertThat(StatusWriter.resourceVersion("not json".getBytes(java.nio.charset.StandardCharsets.UTF_8))).isNull();
+    assertThat(StatusWriter.resourceVersion(new byte[0])).isNull();
   }
 }

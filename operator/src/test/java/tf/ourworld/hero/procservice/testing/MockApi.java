@@ -27,6 +27,8 @@ public final class MockApi implements AutoCloseable {
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   /** Sees the stored object of each status write (its JSON) before the writer gets the response. */
   private volatile java.util.function.Consumer<String> beforeStatusResponse = json -> { };
+  /** The answer to every status write while set, instead of the write. */
+  private volatile MockResponse statusRefusal;
   private final KubernetesMockServer server;
   private final NamespacedKubernetesClient client;
   private final NamespacedKubernetesClient operatorClient;
@@ -43,6 +45,11 @@ public final class MockApi implements AutoCloseable {
               + "\"kind\":\"SelfSubjectRulesReview\",\"spec\":{},\"status\":{\"incomplete\":false,"
               + "\"nonResourceRules\":[],\"resourceRules\":[{\"verbs\":[\"*\"],\"apiGroups\":[\"*\"],"
               + "\"resources\":[\"*\"]}]}}");
+        }
+        MockResponse refusal = statusRefusal;
+        if (refusal != null && request.getPath().matches(".*/procservices/[^/?]+/status(\\?.*)?")
+            && !"GET".equals(request.getMethod())) {
+          return refusal;
         }
         MockResponse response = crud.dispatch(request);
         if (("PATCH".equals(request.getMethod()) || "PUT".equals(request.getMethod()))
@@ -83,6 +90,17 @@ public final class MockApi implements AutoCloseable {
    */
   public void beforeStatusResponse(java.util.function.Consumer<String> hook) {
     beforeStatusResponse = hook;
+  }
+
+  /**
+   * Refuses every later status write with {@code code} and a Kubernetes Status carrying {@code message}
+   * (as an API server refuses an invalid one); null message: writes go through again.
+   */
+  public void refuseStatusWrites(int code, String message) {
+    statusRefusal = message == null ? null : new MockResponse().setResponseCode(code)
+        .setHeader("Content-Type", "application/json")
+        .setBody("{\"apiVersion\":\"v1\",\"kind\":\"Status\",\"status\":\"Failure\",\"code\":" + code
+            + ",\"message\":" + io.fabric8.kubernetes.client.utils.Serialization.asJson(message) + "}");
   }
 
   /** PATCH/PUT requests on a ProcService's /status subresource so far. */
