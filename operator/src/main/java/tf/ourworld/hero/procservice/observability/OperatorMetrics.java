@@ -59,8 +59,12 @@ public final class OperatorMetrics implements ProbeObserver {
   private final PrometheusMeterRegistry registry;
   /** Current state per service; the state gauges read it, so a state change is one map write. */
   private final Map<Key, AtomicReference<ServiceState>> states = new ConcurrentHashMap<>();
-  /** The meters of each probe, registered on its first run, dropped by {@link #forget}. */
-  private final Map<ProbeSeries, ProbeMeters> probeMeters = new ConcurrentHashMap<>();
+  /** The meters of each probe by service, registered on its first run, dropped by {@link #forget}. */
+  private final Map<Key, Map<ProbeSeries, ProbeMeters>> probeMeters = new ConcurrentHashMap<>();
+  /** The reconcile counter of each service by outcome, registered on first use, dropped by {@link #forget}. */
+  private final Map<Key, Map<String, Counter>> reconcileCounters = new ConcurrentHashMap<>();
+  /** The reconcile duration histogram of each outcome. */
+  private final Map<String, Timer> reconcileDurations = new ConcurrentHashMap<>();
   /** The ids of every meter of each service, so that forgetting one does not scan all the meters. */
   private final Map<Key, Set<Meter.Id>> serviceMeters = new ConcurrentHashMap<>();
   /** The latency histogram of each probe kind. */
@@ -146,7 +150,8 @@ public final class OperatorMetrics implements ProbeObserver {
    * kept (building their ids on every run was a measurable part of a probe's CPU).
    */
   public void probeResult(String namespace, String name, String probe, String kind, boolean success, long latencyNanos) {
-    ProbeMeters m = probeMeters.computeIfAbsent(new ProbeSeries(namespace, name, probe, kind), this::register);
+    ProbeMeters m = probeMeters.computeIfAbsent(new Key(namespace, name), k -> new ConcurrentHashMap<>())
+        .computeIfAbsent(new ProbeSeries(namespace, name, probe, kind), this::register);
     long nanos = Math.max(0, latencyNanos);
     (success ? m.success() : m.failure()).increment();
     m.lastNanos().set(nanos);
@@ -186,27 +191,34 @@ public final class OperatorMetrics implements ProbeObserver {
         .increment();
   }
 
-  /** Counts one reconcile and records its duration; {@code outcome} is e.g. success, error, invalid. */
+  /**
+   * Counts one reconcile and records its duration; {@code outcome} is e.g. success, error, invalid.
+   * The meters are looked up once per service and outcome and kept, like a probe's.
+   */
   public void reconcile(String namespace, String name, long durationNanos, String outcome) {
-    owned(new Key(namespace, name), Counter.builder(RECONCILE)
-        .description("Reconciles by outcome")
-        .tags("namespace", namespace, "name", name, "outcome", outcome)
-        .register(registry))
+    Key service = new Key(namespace, name);
+    reconcileCounters.computeIfAbsent(service, k -> new ConcurrentHashMap<>())
+        .computeIfAbsent(outcome, o -> owned(service, Counter.builder(RECONCILE)
+            .description("Reconciles by outcome")
+            .tags("namespace", namespace, "name", name, "outcome", o)
+            .register(registry)))
         .increment();
     // Without namespace/name: one histogram per service would multiply the series by ~12 buckets.
-    Timer.builder(RECONCILE_DURATION)
-        .description("Reconcile duration")
-        .tags("outcome", outcome)
-        .serviceLevelObjectives(RECONCILE_BUCKETS)
-        .register(registry)
+    reconcileDurations.computeIfAbsent(outcome, o -> Timer.builder(RECONCILE_DURATION)
+            .description("Reconcile duration")
+            .tags("outcome", o)
+            .serviceLevelObjectives(RECONCILE_BUCKETS)
+            .register(registry))
         .record(Math.max(0, durationNanos), TimeUnit.NANOSECONDS);
   }
 
   /** Removes every series of a deleted service. */
   public void forget(String namespace, String name) {
-    states.remove(new Key(namespace, name));
-    probeMeters.keySet().removeIf(k -> k.namespace().equals(namespace) && k.name().equals(name));
-    Set<Meter.Id> mine = serviceMeters.remove(new Key(namespace, name));
+    Key service = new Key(namespace, name);
+    states.remove(service);
+    probeMeters.remove(service);
+    reconcileCounters.remove(service);
+    Set<Meter.Id> mine = serviceMeters.remove(service);
     if (mine != null) {
       mine.forEach(registry::remove);
     }

@@ -75,6 +75,8 @@ class OperatorMetricsTest {
     metrics.restart("hero", "hero-foundry", "ui");
     metrics.restart("hero", "hero-foundry", "ui");
     metrics.reconcile("hero", "hero-foundry", TimeUnit.MILLISECONDS.toNanos(12), "success");
+    metrics.reconcile("hero", "hero-foundry", TimeUnit.MILLISECONDS.toNanos(12), "success");
+    metrics.reconcile("hero", "hero-foundry", TimeUnit.MILLISECONDS.toNanos(40), "error");
 
     PrometheusText out = scrape();
     assertThat(out.types()).containsEntry("procservice_restarts_total", "counter")
@@ -83,8 +85,11 @@ class OperatorMetricsTest {
     assertThat(out.value("procservice_restarts_total", "namespace", "hero", "name", "hero-foundry", "process", "ui"))
         .contains(2.0);
     assertThat(out.value("procservice_reconcile_total", "namespace", "hero", "name", "hero-foundry", "outcome", "success"))
+        .contains(2.0);
+    assertThat(out.value("procservice_reconcile_total", "namespace", "hero", "name", "hero-foundry", "outcome", "error"))
         .contains(1.0);
-    assertThat(out.value("procservice_reconcile_duration_seconds_count", "outcome", "success")).contains(1.0);
+    assertThat(out.value("procservice_reconcile_duration_seconds_count", "outcome", "success")).contains(2.0);
+    assertThat(out.value("procservice_reconcile_duration_seconds_count", "outcome", "error")).contains(1.0);
   }
 
   @Test
@@ -119,6 +124,11 @@ class OperatorMetricsTest {
         "kind", "httpGet", "result", "failure")).contains(1.0);
     assertThat(scrape().value("procservice_probe_total", "namespace", "hero", "name", "gone", "probe", "http",
         "kind", "httpGet", "result", "success")).contains(0.0);
+    // and its reconcile counter, also kept between reconciles
+    metrics.reconcile("hero", "gone", 1000, "success");
+    metrics.reconcile("hero", "gone", 1000, "success");
+    assertThat(scrape().value("procservice_reconcile_total", "namespace", "hero", "name", "gone", "outcome", "success"))
+        .contains(2.0);
   }
 
   private static String[] with(String[] base, String key, String value) {
