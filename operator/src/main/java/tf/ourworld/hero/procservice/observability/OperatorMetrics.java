@@ -1,10 +1,6 @@
 package tf.ourworld.hero.procservice.observability;
 
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
-import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -16,11 +12,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import tf.ourworld.hero.procservice.model.ServiceState;
 import tf.ourworld.hero.procservice.probe.ProbeObserver;
 
@@ -38,13 +31,8 @@ import tf.ourworld.hero.procservice.probe.ProbeObserver;
  * {@code procservice_probe_lag_seconds} (histogram: how late probes start, a sign of an overloaded scheduler).
  */
 public final class OperatorMetrics implements ProbeObserver {
-  static final String STATE = "procservice.state";
-  static final String PROBE = "procservice.probe";
   static final String PROBE_DURATION = "procservice.probe.duration";
-  static final String PROBE_LAST_DURATION = "procservice.probe.last.duration";
   static final String PROBE_LAG = "procservice.probe.lag";
-  static final String RESTARTS = "procservice.restarts";
-  static final String RECONCILE = "procservice.reconcile";
   static final String RECONCILE_DURATION = "procservice.reconcile.duration";
 
   /**
@@ -57,18 +45,12 @@ public final class OperatorMetrics implements ProbeObserver {
   private static final Duration[] RECONCILE_BUCKETS = durations(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30);
 
   private final PrometheusMeterRegistry registry;
-  /** Current state per service; the state gauges read it, so a state change is one map write. */
-  private final Map<Key, AtomicReference<ServiceState>> states = new ConcurrentHashMap<>();
-  /** The meters of each probe by service, registered on its first run, dropped by {@link #forget}. */
-  private final Map<Key, Map<ProbeSeries, ProbeMeters>> probeMeters = new ConcurrentHashMap<>();
-  /** The reconcile counter of each service by outcome, registered on first use, dropped by {@link #forget}. */
-  private final Map<Key, Map<String, Counter>> reconcileCounters = new ConcurrentHashMap<>();
-  /** The reconcile duration histogram of each outcome. */
-  private final Map<String, Timer> reconcileDurations = new ConcurrentHashMap<>();
-  /** The ids of every meter of each service, so that forgetting one does not scan all the meters. */
-  private final Map<Key, Set<Meter.Id>> serviceMeters = new ConcurrentHashMap<>();
+  /** The series labelled with a service, served beside the registry's meters. */
+  private final ServiceSeries series = new ServiceSeries();
   /** The latency histogram of each probe kind. */
   private final Map<String, Timer> probeDurations = new ConcurrentHashMap<>();
+  /** The reconcile duration histogram of each outcome. */
+  private final Map<String, Timer> reconcileDurations = new ConcurrentHashMap<>();
   private volatile Timer probeLag;
 
   /** A registry with the JVM binders (memory, GC, threads, class loading, CPU, uptime) bound. */
@@ -79,6 +61,7 @@ public final class OperatorMetrics implements ProbeObserver {
   /** Uses the given registry, binding the JVM metrics to it. */
   public OperatorMetrics(PrometheusMeterRegistry registry) {
     this.registry = registry;
+    registry.getPrometheusRegistry().register(series);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
@@ -104,18 +87,7 @@ public final class OperatorMetrics implements ProbeObserver {
 
   /** Sets the service's current state: its gauge for {@code state} reads 1, the others 0. */
   public void serviceState(String namespace, String name, ServiceState state) {
-    Key key = new Key(namespace, name);
-    states.computeIfAbsent(key, k -> {
-      AtomicReference<ServiceState> current = new AtomicReference<>(state);
-      for (ServiceState s : ServiceState.values()) {
-        owned(key, Gauge.builder(STATE, current, c -> c.get() == s ? 1 : 0)
-            .description("1 for the state the ProcService is in, 0 for the others")
-            .tags(Tags.of("namespace", namespace, "name", name, "state", s.name()))
-            .strongReference(true)
-            .register(registry));
-      }
-      return current;
-    }).set(state);
+    series.state(namespace, name, state);
   }
 
   /**
@@ -145,64 +117,28 @@ public final class OperatorMetrics implements ProbeObserver {
     lag.record(Math.max(0, lagNanos), TimeUnit.NANOSECONDS);
   }
 
-  /**
-   * Counts one probe run and records its latency. The meters of each probe are looked up once and
-   * kept (building their ids on every run was a measurable part of a probe's CPU).
-   */
+  /** Counts one probe run and records its latency. */
   public void probeResult(String namespace, String name, String probe, String kind, boolean success, long latencyNanos) {
-    ProbeMeters m = probeMeters.computeIfAbsent(new Key(namespace, name), k -> new ConcurrentHashMap<>())
-        .computeIfAbsent(new ProbeSeries(namespace, name, probe, kind), this::register);
+    ServiceSeries.Probe p = series.probe(namespace, name, probe, kind);
     long nanos = Math.max(0, latencyNanos);
-    (success ? m.success() : m.failure()).increment();
-    m.lastNanos().set(nanos);
-    m.duration().record(nanos, TimeUnit.NANOSECONDS);
-  }
-
-  private ProbeMeters register(ProbeSeries k) {
-    Key service = new Key(k.namespace(), k.name());
-    AtomicLong lastNanos = new AtomicLong();
-    owned(service, Gauge.builder(PROBE_LAST_DURATION, lastNanos, n -> n.get() / 1e9)
-        .description("The latency of the probe's latest run, from connect to verdict")
-        .baseUnit("seconds")
-        .tags("namespace", k.namespace(), "name", k.name(), "probe", k.probe(), "kind", k.kind())
-        .strongReference(true)
-        .register(registry));
-    Timer duration = probeDurations.computeIfAbsent(k.kind(), kind -> Timer.builder(PROBE_DURATION)
-        .description("Probe latency, from connect to verdict, all probes of one kind together")
-        .tags("kind", kind)
-        .serviceLevelObjectives(PROBE_BUCKETS)
-        .register(registry));
-    return new ProbeMeters(probeCounter(k, "success"), probeCounter(k, "failure"), lastNanos, duration);
-  }
-
-  private Counter probeCounter(ProbeSeries k, String result) {
-    return owned(new Key(k.namespace(), k.name()), Counter.builder(PROBE)
-        .description("Probe runs by result")
-        .tags("namespace", k.namespace(), "name", k.name(), "probe", k.probe(), "kind", k.kind(), "result", result)
-        .register(registry));
+    (success ? p.success : p.failure).increment();
+    p.lastNanos.set(nanos);
+    probeDurations.computeIfAbsent(kind, k -> Timer.builder(PROBE_DURATION)
+            .description("Probe latency, from connect to verdict, all probes of one kind together")
+            .tags("kind", k)
+            .serviceLevelObjectives(PROBE_BUCKETS)
+            .register(registry))
+        .record(nanos, TimeUnit.NANOSECONDS);
   }
 
   /** Counts one restart of a process (or pod) made by the operator. */
   public void restart(String namespace, String name, String process) {
-    owned(new Key(namespace, name), Counter.builder(RESTARTS)
-        .description("Restarts made by the operator")
-        .tags("namespace", namespace, "name", name, "process", process == null ? "" : process)
-        .register(registry))
-        .increment();
+    series.restart(namespace, name, process);
   }
 
-  /**
-   * Counts one reconcile and records its duration; {@code outcome} is e.g. success, error, invalid.
-   * The meters are looked up once per service and outcome and kept, like a probe's.
-   */
+  /** Counts one reconcile and records its duration; {@code outcome} is e.g. success, error, invalid. */
   public void reconcile(String namespace, String name, long durationNanos, String outcome) {
-    Key service = new Key(namespace, name);
-    reconcileCounters.computeIfAbsent(service, k -> new ConcurrentHashMap<>())
-        .computeIfAbsent(outcome, o -> owned(service, Counter.builder(RECONCILE)
-            .description("Reconciles by outcome")
-            .tags("namespace", namespace, "name", name, "outcome", o)
-            .register(registry)))
-        .increment();
+    series.reconcile(namespace, name, outcome);
     // Without namespace/name: one histogram per service would multiply the series by ~12 buckets.
     reconcileDurations.computeIfAbsent(outcome, o -> Timer.builder(RECONCILE_DURATION)
             .description("Reconcile duration")
@@ -214,20 +150,7 @@ public final class OperatorMetrics implements ProbeObserver {
 
   /** Removes every series of a deleted service. */
   public void forget(String namespace, String name) {
-    Key service = new Key(namespace, name);
-    states.remove(service);
-    probeMeters.remove(service);
-    reconcileCounters.remove(service);
-    Set<Meter.Id> mine = serviceMeters.remove(service);
-    if (mine != null) {
-      mine.forEach(registry::remove);
-    }
-  }
-
-  /** Notes the meter as one of the service's, for {@link #forget}. */
-  private <M extends Meter> M owned(Key service, M meter) {
-    serviceMeters.computeIfAbsent(service, k -> ConcurrentHashMap.newKeySet()).add(meter.getId());
-    return meter;
+    series.forget(namespace, name);
   }
 
   /** Removes every series of a deleted service. */
@@ -245,14 +168,5 @@ public final class OperatorMetrics implements ProbeObserver {
       out[i] = Duration.ofNanos((long) (seconds[i] * 1_000_000_000L));
     }
     return out;
-  }
-
-  private record Key(String namespace, String name) {
-  }
-
-  private record ProbeSeries(String namespace, String name, String probe, String kind) {
-  }
-
-  private record ProbeMeters(Counter success, Counter failure, AtomicLong lastNanos, Timer duration) {
   }
 }
