@@ -237,6 +237,8 @@ public final class ProbeScheduler implements ProbeRunner {
     /** Told when pendingRequest is answered, or the task ends. */
     List<Runnable> whenAnswered = new ArrayList<>();
     long warmupEndsNanos;
+    /** The scheduled run just done gave a fresh probe its first verdict: the next one goes to a random point of the period. */
+    boolean spreadNext;
 
     Task(ResourceID service, PlannedProbe planned, String specJson) {
       this.service = service;
@@ -402,6 +404,8 @@ public final class ProbeScheduler implements ProbeRunner {
           warmedUp = false;
         } else {
           String error = outcome.success() ? null : target + ": " + outcome.error();
+          // not a run someone asked for (runNow): its next run stays a period away
+          spreadNext = !resumed && previous.result() == ProbeResult.Unknown && pendingRequest == null;
           current = tracker.record(outcome.success(), error, latencyMs, clock.instant());
           if (pendingRequest != null) {
             current = tracker.answered(pendingRequest, outcome.success(), error, latencyMs, clock.instant());
@@ -449,6 +453,13 @@ public final class ProbeScheduler implements ProbeRunner {
           seq++;
           running = true;
           again = true;
+        } else if (spreadNext) {
+          // A fresh probe's first verdict came within its warm-up, as promptly as it could; its
+          // period starts at a random point after it, so that probes planned together (thousands
+          // at an operator's start) do not keep firing, and failing, together: their threshold
+          // crossings would queue behind each other's status writes.
+          spreadNext = false;
+          scheduleAt(System.nanoTime() + 1 + ThreadLocalRandom.current().nextLong(periodNanos));
         } else {
           // Next slot on the original grid; slots missed while a slow run was in flight are skipped.
           long next = plannedNanos + periodNanos;

@@ -203,6 +203,33 @@ class ProbeSchedulerTest {
     assertThat(changes.get(0).current().result()).isEqualTo(ProbeResult.Success);
   }
 
+  /**
+   * Probes planned together (an operator meeting thousands of services at once) answer promptly,
+   * then spread over their period: their second runs are not one period after the first, all at once.
+   */
+  @Test
+  void freshProbesPlannedTogetherSpreadOverThePeriodAfterTheirFirstVerdict() throws Exception {
+    TestServer s = server(r -> Reply.http(200, "ok"));
+    Map<ResourceID, List<Long>> runTimes = new ConcurrentHashMap<>();
+    ProbeScheduler spread = new ProbeScheduler(4, Clock.systemUTC(), (service, previous, current) -> { },
+        (service, probe, kind, success, latency) ->
+            runTimes.computeIfAbsent(service, k -> new CopyOnWriteArrayList<>()).add(System.nanoTime()));
+    closeables.add(spread);
+    int n = 40;
+    for (int i = 0; i < n; i++) {
+      spread.plan(new ResourceID("svc-" + i, "hero"), List.of(planned(timing(httpGet(s.port(), "/"), 2, 1, 3, 1), "a")));
+    }
+    await().atMost(Duration.ofSeconds(30))
+        .until(() -> runTimes.size() == n && runTimes.values().stream().allMatch(t -> t.size() >= 2));
+    List<Long> first = runTimes.values().stream().map(t -> t.get(0)).sorted().toList();
+    List<Long> second = runTimes.values().stream().map(t -> t.get(1)).sorted().toList();
+    assertThat(Duration.ofNanos(first.get(n - 1) - first.get(0))).as("first runs: within the warm-up retry")
+        .isLessThan(Duration.ofSeconds(1));
+    // uniform over the 2 s period: 40 of them all within one second of each other has odds of ~1e-11
+    assertThat(Duration.ofNanos(second.get(n - 1) - second.get(0))).as("second runs: spread over the period")
+        .isGreaterThan(Duration.ofSeconds(1));
+  }
+
   @Test
   void runNowRunsAtOnce() throws Exception {
     TestServer s = server(r -> Reply.http(200, ""));
