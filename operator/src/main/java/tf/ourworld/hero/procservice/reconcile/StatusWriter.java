@@ -56,12 +56,19 @@ public final class StatusWriter {
 
   private static final JsonFactory JSON = new JsonFactory();
   private static final String JSON_PATCH = "application/json-patch+json";
+  /** The resource's path under the API server's URL, up to the namespace. */
+  private static final String API_PATH = "/apis/" + HasMetadata.getGroup(ProcService.class) + "/"
+      + HasMetadata.getVersion(ProcService.class) + "/namespaces/";
+  private static final String PLURAL = HasMetadata.getPlural(ProcService.class);
 
   private final KubernetesClient client;
+  /** The API server's URL and {@link #API_PATH}. */
+  private final String apiUrl;
   private final Map<ResourceID, Written> lastWritten = new ConcurrentHashMap<>();
 
   public StatusWriter(KubernetesClient client) {
     this.client = client;
+    this.apiUrl = client.getMasterUrl().toString().replaceAll("/+$", "") + API_PATH;
   }
 
   /** Returns true when a write was made. */
@@ -129,10 +136,8 @@ public final class StatusWriter {
   private String patchStatus(ProcService resource, String jsonPatch) {
     String ns = resource.getMetadata().getNamespace();
     String name = resource.getMetadata().getName();
-    String url = client.getMasterUrl().toString().replaceAll("/+$", "") + "/apis/"
-        + HasMetadata.getGroup(ProcService.class) + "/" + HasMetadata.getVersion(ProcService.class)
-        + "/namespaces/" + URLEncoder.encode(ns, StandardCharsets.UTF_8) + "/"
-        + HasMetadata.getPlural(ProcService.class) + "/" + URLEncoder.encode(name, StandardCharsets.UTF_8) + "/status";
+    String url = apiUrl + URLEncoder.encode(ns, StandardCharsets.UTF_8) + "/" + PLURAL + "/"
+        + URLEncoder.encode(name, StandardCharsets.UTF_8) + "/status";
     HttpRequest request = client.getHttpClient().newHttpRequestBuilder().uri(url)
         .method("PATCH", JSON_PATCH, jsonPatch)
         .timeout(client.getConfiguration().getRequestTimeout(), TimeUnit.MILLISECONDS)
