@@ -290,8 +290,12 @@ class ProbeSchedulerTest {
       }
     }, observer);
     closeables.add(tokened::close);
-    ProbeSpec a = named(timing(httpGet(s.port(), "/a"), 3600, 1, 3, 1), "a"); // first runs jittered within an hour
+    // first scheduled runs an hour away: the runs are runNow's (a fresh probe's first run is otherwise
+    // within its 250 ms warm-up retry, and one that fired before runNow would be counted here too)
+    ProbeSpec a = named(timing(httpGet(s.port(), "/a"), 3600, 1, 3, 1), "a");
     ProbeSpec b = named(timing(httpGet(s.port(), "/b"), 3600, 1, 3, 1), "b");
+    a.setInitialDelaySeconds(3600);
+    b.setInitialDelaySeconds(3600);
     tokened.plan(SVC, List.of(planned(a, "x"), planned(b, "x")));
     assertThat(tokened.runNowDone(SVC)).isNull();
 
