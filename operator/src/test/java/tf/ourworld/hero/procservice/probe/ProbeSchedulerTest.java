@@ -221,13 +221,11 @@ class ProbeSchedulerTest {
     }
     await().atMost(Duration.ofSeconds(30))
         .until(() -> runTimes.size() == n && runTimes.values().stream().allMatch(t -> t.size() >= 2));
-    List<Long> first = runTimes.values().stream().map(t -> t.get(0)).sorted().toList();
-    List<Long> second = runTimes.values().stream().map(t -> t.get(1)).sorted().toList();
-    assertThat(Duration.ofNanos(first.get(n - 1) - first.get(0))).as("first runs: within the warm-up retry")
-        .isLessThan(Duration.ofSeconds(1));
-    // uniform over the 2 s period: 40 of them all within one second of each other has odds of ~1e-11
-    assertThat(Duration.ofNanos(second.get(n - 1) - second.get(0))).as("second runs: spread over the period")
-        .isGreaterThan(Duration.ofSeconds(1));
+    // On the grid, each second run would come a whole period (2 s) after the first; spread, it comes
+    // anywhere in the period: 40 intervals all over one second has odds of ~1e-12. A late run on a
+    // loaded machine can only shorten an interval, never make this fail.
+    long shortest = runTimes.values().stream().mapToLong(t -> t.get(1) - t.get(0)).min().orElseThrow();
+    assertThat(Duration.ofNanos(shortest)).as("some second run well within the period").isLessThan(Duration.ofSeconds(1));
   }
 
   @Test
