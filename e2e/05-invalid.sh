@@ -13,16 +13,17 @@ wait_state Failed 30 broken-probe
 log "invalid: $(jp '{.status.message}' broken-probe)"
 [[ "$(jp '{.status.message}' broken-probe)" == *'no port named "admin"'* ]] || fail "Failed without the reason: $(jp '{.status.message}' broken-probe)"
 
-# Refused by the CRD's CEL rule on a real API server; stored by local's embedded API (no CEL) and
-# then reported Failed / InvalidSpec by the operator. Either way it never runs.
+# Refused on a real API server by the spec rules' ValidatingAdmissionPolicy (deploy/); stored by
+# local's embedded API (no admission policies) and then reported Failed / InvalidSpec by the
+# operator. Either way it never runs.
 if out="$(k apply -f "$E2E_ROOT/e2e/manifests/missing-process.yaml" 2>&1)"; then
   wait_state Failed 30 missing-process
   [[ "$(jp '{.status.reason}' missing-process)" == "InvalidSpec" ]] || fail "missing-process: reason $(jp '{.status.reason}' missing-process)"
-  log "missing-process stored (no CEL here), operator: $(jp '{.status.message}' missing-process)"
+  log "missing-process stored (no admission policy here), operator: $(jp '{.status.message}' missing-process)"
   k delete psvc missing-process --timeout=60s >/dev/null || fail "cannot delete missing-process"
 else
   grep -q "probe.process must name a process of spec.processes" <<<"$out" \
-    || fail "missing-process refused without the CRD's message: $out"
+    || fail "missing-process refused without the rule's message: $out"
   log "missing-process refused by the API: $out"
 fi
 

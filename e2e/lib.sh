@@ -77,7 +77,8 @@ launch_local() {
 start_operator_on_cluster() {
   cp "$E2E_KUBECONFIG" "$WORK/kubeconfig"
   log "real cluster: $(k config current-context); installing the CRD, running the operator here"
-  k apply -f "$E2E_ROOT/crds/" >/dev/null || fail "cannot install the CRD"
+  k apply -f "$E2E_ROOT/crds/" -f "$E2E_ROOT/deploy/validating-admission-policy.yaml" >/dev/null \
+    || fail "cannot install the CRD and its ValidatingAdmissionPolicy"
   k wait --for=condition=Established crd/procservices.hero.ourworld.tf --timeout=60s >/dev/null || true
   # The operator may run as another identity than kubectl (e.g. the ServiceAccount of deploy/):
   # E2E_OPERATOR_KUBECONFIG; every 403 it meets then fails the scenario (stop_local).

@@ -28,7 +28,8 @@ gone() { ! "$KUBECTL" get "$@" >/dev/null 2>&1; }
 leftovers() {
   local out=""
   "$KUBECTL" get namespace "$NS" >/dev/null 2>&1 && out+=" namespace/$NS"
-  out+=$("$KUBECTL" get clusterrole,clusterrolebinding -l app.kubernetes.io/name=procservice-operator -o name 2>/dev/null | sed 's/^/ /' | tr -d '\n')
+  out+=$("$KUBECTL" get clusterrole,clusterrolebinding,validatingadmissionpolicy,validatingadmissionpolicybinding \
+    -l app.kubernetes.io/name=procservice-operator -o name 2>/dev/null | sed 's/^/ /' | tr -d '\n')
   if [[ "${1:-}" != keep-crd ]] && "$KUBECTL" get crd procservices.hero.ourworld.tf >/dev/null 2>&1; then
     out+=" crd/procservices.hero.ourworld.tf"
     # A CRD is deleted only after its last object: name those that hold it (and their finalizers).

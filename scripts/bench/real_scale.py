@@ -52,6 +52,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 NS = "bench"
 SA_USER = "system:serviceaccount:procservice-system:procservice-operator"
 CRD = os.path.join(ROOT, "crds", "procservices.hero.ourworld.tf-v1.yml")
+POLICY = os.path.join(ROOT, "deploy", "validating-admission-policy.yaml")   # the spec rules, as installed
 JVM_OPTIONS = os.path.join(ROOT, "operator", "jvm.options")   # the image's (Dockerfile)
 GROUP_PATH = "/apis/hero.ourworld.tf/v1alpha1/namespaces/%s/procservices" % NS
 PERIOD = 10
@@ -430,7 +431,7 @@ def main():
         kubeconfig = os.path.join(cluster_dir, "kubeconfig")
         kubectl = os.path.join(a.k8s_bin, "kubectl")
         kenv = dict(cenv, KUBECONFIG=kubeconfig, KUBECTL=kubectl)
-        subprocess.run([kubectl, "apply", "--server-side", "-f", CRD, "-f", os.path.join(ROOT, "deploy", "namespace.yaml"),
+        subprocess.run([kubectl, "apply", "--server-side", "-f", CRD, "-f", POLICY, "-f", os.path.join(ROOT, "deploy", "namespace.yaml"),
                         "-f", os.path.join(ROOT, "deploy", "serviceaccount.yaml"), "-f", os.path.join(ROOT, "deploy", "rbac.yaml")],
                        env=kenv, check=True, stdout=subprocess.DEVNULL)
         subprocess.run([kubectl, "wait", "--for=condition=Established", "crd/procservices.hero.ourworld.tf", "--timeout=60s"],

@@ -3,6 +3,7 @@ package tf.ourworld.hero.procservice.model;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.ValidationRule;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,11 +11,19 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The ProcService CRD as shipped: generated from the model by fabric8's CRD generator, with the
  * printer columns put in the order kubectl should show them (the generator sorts them by name).
+ *
+ * <p>The model's cross-field rules ({@code @ValidationRule}, and the ports' bounds added here) are
+ * taken out of the CRD and shipped as a ValidatingAdmissionPolicy instead ({@link ValidationPolicy}):
+ * an API server evaluates a CRD's {@code x-kubernetes-validations} on every write of the object, its
+ * status writes included, where nothing they check can change. {@link #rules()} gives them, by the
+ * schema path they were written at.
  */
 public final class CrdDefinition {
   /** Where the build writes the generated CRD on the classpath. */
@@ -32,8 +41,33 @@ public final class CrdDefinition {
     return Serialization.unmarshal(yaml(), CustomResourceDefinition.class);
   }
 
-  /** The CRD as YAML text, exactly as committed in crds/. */
+  /** The CRD as YAML text, exactly as committed in crds/: without the rules. */
   public static String yaml() {
+    CustomResourceDefinition crd = withRules();
+    crd.getSpec().getVersions().forEach(v -> {
+      if (v.getSchema() != null) {
+        collectRules("", v.getSchema().getOpenAPIV3Schema(), new LinkedHashMap<>(), true);
+      }
+    });
+    return "# Generated from the ProcService model (operator/src/main/java/.../model) by fabric8's CRD generator,\n"
+        + "# columns ordered by CrdDefinition. Do not edit: run `mvn -pl operator process-classes` and the\n"
+        + "# CrdDriftTest tells how to refresh this file. The model's cross-field rules are in\n"
+        + "# " + ValidationPolicy.COMMITTED_PATH + " (ValidationPolicy says why).\n"
+        + plainNumbers(Serialization.asYaml(crd));
+  }
+
+  /**
+   * The model's rules by the schema path they apply to ({@code spec}, {@code spec.probes[]},
+   * {@code spec.probes[].httpGet.port}), in schema order.
+   */
+  public static Map<String, List<ValidationRule>> rules() {
+    Map<String, List<ValidationRule>> rules = new LinkedHashMap<>();
+    collectRules("", withRules().getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema(), rules, false);
+    return rules;
+  }
+
+  /** The generator's CRD, columns ordered and integers bounded, rules still in. */
+  static CustomResourceDefinition withRules() {
     try (InputStream in = CrdDefinition.class.getResourceAsStream(GENERATED_RESOURCE)) {
       if (in == null) {
         throw new IllegalStateException("CRD " + GENERATED_RESOURCE + " missing from the classpath: run mvn process-classes");
@@ -41,6 +75,28 @@ public final class CrdDefinition {
       return reorderColumns(new String(in.readAllBytes(), StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Adds the rules under p to rules (path: dotted, "[]" for a list's items); strip: removes them. */
+  static void collectRules(String path, JSONSchemaProps p, Map<String, List<ValidationRule>> rules, boolean strip) {
+    if (p == null) {
+      return;
+    }
+    if (p.getXKubernetesValidations() != null && !p.getXKubernetesValidations().isEmpty()) {
+      rules.put(path, List.copyOf(p.getXKubernetesValidations()));
+      if (strip) {
+        p.setXKubernetesValidations(null);
+      }
+    }
+    if (p.getProperties() != null) {
+      p.getProperties().forEach((name, child) -> collectRules(path.isEmpty() ? name : path + "." + name, child, rules, strip));
+    }
+    if (p.getItems() != null) {
+      collectRules(path + "[]", p.getItems().getSchema(), rules, strip);
+    }
+    if (p.getAdditionalProperties() != null) {
+      collectRules(path + "{}", p.getAdditionalProperties().getSchema(), rules, strip);
     }
   }
 
@@ -76,14 +132,13 @@ public final class CrdDefinition {
     if (p.getAnyOf() != null && Boolean.TRUE.equals(p.getXKubernetesIntOrString()) && name.equals("port")) {
       // The anyOf of an int-or-string must stay exactly [{type: integer}, {type: string}]: a real API
       // server refuses the whole CRD when a branch carries more ("must be empty to be structural").
-      // So the port's bounds are a CEL rule (ApiSemanticsRealClusterIT, Int32RealClusterIT).
-      var rule = new io.fabric8.kubernetes.api.model.apiextensions.v1.ValidationRule();
+      // So the port's bounds are a rule (ApiSemanticsRealClusterIT, Int32RealClusterIT).
+      var rule = new ValidationRule();
       rule.setRule("type(self) == string || (self >= 1 && self <= " + Bounds.PORT + ")");
       rule.setMessage("port must be between 1 and " + Bounds.PORT + ", or a port name");
       rule.setReason("FieldValueInvalid");
       p.setXKubernetesValidations(java.util.List.of(rule));
-      // a port name is an IANA service name (at most 15 characters); without a bound the CEL cost
-      // estimate of the rule exceeds the CRD budget
+      // a port name is an IANA service name (at most 15 characters)
       p.setMaxLength(15L);
     }
     if (p.getAdditionalProperties() != null) {
@@ -103,8 +158,8 @@ public final class CrdDefinition {
     return out.toString();
   }
 
-  /** Rewrites the generator's YAML with the printer columns in {@link #COLUMN_ORDER}. */
-  static String reorderColumns(String generatedYaml) {
+  /** The generator's CRD with the printer columns in {@link #COLUMN_ORDER} and its integers bounded. */
+  static CustomResourceDefinition reorderColumns(String generatedYaml) {
     CustomResourceDefinition crd = Serialization.unmarshal(generatedYaml, CustomResourceDefinition.class);
     crd.getSpec().getVersions().forEach(v -> {
       List<CustomResourceColumnDefinition> cols = new ArrayList<>(v.getAdditionalPrinterColumns());
@@ -117,9 +172,6 @@ public final class CrdDefinition {
         formatIntegers("", v.getSchema().getOpenAPIV3Schema());
       }
     });
-    return "# Generated from the ProcService model (operator/src/main/java/.../model) by fabric8's CRD generator,\n"
-        + "# columns ordered by CrdDefinition. Do not edit: run `mvn -pl operator process-classes` and the\n"
-        + "# CrdDriftTest tells how to refresh this file.\n"
-        + plainNumbers(Serialization.asYaml(crd));
+    return crd;
   }
 }

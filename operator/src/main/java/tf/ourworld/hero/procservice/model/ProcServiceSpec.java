@@ -21,8 +21,9 @@ import java.util.List;
     message = "image is required for every process of runtime Pod", reason = "FieldValueRequired")
 @ValidationRule(value = "self.runtime != 'Process' || !has(self.processes) || self.processes.all(p, has(p.command) && size(p.command) > 0)",
     message = "command is required for every process of runtime Process", reason = "FieldValueRequired")
-// Not reason FieldValueDuplicate: a real API server renders that as "spec: Duplicate value" and drops
-// the message (SpecAgreementRealClusterIT); FieldValueInvalid keeps it.
+// These rules reach the API server as a ValidatingAdmissionPolicy (ValidationPolicy), not in the CRD,
+// which answers every refusal as Invalid (422). Not reason FieldValueDuplicate all the same: as a CRD
+// rule it was rendered "spec: Duplicate value" without the message (SpecAgreementRealClusterIT).
 @ValidationRule(value = "!has(self.processes) || self.processes.all(p, self.processes.exists_one(q, q.name == p.name))",
     message = "process names must be unique", reason = "FieldValueInvalid")
 @ValidationRule(value = "!has(self.probes) || self.probes.all(p, self.probes.exists_one(q, q.name == p.name))",

@@ -14,6 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import tf.ourworld.hero.procservice.model.CrdDefinition;
+import tf.ourworld.hero.procservice.model.ValidationPolicy;
 import tf.ourworld.hero.procservice.model.ServiceState;
 import tf.ourworld.hero.procservice.observability.OperatorMetrics;
 
@@ -34,6 +35,13 @@ class DeployManifestsTest {
     assertThat(Files.readString(ROOT.resolve("helm/procservice-operator/crds").resolve(CRD_FILE)))
         .as("helm/procservice-operator/crds/%s differs from %s; %s", CRD_FILE, CrdDefinition.COMMITTED_PATH, REFRESH)
         .isEqualTo(reference);
+  }
+
+  @Test
+  void chartPolicyIsTheDeployPolicy() throws IOException {
+    assertThat(Files.readString(ROOT.resolve("helm/procservice-operator/templates/validating-admission-policy.yaml")))
+        .as("the chart's ValidatingAdmissionPolicy must be a copy of %s (scripts/sync-crd-copies.sh)", ValidationPolicy.COMMITTED_PATH)
+        .isEqualTo(Files.readString(ROOT.resolve(ValidationPolicy.COMMITTED_PATH)));
   }
 
   @Test
@@ -67,7 +75,7 @@ class DeployManifestsTest {
         assertThat(doc.path("metadata").path("name").asText()).as("metadata.name in %s", r).isNotBlank();
       });
     });
-    assertThat(texts(k.path("resources"))).contains("namespace.yaml", "crds/" + CRD_FILE, "serviceaccount.yaml",
+    assertThat(texts(k.path("resources"))).contains("namespace.yaml", "crds/" + CRD_FILE, "validating-admission-policy.yaml", "serviceaccount.yaml",
         "rbac.yaml", "deployment.yaml");
     k.path("configMapGenerator").forEach(g -> texts(g.path("files"))
         .forEach(f -> assertThat(ROOT.resolve("deploy").resolve(f.substring(f.indexOf('=') + 1))).exists()));

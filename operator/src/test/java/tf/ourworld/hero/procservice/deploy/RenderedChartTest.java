@@ -7,6 +7,8 @@ import static tf.ourworld.hero.procservice.deploy.DeploymentAssertions.texts;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.KubernetesResource;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.file.Files;
@@ -17,6 +19,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tf.ourworld.hero.procservice.model.CrdDefinition;
+import tf.ourworld.hero.procservice.model.ValidationPolicy;
 
 /**
  * The chart as {@code helm template} renders it, and deploy/ as {@code kubectl kustomize} does
@@ -109,8 +112,9 @@ class RenderedChartTest {
   @Test
   void kustomizeRendersTheSameObjectsAsTheManifests() {
     Manifests k = load("kustomize.yaml");
-    for (String kind : List.of("Namespace", "CustomResourceDefinition", "ServiceAccount", "ClusterRole", "ClusterRoleBinding",
-        "Role", "RoleBinding", "Deployment", "Service", "ConfigMap")) {
+    for (String kind : List.of("Namespace", "CustomResourceDefinition", "ValidatingAdmissionPolicy",
+        "ValidatingAdmissionPolicyBinding", "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding",
+        "Deployment", "Service", "ConfigMap")) {
       assertThat(k.all(kind)).as("%s rendered by kubectl kustomize deploy/", kind).hasSize(1);
     }
     DeploymentAssertions.assertOperatorDeployment(k.one("Deployment"));
@@ -124,6 +128,17 @@ class RenderedChartTest {
     JsonNode crd = load("default.yaml").one("CustomResourceDefinition");
     CustomResourceDefinition rendered = Serialization.unmarshal(crd.toString(), CustomResourceDefinition.class);
     assertThat(rendered).isEqualTo(CrdDefinition.load());
+  }
+
+  @Test
+  void renderedPolicyIsTheProjectsPolicy() {
+    for (String file : List.of("default.yaml", "kustomize.yaml")) {
+      Manifests m = load(file);
+      assertThat(Serialization.unmarshal(m.one("ValidatingAdmissionPolicy").toString(), ValidatingAdmissionPolicy.class))
+          .as("ValidatingAdmissionPolicy in %s", file).isEqualTo(ValidationPolicy.policy());
+      assertThat(Serialization.unmarshal(m.one("ValidatingAdmissionPolicyBinding").toString(), ValidatingAdmissionPolicyBinding.class))
+          .as("ValidatingAdmissionPolicyBinding in %s", file).isEqualTo(ValidationPolicy.binding());
+    }
   }
 
   private static JsonNode container(JsonNode deployment) {

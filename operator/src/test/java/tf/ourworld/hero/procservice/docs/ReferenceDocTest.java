@@ -65,7 +65,9 @@ class ReferenceDocTest {
         .append("`hero.ourworld.tf/v1alpha1`, kind `ProcService`, plural `procservices`, short name `psvc`, namespaced.\n")
         .append("Generated from the model by `ReferenceDocTest` (do not edit by hand). Defaults are applied by the\n")
         .append("API server (structural defaulting) and again by the operator. Cross-field rules are listed\n")
-        .append("under each object; the operator enforces all of them itself too (status `Failed`, reason `InvalidSpec`).\n\n");
+        .append("under each object: the API server enforces them through the ValidatingAdmissionPolicy beside the CRD\n")
+        .append("(`deploy/validating-admission-policy.yaml`), when a spec is created or changed, and the operator\n")
+        .append("enforces all of them itself too (status `Failed`, reason `InvalidSpec`).\n\n");
     section(sb, "spec", root.getProperties().get("spec"));
     section(sb, "status", root.getProperties().get("status"));
     return sb.toString();
@@ -76,9 +78,10 @@ class ReferenceDocTest {
     if (props.getDescription() != null) {
       sb.append(props.getDescription()).append("\n\n");
     }
-    if (props.getXKubernetesValidations() != null && !props.getXKubernetesValidations().isEmpty()) {
+    var rules = CrdDefinition.rules().get(path);
+    if (rules != null && !rules.isEmpty()) {
       sb.append("Rules:\n\n");
-      props.getXKubernetesValidations().forEach(r -> sb.append("- ").append(r.getMessage()).append("\n"));
+      rules.forEach(r -> sb.append("- ").append(r.getMessage()).append("\n"));
       sb.append("\n");
     }
     sb.append("| field | type | default | constraints | description |\n|---|---|---|---|---|\n");

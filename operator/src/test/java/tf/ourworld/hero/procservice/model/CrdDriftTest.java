@@ -49,27 +49,63 @@ class CrdDriftTest {
   }
 
   @Test
-  void crdCarriesValidation() {
-    JSONSchemaProps spec = CrdDefinition.load().getSpec().getVersions().get(0).getSchema()
-        .getOpenAPIV3Schema().getProperties().get("spec");
-    assertThat(spec.getXKubernetesValidations()).extracting(r -> r.getMessage())
+  void committedPolicyMatchesGenerated() throws IOException {
+    Path committed = projectRoot().resolve(ValidationPolicy.COMMITTED_PATH);
+    String generated = ValidationPolicy.yaml();
+    if (Boolean.getBoolean("crd.update")) {
+      Files.writeString(committed, generated, StandardCharsets.UTF_8);
+    }
+    assertThat(committed).exists();
+    assertThat(Files.readString(committed, StandardCharsets.UTF_8))
+        .as("%s drifted from the model: run `mvn -pl operator test -Dtest=CrdDriftTest -Dcrd.update=true` and commit it",
+            ValidationPolicy.COMMITTED_PATH)
+        .isEqualTo(generated);
+  }
+
+  @Test
+  void theCrdCarriesTheSchemaAndNoRuleTheRulesAreThePolicys() {
+    JSONSchemaProps root = CrdDefinition.load().getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema();
+    java.util.Map<String, List<io.fabric8.kubernetes.api.model.apiextensions.v1.ValidationRule>> left = new java.util.LinkedHashMap<>();
+    CrdDefinition.collectRules("", root, left, false);
+    assertThat(left).as("rules left in the CRD run on every status write").isEmpty();
+
+    var rules = CrdDefinition.rules();
+    assertThat(rules.get("spec")).extracting(r -> r.getMessage())
         .contains("selector is required for runtime Track", "processes must be empty for runtime Track",
             "image is required for every process of runtime Pod",
             "command is required for every process of runtime Process", "process names must be unique",
-            "probe names must be unique", "probe.process must name a process of spec.processes");
-    JSONSchemaProps probe = spec.getProperties().get("probes").getItems().getSchema();
-    assertThat(probe.getXKubernetesValidations()).extracting(r -> r.getMessage())
+            "probe names must be unique", "probe.process must name a process of spec.processes",
+            "recovery.escalateAfterSeconds only applies with recovery.action Restart");
+    assertThat(rules.get("spec.probes[]")).extracting(r -> r.getMessage())
         .containsExactly("exactly one of httpGet, tcpSocket, openRpc, grpc, exec must be set",
             "expect.cel only applies to httpGet and openRpc probes",
             "failureWindow.failures cannot fail within failureWindow.seconds at periodSeconds");
-    assertThat(spec.getXKubernetesValidations()).extracting(r -> r.getMessage())
-        .contains("recovery.escalateAfterSeconds only applies with recovery.action Restart");
+    assertThat(rules).containsKeys("spec.probes[].httpGet.port", "spec.probes[].tcpSocket.port",
+        "spec.probes[].grpc.port", "spec.probes[].openRpc.port");
+    int count = rules.values().stream().mapToInt(List::size).sum();
+    assertThat(ValidationPolicy.policy().getSpec().getValidations()).hasSize(count)
+        .allSatisfy(v -> assertThat(v.getExpression()).doesNotContain("self").startsWith("!has(object.spec) || ("));
+
+    JSONSchemaProps spec = root.getProperties().get("spec");
+    JSONSchemaProps probe = spec.getProperties().get("probes").getItems().getSchema();
     assertThat(probe.getProperties().get("periodSeconds").getMinimum()).isEqualTo(1.0);
     assertThat(probe.getProperties().get("failureThreshold").getMinimum()).isEqualTo(1.0);
     assertThat(probe.getProperties().get("successThreshold").getMinimum()).isEqualTo(1.0);
     assertThat(probe.getProperties().get("name").getPattern()).isEqualTo(ProcessSpec.DNS_LABEL);
     assertThat(spec.getProperties().get("processes").getMaxItems()).isEqualTo(16L);
     assertThat(spec.getProperties().get("runtime").getEnum()).hasSize(3);
+  }
+
+  @Test
+  void aRuleBecomesAnExpressionOverTheObjectHoldingForEveryItemOnTheWay() {
+    assertThat(ValidationPolicy.expression("spec", "self.runtime != 'Track' || has(self.selector)"))
+        .isEqualTo("!has(object.spec) || (object.spec.runtime != 'Track' || has(object.spec.selector))");
+    assertThat(ValidationPolicy.expression("spec.probes[].httpGet.port", "type(self) == string || self >= 1"))
+        .isEqualTo("!has(object.spec) || (!has(object.spec.probes) || object.spec.probes.all(item1, "
+            + "!has(item1.httpGet) || (!has(item1.httpGet.port) || (type(item1.httpGet.port) == string || item1.httpGet.port >= 1))))");
+    // "self" inside a longer name is not the rule's self
+    assertThat(ValidationPolicy.expression("spec", "has(self.selfHeal) || myself == 1"))
+        .isEqualTo("!has(object.spec) || (has(object.spec.selfHeal) || myself == 1)");
   }
 
   @Test
@@ -82,13 +118,13 @@ class CrdDriftTest {
     assertThat(integers).contains(".spec.probes[].timeoutSeconds format=int32 min=1.0 max=3600.0",
         ".spec.probes[].openRpc.acceptErrorCodes[] format=int32 min=-2.147483648E9 max=2.147483647E9",
         ".spec.stopGracePeriodSeconds format=int32 min=0.0 max=86400.0");
-    // int-or-string ports: a plain structural anyOf (a real API server refuses anything more) and
-    // their bounds as a CEL rule
+    // int-or-string ports: a plain structural anyOf (a real API server refuses anything more); their
+    // bounds are a rule of the policy
     JSONSchemaProps port = root.getProperties().get("spec").getProperties().get("probes").getItems().getSchema()
         .getProperties().get("tcpSocket").getProperties().get("port");
     assertThat(port.getAnyOf()).extracting(JSONSchemaProps::getType).containsExactly("integer", "string");
     assertThat(port.getAnyOf()).allSatisfy(a -> assertThat(a.getMaximum()).isNull());
-    assertThat(port.getXKubernetesValidations()).singleElement()
+    assertThat(CrdDefinition.rules().get("spec.probes[].tcpSocket.port")).singleElement()
         .satisfies(r -> assertThat(r.getRule()).isEqualTo("type(self) == string || (self >= 1 && self <= 65535)"));
   }
 

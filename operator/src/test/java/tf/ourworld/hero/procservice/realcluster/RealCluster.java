@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import tf.ourworld.hero.procservice.config.OperatorConfig;
 import tf.ourworld.hero.procservice.model.ProcService;
+import tf.ourworld.hero.procservice.model.ValidationPolicy;
 
 /**
  * The real control plane the {@link RealClusterTest}s run against: its kubeconfig (admin), clients,
@@ -31,6 +32,7 @@ import tf.ourworld.hero.procservice.model.ProcService;
 public final class RealCluster {
   public static final String ENV = "PROCSERVICE_TEST_KUBECONFIG";
   public static final Path CRD_FILE = projectRoot().resolve("crds/procservices.hero.ourworld.tf-v1.yml");
+  public static final Path POLICY_FILE = projectRoot().resolve(ValidationPolicy.COMMITTED_PATH);
 
   private RealCluster() {
   }
@@ -119,7 +121,41 @@ public final class RealCluster {
         .forceConflicts().serverSideApply();
     await("CRD " + ProcService.CRD_NAME + " Established").atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(200)).until(() -> established(client));
+    installPolicy(client);
     return client.apiextensions().v1().customResourceDefinitions().withName(ProcService.CRD_NAME).get();
+  }
+
+  /**
+   * The spec rules' ValidatingAdmissionPolicy and binding, as committed, applied; returns once the
+   * API server enforces them (its admission plugin picks policies up from a watch): a dry-run
+   * create of a spec only the policy refuses is refused.
+   */
+  public static void installPolicy(KubernetesClient client) {
+    try (InputStream in = Files.newInputStream(POLICY_FILE)) {
+      for (var o : client.load(in).items()) {
+        client.resource(o).fieldManager("procservice-tests").forceConflicts().serverSideApply();
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    await("ValidatingAdmissionPolicy " + ValidationPolicy.NAME + " enforced").atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(200)).until(() -> policyEnforced(client));
+  }
+
+  static boolean policyEnforced(KubernetesClient client) {
+    var r = new io.fabric8.kubernetes.api.model.GenericKubernetesResource();
+    r.setApiVersion(ProcService.GROUP + "/" + ProcService.VERSION);
+    r.setKind("ProcService");
+    r.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("policy-probe").withNamespace("default").build());
+    // valid for the CRD's schema, refused only by the policy: runtime Track without a selector
+    r.setAdditionalProperty("spec", Map.of("runtime", "Track"));
+    try {
+      client.genericKubernetesResources(ProcService.GROUP + "/" + ProcService.VERSION, "ProcService")
+          .inNamespace("default").resource(r).dryRun().create();
+      return false;
+    } catch (KubernetesClientException e) {
+      return e.getCode() == 422 && e.getMessage().contains("selector is required for runtime Track");
+    }
   }
 
   static boolean established(KubernetesClient client) {
