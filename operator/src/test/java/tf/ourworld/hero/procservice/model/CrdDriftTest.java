@@ -21,15 +21,18 @@ class CrdDriftTest {
 
   @Test
   void committedCrdMatchesGenerated() throws IOException {
-    Path committed = projectRoot().resolve(CrdDefinition.COMMITTED_PATH);
-    String generated = CrdDefinition.yaml();
+    assertCommittedIsGenerated(CrdDefinition.COMMITTED_PATH, CrdDefinition.yaml());
+  }
+
+  /** The committed file is the generated text; -Dcrd.update=true writes it first. */
+  private static void assertCommittedIsGenerated(String path, String generated) throws IOException {
+    Path committed = projectRoot().resolve(path);
     if (Boolean.getBoolean("crd.update")) {
       Files.writeString(committed, generated, StandardCharsets.UTF_8);
     }
     assertThat(committed).exists();
     assertThat(Files.readString(committed, StandardCharsets.UTF_8))
-        .as("%s drifted from the model: run `mvn -pl operator test -Dtest=CrdDriftTest -Dcrd.update=true` and commit it",
-            CrdDefinition.COMMITTED_PATH)
+        .as("%s drifted from the model: run `mvn -pl operator test -Dtest=CrdDriftTest -Dcrd.update=true` and commit it", path)
         .isEqualTo(generated);
   }
 
@@ -50,16 +53,7 @@ class CrdDriftTest {
 
   @Test
   void committedPolicyMatchesGenerated() throws IOException {
-    Path committed = projectRoot().resolve(ValidationPolicy.COMMITTED_PATH);
-    String generated = ValidationPolicy.yaml();
-    if (Boolean.getBoolean("crd.update")) {
-      Files.writeString(committed, generated, StandardCharsets.UTF_8);
-    }
-    assertThat(committed).exists();
-    assertThat(Files.readString(committed, StandardCharsets.UTF_8))
-        .as("%s drifted from the model: run `mvn -pl operator test -Dtest=CrdDriftTest -Dcrd.update=true` and commit it",
-            ValidationPolicy.COMMITTED_PATH)
-        .isEqualTo(generated);
+    assertCommittedIsGenerated(ValidationPolicy.COMMITTED_PATH, ValidationPolicy.yaml());
   }
 
   @Test

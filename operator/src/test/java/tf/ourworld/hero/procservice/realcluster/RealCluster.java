@@ -142,13 +142,19 @@ public final class RealCluster {
         .pollInterval(Duration.ofMillis(200)).until(() -> policyEnforced(client));
   }
 
-  static boolean policyEnforced(KubernetesClient client) {
+  /** A ProcService as a generic resource: a spec the model may not be able to hold. */
+  public static io.fabric8.kubernetes.api.model.GenericKubernetesResource procService(String ns, String name, Object spec) {
     var r = new io.fabric8.kubernetes.api.model.GenericKubernetesResource();
     r.setApiVersion(ProcService.GROUP + "/" + ProcService.VERSION);
     r.setKind("ProcService");
-    r.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("policy-probe").withNamespace("default").build());
+    r.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(name).withNamespace(ns).build());
+    r.setAdditionalProperty("spec", spec);
+    return r;
+  }
+
+  static boolean policyEnforced(KubernetesClient client) {
     // valid for the CRD's schema, refused only by the policy: runtime Track without a selector
-    r.setAdditionalProperty("spec", Map.of("runtime", "Track"));
+    var r = procService("default", "policy-probe", Map.of("runtime", "Track"));
     try {
       client.genericKubernetesResources(ProcService.GROUP + "/" + ProcService.VERSION, "ProcService")
           .inNamespace("default").resource(r).dryRun().create();

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -56,13 +55,9 @@ class ValidationPolicyRealClusterIT {
   }
 
   static GenericKubernetesResource service(String name, Map<String, Object> spec) {
-    GenericKubernetesResource r = new GenericKubernetesResource();
-    r.setApiVersion(ProcService.GROUP + "/" + ProcService.VERSION);
-    r.setKind("ProcService");
-    r.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
-    r.setAdditionalProperty("spec", spec);
-    return r;
+    return RealCluster.procService(ns, name, spec);
   }
+
 
   static Resource<GenericKubernetesResource> named(String name) {
     return client.genericKubernetesResources(ProcService.GROUP + "/" + ProcService.VERSION, "ProcService")
